@@ -1,0 +1,175 @@
+// Package audittest runs a check over annotated fixtures, as go/analysis's analysistest does.
+//
+// A fixture marks every finding it expects on the line where it is expected:
+//
+//	- run: echo "${{ github.event.issue.title }}" # want "github.event.issue.title"
+//
+// `# want "re1" "re2"` expects two findings on the line; `# want +2 "re"` expects one two lines
+// further down (for lines inside a run: block). Each regexp is matched against
+// "<severity>: <message>", so `# want "critical: "` asserts a severity. A finding that no want
+// matches fails the test, and so does a want that no finding matches. Suppressed findings are
+// not expected to match anything.
+//
+// Fixtures are the files of testdata/<check-id>/: NAME.yml is audited as
+// .github/workflows/NAME.yml, NAME.action.yml as NAME/action.yml, and NAME.txtar as a whole
+// repository (its files at the paths the archive names, a .github/rampart.yml among them
+// if it wants a config).
+package audittest
+
+import (
+	"fmt"
+	"os"
+	"path/filepath"
+	"regexp"
+	"sort"
+	"strconv"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/rampart-sec/rampart/audit"
+	"golang.org/x/tools/txtar"
+)
+
+// Now is the date fixtures are audited on (exception expiry).
+var Now = time.Date(2026, 11, 27, 0, 0, 0, 0, time.UTC)
+
+// Run audits each fixture in dir with the check and compares findings with the wants.
+func Run(t *testing.T, dir string, c *audit.Check) {
+	t.Helper()
+	entries, err := os.ReadDir(dir)
+	if err != nil {
+		t.Fatalf("fixtures of %s: %v", c.ID, err)
+	}
+	n := 0
+	for _, e := range entries {
+		name := e.Name()
+		if e.IsDir() {
+			continue
+		}
+		var target *audit.Target
+		switch {
+		case strings.HasSuffix(name, ".action.yml"):
+			target = single("fixtures/"+strings.TrimSuffix(name, ".action.yml")+"/action.yml", filepath.Join(dir, name), t)
+		case strings.HasSuffix(name, ".yml") || strings.HasSuffix(name, ".yaml"):
+			target = single(".github/workflows/"+name, filepath.Join(dir, name), t)
+		case strings.HasSuffix(name, ".txtar"):
+			target = archive(filepath.Join(dir, name), t)
+		default:
+			continue
+		}
+		n++
+		t.Run(name, func(t *testing.T) { Check(t, target, c) })
+	}
+	if n == 0 {
+		t.Fatalf("no fixtures in %s", dir)
+	}
+}
+
+func single(path, file string, t *testing.T) *audit.Target {
+	b, err := os.ReadFile(file)
+	if err != nil {
+		t.Fatal(err)
+	}
+	tg := &audit.Target{Kind: "dir", Name: "fixture"}
+	tg.AddSource(path, b)
+	return tg
+}
+
+func archive(file string, t *testing.T) *audit.Target {
+	ar, err := txtar.ParseFile(file)
+	if err != nil {
+		t.Fatal(err)
+	}
+	tg := &audit.Target{Kind: "dir", Name: "fixture"}
+	for _, f := range ar.Files {
+		if f.Name == ".github/rampart.yml" {
+			cfg, err := audit.ParseConfig(f.Data, nil)
+			if err != nil {
+				t.Fatalf("%s: config: %v", file, err)
+			}
+			tg.Config = cfg
+			continue
+		}
+		tg.AddSource(f.Name, f.Data)
+	}
+	return tg
+}
+
+// Audit runs one check over a target the way the engine does and returns the report.
+func Audit(target *audit.Target, c *audit.Check) *audit.Report {
+	e := &audit.Engine{Checks: []*audit.Check{c}, Version: "test"}
+	return e.Audit([]*audit.Target{target}, audit.AuditOptions{Online: true, Now: Now, MinConfidence: audit.LowConfidence}).Report
+}
+
+type want struct {
+	file string
+	line int
+	re   *regexp.Regexp
+	hit  bool
+}
+
+var wantRe = regexp.MustCompile(`#\s*want(\s+[+-]\d+)?((\s+"(?:[^"\\]|\\.)*")+)\s*$`)
+var quotedRe = regexp.MustCompile(`"(?:[^"\\]|\\.)*"`)
+
+// Check audits a target with c and compares the findings with the target's want annotations.
+func Check(t *testing.T, target *audit.Target, c *audit.Check) {
+	t.Helper()
+	var wants []*want
+	for _, f := range target.Files {
+		for i := 1; i <= f.LineCount(); i++ {
+			m := wantRe.FindStringSubmatch(f.Line(i))
+			if m == nil {
+				continue
+			}
+			line := i
+			if off := strings.TrimSpace(m[1]); off != "" {
+				d, _ := strconv.Atoi(off)
+				line += d
+			}
+			for _, q := range quotedRe.FindAllString(m[2], -1) {
+				s, err := strconv.Unquote(q)
+				if err != nil {
+					t.Fatalf("%s:%d: bad want %s", f.Path, i, q)
+				}
+				re, err := regexp.Compile(s)
+				if err != nil {
+					t.Fatalf("%s:%d: bad regexp %q: %v", f.Path, i, s, err)
+				}
+				wants = append(wants, &want{file: f.Path, line: line, re: re})
+			}
+		}
+	}
+	rep := Audit(target, c)
+	for _, e := range rep.Errors {
+		if strings.HasPrefix(e.Message, "check ") {
+			t.Errorf("%s", e.Message)
+		}
+	}
+	var unexpected []string
+	for _, f := range rep.Findings {
+		if f.Suppressed {
+			continue
+		}
+		text := fmt.Sprintf("%s: %s", f.Severity, f.Message)
+		matched := false
+		for _, w := range wants {
+			if !w.hit && w.file == f.File && w.line == f.Line && w.re.MatchString(text) {
+				w.hit, matched = true, true
+				break
+			}
+		}
+		if !matched {
+			unexpected = append(unexpected, fmt.Sprintf("%s:%d:%d: unexpected finding: %s", f.File, f.Line, f.Column, text))
+		}
+	}
+	sort.Strings(unexpected)
+	for _, u := range unexpected {
+		t.Error(u)
+	}
+	for _, w := range wants {
+		if !w.hit {
+			t.Errorf("%s:%d: no finding matched %q", w.file, w.line, w.re)
+		}
+	}
+}

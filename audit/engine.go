@@ -1,0 +1,215 @@
+package audit
+
+import (
+	"fmt"
+	"path"
+	"runtime"
+	"runtime/debug"
+	"strings"
+	"sync"
+	"time"
+)
+
+// Engine runs checks over targets and builds the report.
+type Engine struct {
+	Checks  []*Check
+	Version string
+}
+
+// AuditOptions are one audit's settings.
+type AuditOptions struct {
+	// Config, when set (--config), applies to every target instead of each target's own.
+	Config        *Config
+	MinSeverity   Severity
+	MinConfidence Confidence
+	// Online is false when API-backed checks cannot run; OfflineReason says why.
+	Online        bool
+	OfflineReason string
+	// Now is the audit's date (exception expiry); time.Now when zero.
+	Now time.Time
+}
+
+// Result is the report with what the command needs beyond it.
+type Result struct {
+	Report *Report
+	// Failed is true when a check itself failed: the audit is incomplete.
+	Failed bool
+}
+
+type targetResult struct {
+	findings   []Finding
+	exceptions []ExceptionStatus
+	errors     []FileError
+	ran        map[string]bool
+	skipped    map[string]string
+	failed     bool
+}
+
+// Audit runs every check over every target, processes the findings, scores them and returns the report.
+func (e *Engine) Audit(targets []*Target, opts AuditOptions) *Result {
+	start := time.Now()
+	if opts.Now.IsZero() {
+		opts.Now = time.Now()
+	}
+	zizmor := map[string]bool{}
+	for _, c := range e.Checks {
+		if c.Equivalents["zizmor"] == c.ID {
+			zizmor[c.ID] = true
+		}
+	}
+	results := make([]targetResult, len(targets))
+	var wg sync.WaitGroup
+	sem := make(chan struct{}, runtime.GOMAXPROCS(0))
+	for i, t := range targets {
+		wg.Add(1)
+		sem <- struct{}{}
+		go func() {
+			defer func() { <-sem; wg.Done() }()
+			results[i] = e.auditTarget(t, opts, zizmor)
+		}()
+	}
+	wg.Wait()
+
+	rep := &Report{Schema: ReportSchema, Tool: Tool{Name: "rampart", Version: e.Version},
+		Findings: []Finding{}, Skipped: []Skipped{}, Errors: []FileError{}}
+	rep.Target = targetInfo(targets)
+	known := map[Category]bool{}
+	skipped := map[string]string{}
+	res := &Result{Report: rep}
+	multi := len(targets) > 1
+	for i, t := range targets {
+		r := results[i]
+		prefix := func(p string) string {
+			if !multi || p == "" {
+				return p
+			}
+			return path.Join(strings.TrimSuffix(filepathToSlash(t.Name), "/"), p)
+		}
+		for _, f := range r.findings {
+			f.File = prefix(f.File)
+			for j := range f.Related {
+				f.Related[j].File = prefix(f.Related[j].File)
+			}
+			rep.Findings = append(rep.Findings, f)
+		}
+		for _, fe := range r.errors {
+			fe.File = prefix(fe.File)
+			rep.Errors = append(rep.Errors, fe)
+		}
+		for _, x := range r.exceptions {
+			x.Path = prefix(x.Path)
+			rep.Exceptions = append(rep.Exceptions, x)
+		}
+		for _, c := range e.Checks {
+			if r.ran[c.ID] {
+				known[c.Category] = true
+			}
+		}
+		for id, why := range r.skipped {
+			skipped[id] = why
+		}
+		res.Failed = res.Failed || r.failed
+		for _, f := range t.Files {
+			rep.Stats.Files++
+			switch f.Kind {
+			case KindWorkflow:
+				rep.Stats.Workflows++
+			case KindAction:
+				rep.Stats.Actions++
+			case KindDependabot:
+				rep.Stats.Dependabot++
+			}
+		}
+		rep.Stats.Files += unauditedFiles(t)
+	}
+	for _, c := range e.Checks {
+		if why, ok := skipped[c.ID]; ok {
+			rep.Skipped = append(rep.Skipped, Skipped{Check: c.ID, Reason: why})
+		}
+	}
+	SortFindings(rep.Findings)
+	sr := Score(rep.Findings, known)
+	rep.Score, rep.Grade, rep.Categories = sr.Score, sr.Grade, sr.Categories
+	for i := range rep.Findings {
+		rep.Findings[i].Points = sr.Points[i]
+	}
+	rep.Stats.DurationMS = int(time.Since(start).Milliseconds())
+	return res
+}
+
+// unauditedFiles counts files listed in errors that were not audited at all.
+func unauditedFiles(t *Target) int {
+	seen := map[string]bool{}
+	for _, f := range t.Files {
+		seen[f.Path] = true
+	}
+	n := 0
+	for _, fe := range t.Errors {
+		if fe.File != "" && !seen[fe.File] && strings.HasPrefix(fe.Message, "not audited") {
+			seen[fe.File] = true
+			n++
+		}
+	}
+	return n
+}
+
+func (e *Engine) auditTarget(t *Target, opts AuditOptions, zizmor map[string]bool) targetResult {
+	r := targetResult{ran: map[string]bool{}, skipped: map[string]string{}}
+	cfg := opts.Config
+	if cfg == nil {
+		cfg = t.Config
+	}
+	r.errors = append(r.errors, t.Errors...)
+	var raw []*Finding
+	for _, c := range e.Checks {
+		cc := cfg.CheckSettings(c.ID)
+		if cc.Disable {
+			r.skipped[c.ID] = "disabled in the config"
+			continue
+		}
+		if c.Online && !opts.Online {
+			r.skipped[c.ID] = opts.OfflineReason
+			continue
+		}
+		pass := &Pass{Check: c, Target: t, Settings: cc.Settings, Config: cfg}
+		if err := runCheck(c, pass); err != nil {
+			r.failed = true
+			r.errors = append(r.errors, FileError{Message: fmt.Sprintf("check %s failed: %v", c.ID, err)})
+			continue
+		}
+		r.ran[c.ID] = true
+		raw = append(raw, pass.findings...)
+	}
+	r.findings, r.exceptions = Process(t, raw, ProcessOptions{Config: cfg, MinSeverity: opts.MinSeverity,
+		MinConfidence: opts.MinConfidence, Now: opts.Now, ZizmorIDs: zizmor})
+	return r
+}
+
+// runCheck runs one check, turning a panic into an error that names it.
+func runCheck(c *Check, p *Pass) (err error) {
+	defer func() {
+		if v := recover(); v != nil {
+			err = fmt.Errorf("panic: %v\n%s", v, debug.Stack())
+		}
+	}()
+	return c.Run(p)
+}
+
+func targetInfo(ts []*Target) TargetInfo {
+	if len(ts) == 1 {
+		return TargetInfo{Kind: ts[0].Kind, Name: ts[0].Name, Ref: ts[0].Ref}
+	}
+	names := make([]string, len(ts))
+	kind := ""
+	for i, t := range ts {
+		names[i] = t.Name
+		if kind == "" || kind == t.Kind {
+			kind = t.Kind
+		} else {
+			kind = "multi"
+		}
+	}
+	return TargetInfo{Kind: kind, Name: strings.Join(names, " ")}
+}
+
+func filepathToSlash(p string) string { return strings.ReplaceAll(p, "\\", "/") }

@@ -1,0 +1,299 @@
+package audit
+
+import (
+	"errors"
+	"fmt"
+	"io"
+	"io/fs"
+	"os"
+	"path"
+	"path/filepath"
+	"slices"
+	"strings"
+
+	"github.com/rhysd/actionlint"
+	"go.yaml.in/yaml/v4"
+)
+
+// DefaultMaxFileSize is the size above which a file is listed in errors and not read.
+const DefaultMaxFileSize = 2 << 20
+
+// LoadOptions controls discovery and reading.
+type LoadOptions struct {
+	// MaxFileSize caps the size of a file that is read (DefaultMaxFileSize when 0).
+	MaxFileSize int64
+}
+
+// skipDirs are never descended into when looking for action.yml files.
+var skipDirs = map[string]bool{".git": true, "node_modules": true, "vendor": true}
+
+// LoadDir discovers and parses the pipeline files of a directory target. Everything is read
+// through an os.Root, so no symlink leads out of the target.
+// A .github or .github/workflows folder given directly audits the workflows in it.
+func LoadDir(dir string, opts LoadOptions) (*Target, error) {
+	abs, err := filepath.Abs(dir)
+	if err != nil {
+		return nil, err
+	}
+	rootDir, only := abs, ""
+	switch {
+	case filepath.Base(abs) == "workflows" && filepath.Base(filepath.Dir(abs)) == ".github":
+		rootDir, only = filepath.Dir(filepath.Dir(abs)), ".github/workflows"
+	case filepath.Base(abs) == ".github":
+		rootDir, only = filepath.Dir(abs), ".github"
+	}
+	root, err := os.OpenRoot(rootDir)
+	if err != nil {
+		return nil, fmt.Errorf("cannot open target %q: %w", dir, err)
+	}
+	defer root.Close()
+	t := &Target{Kind: "dir", Name: dir}
+	paths, errs := discover(root.FS(), only)
+	t.Errors = append(t.Errors, errs...)
+	for _, p := range paths {
+		f, ferr := readFile(root, p, opts)
+		if ferr != nil {
+			t.Errors = append(t.Errors, *ferr)
+			continue
+		}
+		t.addParsed(f)
+	}
+	t.sortFiles()
+	return t, nil
+}
+
+// LoadFile parses a single file target: a workflow, an action.yml or a dependabot.yml.
+func LoadFile(file string, opts LoadOptions) (*Target, error) {
+	abs, err := filepath.Abs(file)
+	if err != nil {
+		return nil, err
+	}
+	root, err := os.OpenRoot(filepath.Dir(abs))
+	if err != nil {
+		return nil, fmt.Errorf("cannot open %q: %w", file, err)
+	}
+	defer root.Close()
+	t := &Target{Kind: "file", Name: file}
+	name := filepath.Base(abs)
+	kind, ok := KindOf(name)
+	if !ok {
+		kind = KindWorkflow
+		if parent := filepath.Base(filepath.Dir(abs)); parent == ".github" && strings.HasPrefix(name, "dependabot.") {
+			kind = KindDependabot
+		}
+	}
+	f, ferr := readFileAs(root, name, kind, opts)
+	if ferr != nil {
+		t.Errors = append(t.Errors, *ferr)
+		return t, nil
+	}
+	t.addParsed(f)
+	return t, nil
+}
+
+// KindOf tells the kind of a file from its base name: action.yml and dependabot.yml; a .yml
+// that is neither is taken as a workflow only by where it stands (see discover).
+func KindOf(base string) (FileKind, bool) {
+	switch base {
+	case "action.yml", "action.yaml":
+		return KindAction, true
+	}
+	return KindWorkflow, false
+}
+
+// discover lists the pipeline files of a tree, as slash paths, sorted.
+func discover(fsys fs.FS, only string) ([]string, []FileError) {
+	var out []string
+	var errs []FileError
+	isYAML := func(n string) bool { return strings.HasSuffix(n, ".yml") || strings.HasSuffix(n, ".yaml") }
+	// Workflows: direct children of .github/workflows.
+	if entries, err := fs.ReadDir(fsys, ".github/workflows"); err == nil {
+		for _, e := range entries {
+			if isYAML(e.Name()) && !e.IsDir() {
+				out = append(out, ".github/workflows/"+e.Name())
+			}
+		}
+	} else if !errors.Is(err, fs.ErrNotExist) {
+		errs = append(errs, FileError{File: ".github/workflows", Message: "cannot list workflows: " + cleanErr(err)})
+	}
+	if only == ".github/workflows" {
+		return out, errs
+	}
+	for _, name := range []string{".github/dependabot.yml", ".github/dependabot.yaml"} {
+		if _, err := fs.Stat(fsys, name); err == nil {
+			out = append(out, name)
+		}
+	}
+	start := "."
+	if only != "" {
+		start = only
+	}
+	walkErr := fs.WalkDir(fsys, start, func(p string, d fs.DirEntry, err error) error {
+		if err != nil {
+			if p != start {
+				errs = append(errs, FileError{File: p, Message: "cannot read: " + cleanErr(err)})
+			}
+			if d != nil && d.IsDir() {
+				return fs.SkipDir
+			}
+			return nil
+		}
+		if d.IsDir() {
+			if p != start && skipDirs[d.Name()] {
+				return fs.SkipDir
+			}
+			return nil
+		}
+		if k, ok := KindOf(d.Name()); ok && k == KindAction {
+			out = append(out, p)
+		}
+		return nil
+	})
+	if walkErr != nil {
+		errs = append(errs, FileError{File: start, Message: "cannot walk: " + cleanErr(walkErr)})
+	}
+	slices.Sort(out)
+	return slices.Compact(out), errs
+}
+
+func kindForPath(p string) FileKind {
+	switch {
+	case path.Base(p) == "action.yml" || path.Base(p) == "action.yaml":
+		return KindAction
+	case p == ".github/dependabot.yml" || p == ".github/dependabot.yaml":
+		return KindDependabot
+	}
+	return KindWorkflow
+}
+
+func readFile(root *os.Root, p string, opts LoadOptions) (*File, *FileError) {
+	return readFileAs(root, p, kindForPath(p), opts)
+}
+
+// readFileAs reads one file through the root (refusing symlinks out of it) and parses it.
+func readFileAs(root *os.Root, p string, kind FileKind, opts LoadOptions) (*File, *FileError) {
+	limit := opts.MaxFileSize
+	if limit <= 0 {
+		limit = DefaultMaxFileSize
+	}
+	fh, err := root.Open(filepath.FromSlash(p))
+	if err != nil {
+		return nil, &FileError{File: p, Message: "not audited: " + cleanErr(err)}
+	}
+	defer fh.Close()
+	st, err := fh.Stat()
+	if err != nil {
+		return nil, &FileError{File: p, Message: "not audited: " + cleanErr(err)}
+	}
+	if !st.Mode().IsRegular() {
+		return nil, &FileError{File: p, Message: "not audited: not a regular file"}
+	}
+	if st.Size() > limit {
+		return nil, &FileError{File: p, Message: fmt.Sprintf("not audited: file is %d bytes, over the %d-byte cap (max-file-size)", st.Size(), limit)}
+	}
+	b, err := io.ReadAll(io.LimitReader(fh, limit+1))
+	if err != nil {
+		return nil, &FileError{File: p, Message: "not audited: " + cleanErr(err)}
+	}
+	if int64(len(b)) > limit {
+		return nil, &FileError{File: p, Message: fmt.Sprintf("not audited: file is over the %d-byte cap (max-file-size)", limit)}
+	}
+	return &File{Path: p, Kind: kind, Source: b}, nil
+}
+
+// cleanErr drops the absolute path os errors carry: messages name files by their target path.
+func cleanErr(err error) string {
+	var pe *fs.PathError
+	if errors.As(err, &pe) {
+		if strings.Contains(pe.Err.Error(), "escapes from parent") || strings.Contains(pe.Err.Error(), "path escapes") {
+			return "symlink points outside the target; not followed"
+		}
+		return pe.Err.Error()
+	}
+	return err.Error()
+}
+
+// AddSource parses a file given as bytes (from the API, a test, or a doc example) and adds it.
+func (t *Target) AddSource(p string, src []byte) {
+	t.addParsed(&File{Path: p, Kind: kindForPath(p), Source: src})
+	t.sortFiles()
+}
+
+func (t *Target) sortFiles() {
+	slices.SortFunc(t.Files, func(a, b *File) int { return strings.Compare(a.Path, b.Path) })
+	slices.SortStableFunc(t.Errors, func(a, b FileError) int {
+		if c := strings.Compare(a.File, b.File); c != 0 {
+			return c
+		}
+		return a.Line - b.Line
+	})
+}
+
+// addParsed parses a read file; parse errors go to the target's errors, and a file whose
+// model could be built (even in part) is audited.
+func (t *Target) addParsed(f *File) {
+	errs := f.parse()
+	for _, e := range errs {
+		e.File = f.Path
+		t.Errors = append(t.Errors, e)
+	}
+	if f.Workflow != nil || f.Action != nil || f.YAML != nil {
+		t.Files = append(t.Files, f)
+	}
+}
+
+// parse builds the file's model from its source.
+func (f *File) parse() []FileError {
+	if mayHaveAnchors(f.Source) {
+		var doc yaml.Node
+		if err := yaml.Unmarshal(f.Source, &doc); err == nil && aliasExpansion(&doc, maxAliasNodes) > maxAliasNodes {
+			return []FileError{{Line: 1, Column: 1, Message: fmt.Sprintf("not audited: YAML aliases expand to more than %d nodes", maxAliasNodes)}}
+		}
+	}
+	switch f.Kind {
+	case KindWorkflow:
+		w, errs := actionlint.Parse(f.Source)
+		f.Workflow = w
+		out := make([]FileError, 0, len(errs))
+		for _, e := range errs {
+			msg := e.Message
+			if w == nil {
+				msg = "not audited: " + msg
+			}
+			out = append(out, FileError{Line: e.Line, Column: e.Column, Message: msg})
+		}
+		if w == nil && len(out) == 0 {
+			out = append(out, FileError{Line: 1, Column: 1, Message: "not audited: not a workflow"})
+		}
+		return out
+	case KindAction, KindDependabot:
+		var doc yaml.Node
+		if err := yaml.Unmarshal(f.Source, &doc); err != nil {
+			return []FileError{yamlError(err)}
+		}
+		if len(doc.Content) == 0 {
+			return []FileError{{Line: 1, Column: 1, Message: "not audited: empty document"}}
+		}
+		if f.Kind == KindDependabot {
+			f.YAML = &doc
+			return nil
+		}
+		a, errs := parseAction(&doc)
+		f.Action = a
+		return errs
+	}
+	return nil
+}
+
+// yamlError turns a YAML parser error into a FileError with its line when the message has one.
+func yamlError(err error) FileError {
+	fe := FileError{Line: 1, Column: 1, Message: "not audited: invalid YAML: " + err.Error()}
+	var line int
+	msg := err.Error()
+	if i := strings.Index(msg, "line "); i >= 0 {
+		if _, e := fmt.Sscanf(msg[i:], "line %d", &line); e == nil && line > 0 {
+			fe.Line = line
+		}
+	}
+	return fe
+}

@@ -1,0 +1,227 @@
+package audit
+
+import (
+	"cmp"
+	"slices"
+
+	"github.com/rhysd/actionlint"
+	"go.yaml.in/yaml/v4"
+)
+
+// FileKind is what an audited file is.
+type FileKind int
+
+// The kinds of file rampart audits.
+const (
+	KindWorkflow FileKind = iota
+	KindAction
+	KindDependabot
+	KindDockerfile
+)
+
+func (k FileKind) String() string {
+	switch k {
+	case KindWorkflow:
+		return "workflow"
+	case KindAction:
+		return "action"
+	case KindDependabot:
+		return "dependabot"
+	case KindDockerfile:
+		return "dockerfile"
+	}
+	return "unknown"
+}
+
+// Target is one audited tree: a directory, a file, or a repository at a ref.
+type Target struct {
+	// Kind is "dir", "file" or "repo".
+	Kind string
+	// Name is how the user named the target (a path, or owner/repo).
+	Name string
+	Ref  string
+	// Files are the parsed files, sorted by path.
+	Files []*File
+	// Errors are files that could not be read or parsed.
+	Errors []FileError
+	// Config is the target's own config file, if it has one.
+	Config *Config
+}
+
+// File is one audited file with its parsed model.
+type File struct {
+	// Path is relative to the target root, with / separators.
+	Path   string
+	Kind   FileKind
+	Source []byte
+	// Workflow is set for workflows: actionlint's syntax tree.
+	Workflow *actionlint.Workflow
+	// Action is set for action.yml files.
+	Action *Action
+	// YAML is the document node of a dependabot.yml.
+	YAML *yaml.Node
+
+	lines []int // byte offset of each line start
+}
+
+// Action is an action.yml: metadata and, for composite actions, its steps.
+type Action struct {
+	Name   *actionlint.String
+	Inputs map[string]*ActionInput
+	Runs   *ActionRuns
+}
+
+// ActionInput is one of an action's inputs.
+type ActionInput struct {
+	Name    *actionlint.String
+	Default *actionlint.String
+}
+
+// ActionRuns is an action's runs: section.
+type ActionRuns struct {
+	// Using is "composite", "docker", "node20"...
+	Using *actionlint.String
+	// Image is a Docker action's image: "Dockerfile" or "docker://...".
+	Image *actionlint.String
+	Main  *actionlint.String
+	Pre   *actionlint.String
+	Post  *actionlint.String
+	Env   *actionlint.Env
+	// Steps are a composite action's steps, as actionlint parses a workflow's.
+	Steps []*actionlint.Step
+	Pos   *actionlint.Pos
+}
+
+// IsComposite reports whether the action runs steps.
+func (a *Action) IsComposite() bool {
+	return a.Runs != nil && a.Runs.Using != nil && a.Runs.Using.Value == "composite"
+}
+
+// Workflows returns the target's workflow files.
+func (t *Target) Workflows() []*File { return t.filesOf(KindWorkflow) }
+
+// Actions returns the target's action.yml files.
+func (t *Target) Actions() []*File { return t.filesOf(KindAction) }
+
+// FilesOf returns the target's files of one kind.
+func (t *Target) filesOf(k FileKind) []*File {
+	var out []*File
+	for _, f := range t.Files {
+		if f.Kind == k {
+			out = append(out, f)
+		}
+	}
+	return out
+}
+
+// File returns the file at path, or nil.
+func (t *Target) File(path string) *File {
+	for _, f := range t.Files {
+		if f.Path == path {
+			return f
+		}
+	}
+	return nil
+}
+
+// Jobs returns a workflow's jobs in source order.
+func Jobs(w *actionlint.Workflow) []*actionlint.Job {
+	if w == nil {
+		return nil
+	}
+	jobs := make([]*actionlint.Job, 0, len(w.Jobs))
+	for _, j := range w.Jobs {
+		if j != nil {
+			jobs = append(jobs, j)
+		}
+	}
+	slices.SortFunc(jobs, func(a, b *actionlint.Job) int { return comparePos(a.Pos, b.Pos) })
+	return jobs
+}
+
+func comparePos(a, b *actionlint.Pos) int {
+	if a == nil || b == nil {
+		return cmp.Compare(btoi(a != nil), btoi(b != nil))
+	}
+	if c := cmp.Compare(a.Line, b.Line); c != 0 {
+		return c
+	}
+	return cmp.Compare(a.Col, b.Col)
+}
+
+func btoi(b bool) int {
+	if b {
+		return 1
+	}
+	return 0
+}
+
+// StepRef is one step with where it stands: in a workflow's job, or in a composite action.
+type StepRef struct {
+	File *File
+	// Job is nil for a composite action's step.
+	Job   *actionlint.Job
+	Index int
+	Step  *actionlint.Step
+}
+
+// Run returns the step's run: script, or nil when it uses an action.
+func (s StepRef) Run() *actionlint.ExecRun {
+	r, _ := s.Step.Exec.(*actionlint.ExecRun)
+	return r
+}
+
+// Uses returns the step's uses: action, or nil when it runs a script.
+func (s StepRef) Uses() *actionlint.ExecAction {
+	a, _ := s.Step.Exec.(*actionlint.ExecAction)
+	return a
+}
+
+// Label names the step for messages: its name, id, or position.
+func (s StepRef) Label() string { return StepLabel(s.Step, s.Index) }
+
+// StepLabel names a step for messages: its name, its id, or "step N".
+func StepLabel(st *actionlint.Step, index int) string {
+	switch {
+	case st.Name != nil && st.Name.Value != "":
+		return "step " + quote(st.Name.Value)
+	case st.ID != nil && st.ID.Value != "":
+		return "step " + quote(st.ID.Value)
+	case st.Exec != nil:
+		if a, ok := st.Exec.(*actionlint.ExecAction); ok && a.Uses != nil {
+			return "step " + itoa(index+1) + " (" + a.Uses.Value + ")"
+		}
+	}
+	return "step " + itoa(index+1)
+}
+
+// Steps returns every step of the file: each job's steps in order, or a composite action's steps.
+func (f *File) Steps() []StepRef {
+	var out []StepRef
+	switch {
+	case f.Workflow != nil:
+		for _, j := range Jobs(f.Workflow) {
+			for i, s := range j.Steps {
+				if s != nil {
+					out = append(out, StepRef{File: f, Job: j, Index: i, Step: s})
+				}
+			}
+		}
+	case f.Action != nil && f.Action.Runs != nil:
+		for i, s := range f.Action.Runs.Steps {
+			if s != nil {
+				out = append(out, StepRef{File: f, Index: i, Step: s})
+			}
+		}
+	}
+	return out
+}
+
+// Steps returns every step of every workflow and composite action of the target.
+func (t *Target) Steps() []StepRef {
+	var out []StepRef
+	for _, f := range t.Files {
+		out = append(out, f.Steps()...)
+	}
+	return out
+}

@@ -1,0 +1,62 @@
+package audit
+
+import (
+	"fmt"
+	"strings"
+
+	"github.com/rhysd/actionlint"
+)
+
+// Pass is what a check sees when it runs: the target's parsed files, the check's settings,
+// and the means to report findings.
+type Pass struct {
+	Check  *Check
+	Target *Target
+	// Settings are the check's options from the config file (checks.<id>), such as unpinned-uses' policy.
+	Settings map[string]any
+	// Config is the whole config, for checks that read global lists (allow-actions).
+	Config *Config
+
+	findings []*Finding
+}
+
+// Reportf reports a finding at pos in file with the check's default severity, confidence,
+// remediation and URL; the caller may change the returned finding's fields.
+func (p *Pass) Reportf(file *File, pos *actionlint.Pos, format string, args ...any) *Finding {
+	f := &Finding{
+		Check:       p.Check.ID,
+		Severity:    p.Check.Severity,
+		Confidence:  p.Check.Confidence,
+		Category:    p.Check.Category,
+		File:        file.Path,
+		Message:     fmt.Sprintf(format, args...),
+		Remediation: firstParagraph(p.Check.Fix),
+		URL:         p.Check.URL(),
+	}
+	if pos != nil {
+		f.Line, f.Column = pos.Line, pos.Col
+	}
+	if f.Line < 1 {
+		f.Line = 1
+	}
+	if f.Column < 1 {
+		f.Column = 1
+	}
+	f.EndLine = f.Line
+	p.findings = append(p.findings, f)
+	return f
+}
+
+// At is a position for Reportf from a line and column.
+func At(line, col int) *actionlint.Pos { return &actionlint.Pos{Line: line, Col: col} }
+
+// Findings returns what the pass reported so far.
+func (p *Pass) Findings() []*Finding { return p.findings }
+
+func firstParagraph(s string) string {
+	s = strings.TrimSpace(s)
+	if i := strings.Index(s, "\n\n"); i >= 0 {
+		s = s[:i]
+	}
+	return strings.Join(strings.Fields(s), " ")
+}

@@ -1,0 +1,164 @@
+package audit
+
+import (
+	"cmp"
+	"crypto/sha256"
+	"encoding/hex"
+	"fmt"
+	"regexp"
+	"slices"
+	"strings"
+	"time"
+
+	"github.com/bmatcuk/doublestar/v4"
+)
+
+// ProcessOptions are the settings of processing: suppression, remaps, filters.
+type ProcessOptions struct {
+	Config        *Config
+	MinSeverity   Severity
+	MinConfidence Confidence
+	// Now is today's date for exception expiry.
+	Now time.Time
+	// ZizmorIDs are the check ids that are also zizmor's, for `# zizmor: ignore[...]`.
+	ZizmorIDs map[string]bool
+}
+
+var ignoreComment = regexp.MustCompile(`#\s*(rampart|zizmor)\s*:\s*ignore\[([^\]]*)\](.*)$`)
+
+// Process turns raw findings of one target into the report's findings, all in one place:
+// severity remaps, fingerprints, inline ignores, config exceptions, filters, de-duplication
+// and sorting. It returns the findings and the status of each config exception.
+func Process(t *Target, raw []*Finding, opts ProcessOptions) ([]Finding, []ExceptionStatus) {
+	cfg := opts.Config
+	var out []Finding
+	seen := map[string]bool{}
+	for _, rf := range raw {
+		f := *rf
+		if cc := cfg.CheckSettings(f.Check); cc.Severity != nil {
+			f.Severity = *cc.Severity
+		}
+		if f.Severity < opts.MinSeverity || f.Confidence < opts.MinConfidence {
+			continue
+		}
+		dup := fmt.Sprintf("%s\x00%s\x00%d\x00%d\x00%s", f.Check, f.File, f.Line, f.Column, f.Message)
+		if seen[dup] {
+			continue
+		}
+		seen[dup] = true
+		out = append(out, f)
+	}
+	fingerprint(t, out)
+	statuses := make([]ExceptionStatus, 0)
+	if cfg != nil {
+		for i := range cfg.Exceptions {
+			e := &cfg.Exceptions[i]
+			statuses = append(statuses, ExceptionStatus{Check: e.Check, Path: e.Path, Reason: e.Reason, Expires: e.Expires, Status: "unused"})
+		}
+	}
+	for i := range out {
+		f := &out[i]
+		if s := inlineSuppression(t.File(f.File), f, opts.ZizmorIDs); s != nil {
+			f.Suppressed, f.Suppression = true, s
+			continue
+		}
+		if cfg == nil {
+			continue
+		}
+		for j := range cfg.Exceptions {
+			e := &cfg.Exceptions[j]
+			if !e.matches(f) {
+				continue
+			}
+			statuses[j].Matched++
+			if e.Expired(opts.Now) {
+				statuses[j].Status = "expired"
+				continue
+			}
+			statuses[j].Status = "applied"
+			f.Suppressed = true
+			f.Suppression = &Suppression{Kind: "config", Reason: e.Reason, Expires: e.Expires}
+			break
+		}
+	}
+	for j := range statuses {
+		if cfg != nil && statuses[j].Matched == 0 && cfg.Exceptions[j].Expired(opts.Now) {
+			statuses[j].Status = "expired"
+		}
+	}
+	SortFindings(out)
+	return out, statuses
+}
+
+func (e *Exception) matches(f *Finding) bool {
+	if e.Check != "*" && e.Check != f.Check {
+		return false
+	}
+	if e.Path != "" {
+		if ok, err := doublestar.Match(e.Path, f.File); err != nil || !ok {
+			return false
+		}
+	}
+	return e.Line == 0 || e.Line == f.Line
+}
+
+// inlineSuppression looks for an ignore comment naming the finding's check on its line or the line above.
+func inlineSuppression(file *File, f *Finding, zizmorIDs map[string]bool) *Suppression {
+	if file == nil {
+		return nil
+	}
+	for _, n := range []int{f.Line, f.Line - 1} {
+		line := file.Line(n)
+		if !strings.Contains(line, "ignore[") {
+			continue
+		}
+		m := ignoreComment.FindStringSubmatch(line)
+		if m == nil {
+			continue
+		}
+		if m[1] == "zizmor" && !zizmorIDs[f.Check] {
+			continue
+		}
+		for _, id := range strings.Split(m[2], ",") {
+			if strings.TrimSpace(id) == f.Check {
+				reason := strings.TrimSpace(m[3])
+				if reason == "" {
+					reason = "(no reason given)"
+				}
+				return &Suppression{Kind: "inline", Reason: m[1] + ": " + reason}
+			}
+		}
+	}
+	return nil
+}
+
+// fingerprint gives each finding an id that survives line moves: the check, the file, and the
+// check's key or else the text of the finding's line; repeats get an occurrence number.
+func fingerprint(t *Target, fs []Finding) {
+	slices.SortStableFunc(fs, func(a, b Finding) int {
+		return cmp.Or(strings.Compare(a.File, b.File), cmp.Compare(a.Line, b.Line), cmp.Compare(a.Column, b.Column))
+	})
+	count := map[string]int{}
+	for i := range fs {
+		f := &fs[i]
+		key := f.Key
+		if key == "" {
+			if file := t.File(f.File); file != nil {
+				key = strings.TrimSpace(file.Line(f.Line))
+			}
+		}
+		base := f.Check + "\x00" + f.File + "\x00" + key
+		n := count[base]
+		count[base] = n + 1
+		sum := sha256.Sum256([]byte(fmt.Sprintf("%s\x00%d", base, n)))
+		f.Fingerprint = hex.EncodeToString(sum[:12])
+	}
+}
+
+// SortFindings sorts by file, line, column, check (and message, for a total order).
+func SortFindings(fs []Finding) {
+	slices.SortFunc(fs, func(a, b Finding) int {
+		return cmp.Or(strings.Compare(a.File, b.File), cmp.Compare(a.Line, b.Line), cmp.Compare(a.Column, b.Column),
+			strings.Compare(a.Check, b.Check), strings.Compare(a.Message, b.Message))
+	})
+}

@@ -1,0 +1,74 @@
+package audit
+
+import (
+	"bytes"
+	"strconv"
+	"unicode/utf8"
+)
+
+func quote(s string) string { return strconv.Quote(s) }
+func itoa(i int) string     { return strconv.Itoa(i) }
+
+// lineStarts indexes the byte offset of each line.
+func (f *File) lineStarts() []int {
+	if f.lines == nil {
+		f.lines = append(make([]int, 0, 64), 0)
+		for i, b := range f.Source {
+			if b == '\n' {
+				f.lines = append(f.lines, i+1)
+			}
+		}
+	}
+	return f.lines
+}
+
+// Line returns the text of a 1-based line, without its line break; "" when out of range.
+func (f *File) Line(n int) string {
+	ls := f.lineStarts()
+	if n < 1 || n > len(ls) {
+		return ""
+	}
+	start := ls[n-1]
+	end := len(f.Source)
+	if n < len(ls) {
+		end = ls[n] - 1
+	}
+	return string(bytes.TrimRight(f.Source[start:end], "\r"))
+}
+
+// LineCount is the number of lines of the file.
+func (f *File) LineCount() int { return len(f.lineStarts()) }
+
+// Offset converts a 1-based line and column (in characters, as the YAML parser counts them)
+// to a byte offset; -1 when out of range.
+func (f *File) Offset(line, col int) int {
+	ls := f.lineStarts()
+	if line < 1 || line > len(ls) || col < 1 {
+		return -1
+	}
+	off := ls[line-1]
+	for i := 1; i < col; i++ {
+		if off >= len(f.Source) || f.Source[off] == '\n' {
+			return -1
+		}
+		_, size := utf8.DecodeRune(f.Source[off:])
+		off += size
+	}
+	return off
+}
+
+// PosAt converts a byte offset to a 1-based line and column.
+func (f *File) PosAt(off int) (line, col int) {
+	ls := f.lineStarts()
+	// binary search the last line start <= off
+	lo, hi := 0, len(ls)-1
+	for lo < hi {
+		mid := (lo + hi + 1) / 2
+		if ls[mid] <= off {
+			lo = mid
+		} else {
+			hi = mid - 1
+		}
+	}
+	return lo + 1, utf8.RuneCount(f.Source[ls[lo]:off]) + 1
+}

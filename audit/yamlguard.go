@@ -1,0 +1,53 @@
+package audit
+
+import "go.yaml.in/yaml/v4"
+
+// maxAliasNodes caps how many nodes a YAML document may expand to through aliases
+// (a "billion laughs" document expands exponentially).
+const maxAliasNodes = 200_000
+
+// aliasExpansion counts the nodes of a document with every alias expanded, stopping past limit.
+func aliasExpansion(root *yaml.Node, limit int) int {
+	memo := map[*yaml.Node]int{}
+	var count func(n *yaml.Node, depth int) int
+	count = func(n *yaml.Node, depth int) int {
+		if n == nil {
+			return 0
+		}
+		if depth > 1000 {
+			return limit + 1
+		}
+		if v, ok := memo[n]; ok {
+			return v
+		}
+		memo[n] = limit + 1 // a cycle counts as too much
+		total := 1
+		if n.Kind == yaml.AliasNode {
+			total += count(n.Alias, depth+1)
+		}
+		for _, c := range n.Content {
+			total += count(c, depth+1)
+			if total > limit {
+				break
+			}
+		}
+		memo[n] = total
+		return total
+	}
+	return count(root, 0)
+}
+
+// mayHaveAnchors is a cheap test for a YAML anchor ("&name" after a space, "-", ":" or "[").
+func mayHaveAnchors(b []byte) bool {
+	for i := 1; i+1 < len(b); i++ {
+		if b[i] != '&' {
+			continue
+		}
+		prev, next := b[i-1], b[i+1]
+		if (prev == ' ' || prev == '\t' || prev == '-' || prev == ':' || prev == '[' || prev == ',' || prev == '\n') &&
+			(next >= 'a' && next <= 'z' || next >= 'A' && next <= 'Z' || next >= '0' && next <= '9' || next == '_' || next == '-') {
+			return true
+		}
+	}
+	return false
+}
