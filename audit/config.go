@@ -15,17 +15,17 @@ import (
 // Config is the config file (.github/rampart.yml, rampart.yml, or --config).
 type Config struct {
 	// Path is where the config was read from; "" for the defaults.
-	Path          string                  `yaml:"-"`
-	FailOn        *Severity               `yaml:"fail-on"`
-	MinScore      *int                    `yaml:"min-score"`
-	MinSeverity   *Severity               `yaml:"min-severity"`
-	MinConfidence *Confidence             `yaml:"min-confidence"`
-	MaxFileSize   int64                   `yaml:"max-file-size"`
-	Checks        map[string]CheckConfig  `yaml:"checks"`
-	Exceptions    []Exception             `yaml:"exceptions"`
-	AllowActions  []string                `yaml:"allow-actions"`
-	DenyActions   []string                `yaml:"deny-actions"`
-	Extra         map[string]any          `yaml:",inline"`
+	Path          string                 `yaml:"-"`
+	FailOn        *Severity              `yaml:"fail-on"`
+	MinScore      *int                   `yaml:"min-score"`
+	MinSeverity   *Severity              `yaml:"min-severity"`
+	MinConfidence *Confidence            `yaml:"min-confidence"`
+	MaxFileSize   int64                  `yaml:"max-file-size"`
+	Checks        map[string]CheckConfig `yaml:"checks"`
+	Exceptions    []Exception            `yaml:"exceptions"`
+	AllowActions  []string               `yaml:"allow-actions"`
+	DenyActions   []string               `yaml:"deny-actions"`
+	Extra         map[string]any         `yaml:",inline"`
 }
 
 // CheckConfig is one entry of the config's checks: section.

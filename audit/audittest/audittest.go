@@ -2,7 +2,7 @@
 //
 // A fixture marks every finding it expects on the line where it is expected:
 //
-//	- run: echo "${{ github.event.issue.title }}" # want "github.event.issue.title"
+//   - run: echo "${{ github.event.issue.title }}" # want "github.event.issue.title"
 //
 // `# want "re1" "re2"` expects two findings on the line; `# want +2 "re"` expects one two lines
 // further down (for lines inside a run: block). Each regexp is matched against
