@@ -2,6 +2,7 @@ package audit
 
 import (
 	"fmt"
+	"os"
 	"path"
 	"runtime"
 	"runtime/debug"
@@ -189,7 +190,10 @@ func (e *Engine) auditTarget(t *Target, opts AuditOptions, zizmor map[string]boo
 func runCheck(c *Check, p *Pass) (err error) {
 	defer func() {
 		if v := recover(); v != nil {
-			err = fmt.Errorf("panic: %v\n%s", v, debug.Stack())
+			err = fmt.Errorf("panic: %v (this is a bug in rampart; please report it)", v)
+			if os.Getenv("RAMPART_DEBUG") != "" {
+				os.Stderr.Write(debug.Stack())
+			}
 		}
 	}()
 	return c.Run(p)

@@ -47,7 +47,7 @@ func LoadDir(dir string, opts LoadOptions) (*Target, error) {
 		return nil, fmt.Errorf("cannot open target %q: %w", dir, err)
 	}
 	defer root.Close()
-	t := &Target{Kind: "dir", Name: dir}
+	t := &Target{Kind: "dir", Name: dir, RootDir: rootDir}
 	paths, errs := discover(root.FS(), only)
 	t.Errors = append(t.Errors, errs...)
 	for _, p := range paths {
@@ -73,7 +73,7 @@ func LoadFile(file string, opts LoadOptions) (*Target, error) {
 		return nil, fmt.Errorf("cannot open %q: %w", file, err)
 	}
 	defer root.Close()
-	t := &Target{Kind: "file", Name: file}
+	t := &Target{Kind: "file", Name: file, RootDir: filepath.Dir(abs)}
 	name := filepath.Base(abs)
 	kind, ok := KindOf(name)
 	if !ok {

@@ -46,6 +46,8 @@ type Target struct {
 	Errors []FileError
 	// Config is the target's own config file, if it has one.
 	Config *Config
+	// RootDir is the directory on disk the paths are relative to ("" for remote targets).
+	RootDir string
 }
 
 // File is one audited file with its parsed model.

@@ -1,0 +1,125 @@
+package audit
+
+import (
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+)
+
+func write(t *testing.T, root, rel, content string) {
+	t.Helper()
+	p := filepath.Join(root, filepath.FromSlash(rel))
+	if err := os.MkdirAll(filepath.Dir(p), 0o755); err != nil {
+		t.Fatal(err)
+	}
+	if err := os.WriteFile(p, []byte(content), 0o644); err != nil {
+		t.Fatal(err)
+	}
+}
+
+const okWorkflow = "on: push\njobs:\n  a:\n    runs-on: ubuntu-latest\n    steps:\n      - run: echo hi\n"
+
+func TestLoadDirDiscoversAndAccountsForEveryFile(t *testing.T) {
+	root := t.TempDir()
+	outside := t.TempDir()
+	write(t, outside, "secret.yml", okWorkflow)
+	write(t, root, ".github/workflows/ok.yml", okWorkflow)
+	write(t, root, ".github/workflows/also.yaml", okWorkflow)
+	write(t, root, ".github/workflows/notes.txt", "not yaml")
+	write(t, root, ".github/workflows/broken.yml", "on: push\njobs:\n  a: [\n")
+	write(t, root, ".github/workflows/big.yml", okWorkflow+strings.Repeat("# padding\n", 200))
+	write(t, root, ".github/workflows/bomb.yml", "a: &a [x, x, x, x, x, x, x, x, x, x]\nb: &b [*a, *a, *a, *a, *a, *a, *a, *a, *a, *a]\nc: &c [*b, *b, *b, *b, *b, *b, *b, *b, *b, *b]\nd: &d [*c, *c, *c, *c, *c, *c, *c, *c, *c, *c]\ne: &e [*d, *d, *d, *d, *d, *d, *d, *d, *d, *d]\nf: &f [*e, *e, *e, *e, *e, *e, *e, *e, *e, *e]\non: push\njobs: {}\nz: *f\n")
+	write(t, root, "action.yml", "name: x\nruns:\n  using: composite\n  steps:\n    - run: echo hi\n      shell: bash\n")
+	write(t, root, "sub/deeper/action.yaml", "name: y\nruns:\n  using: docker\n  image: docker://alpine:3\n")
+	write(t, root, "node_modules/pkg/action.yml", "name: skipped\nruns: {using: node20, main: x.js}\n")
+	write(t, root, ".github/dependabot.yml", "version: 2\nupdates: []\n")
+	if err := os.Symlink(filepath.Join(outside, "secret.yml"), filepath.Join(root, ".github/workflows/escape.yml")); err != nil {
+		t.Fatal(err)
+	}
+	if err := os.Symlink("ok.yml", filepath.Join(root, ".github/workflows/inside.yml")); err != nil {
+		t.Fatal(err)
+	}
+	tg, err := LoadDir(root, LoadOptions{MaxFileSize: 1000})
+	if err != nil {
+		t.Fatal(err)
+	}
+	var got []string
+	for _, f := range tg.Files {
+		got = append(got, f.Kind.String()+":"+f.Path)
+	}
+	want := []string{"dependabot:.github/dependabot.yml", "workflow:.github/workflows/also.yaml", "workflow:.github/workflows/inside.yml",
+		"workflow:.github/workflows/ok.yml", "action:action.yml", "action:sub/deeper/action.yaml"}
+	if strings.Join(got, " ") != strings.Join(want, " ") {
+		t.Errorf("files:\n got %v\nwant %v", got, want)
+	}
+	errs := map[string]string{}
+	for _, e := range tg.Errors {
+		errs[e.File] += e.Message
+		if e.File == ".github/workflows/broken.yml" && e.Line != 3 {
+			t.Errorf("broken.yml error at line %d, want 3: %s", e.Line, e.Message)
+		}
+	}
+	for file, frag := range map[string]string{
+		".github/workflows/broken.yml": "not audited",
+		".github/workflows/big.yml":    "over the",
+		".github/workflows/bomb.yml":   "aliases expand",
+		".github/workflows/escape.yml": "outside the target",
+	} {
+		if !strings.Contains(errs[file], frag) {
+			t.Errorf("%s: error %q does not say %q", file, errs[file], frag)
+		}
+	}
+	for _, e := range tg.Errors {
+		if strings.Contains(e.Message, outside) || strings.Contains(e.Message, root) {
+			t.Errorf("error leaks an absolute path: %+v", e)
+		}
+	}
+}
+
+func TestLoadWorkflowsFolderDirectly(t *testing.T) {
+	root := t.TempDir()
+	write(t, root, ".github/workflows/ok.yml", okWorkflow)
+	write(t, root, "action.yml", "name: x\nruns: {using: node20, main: x.js}\n")
+	tg, err := LoadDir(filepath.Join(root, ".github", "workflows"), LoadOptions{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(tg.Files) != 1 || tg.Files[0].Path != ".github/workflows/ok.yml" {
+		t.Errorf("files %v", tg.Files)
+	}
+}
+
+func TestLoadFileKinds(t *testing.T) {
+	root := t.TempDir()
+	write(t, root, "x/action.yml", "name: x\nruns: {using: node20, main: x.js}\n")
+	write(t, root, "ci.yml", okWorkflow)
+	for p, kind := range map[string]FileKind{"x/action.yml": KindAction, "ci.yml": KindWorkflow} {
+		tg, err := LoadFile(filepath.Join(root, p), LoadOptions{})
+		if err != nil || len(tg.Files) != 1 || tg.Files[0].Kind != kind {
+			t.Errorf("%s: %v %+v", p, err, tg)
+		}
+	}
+}
+
+func TestCompositeActionSteps(t *testing.T) {
+	tg := &Target{}
+	tg.AddSource("a/action.yml", []byte("name: x\ninputs:\n  who: {default: me}\nruns:\n  using: composite\n  steps:\n    - name: greet\n      run: |\n        echo hi\n        echo ${{ inputs.who }}\n      shell: bash\n    - uses: actions/checkout@v4\n      with:\n        ref: main\n"))
+	if len(tg.Errors) > 0 {
+		t.Fatal(tg.Errors)
+	}
+	steps := tg.Files[0].Steps()
+	if len(steps) != 2 || steps[0].Run() == nil || steps[1].Uses() == nil {
+		t.Fatalf("steps %+v", steps)
+	}
+	if steps[1].Uses().Inputs["ref"].Value.Value != "main" {
+		t.Errorf("with: not parsed")
+	}
+	ex := tg.Files[0].Exprs(steps[0].Run().Run)
+	if len(ex) != 1 || ex[0].Line != 10 || ex[0].Col != 14 {
+		t.Errorf("expr position %+v, want line 10 col 14", ex)
+	}
+	if p, _ := ExprPath(ex[0].Node); p != "inputs.who" {
+		t.Errorf("path %q", p)
+	}
+}

@@ -1,0 +1,68 @@
+// Package cli is rampart's command line: commands, flags and exit codes.
+package cli
+
+import (
+	"errors"
+	"fmt"
+	"io"
+	"strings"
+)
+
+const usage = `rampart audits GitHub Actions workflows and CI pipelines for security hazards.
+
+Usage:
+  rampart [scan] [TARGET...] [flags]   audit directories, files or owner/repo[@ref] (default .)
+  rampart checks [--format text|json]  list the checks
+  rampart explain ID|score             show a check's documentation, or how the score is computed
+  rampart version                      print version, commit and Go version
+
+Run 'rampart scan -h' for the scan flags. Exit codes: 0 clean, 1 findings at or above --fail-on
+or score below --min-score, 2 usage or config error, 3 the audit could not be done.
+`
+
+// Main runs the command line and returns the exit code.
+func Main(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
+	if len(args) > 0 {
+		args = args[1:]
+	}
+	cmd := "scan"
+	if len(args) > 0 && !strings.HasPrefix(args[0], "-") {
+		switch args[0] {
+		case "scan", "checks", "explain", "version", "help", "org", "merge", "fix", "action", "comment":
+			cmd, args = args[0], args[1:]
+		}
+	}
+	var err error
+	code := ExitOK
+	switch cmd {
+	case "scan":
+		code, err = runScan(args, stdout, stderr)
+	case "checks":
+		err = runChecks(args, stdout, stderr)
+	case "explain":
+		err = runExplain(args, stdout, stderr)
+	case "version":
+		printVersion(stdout)
+	case "help":
+		fmt.Fprint(stdout, usage)
+	default:
+		err = usageError{fmt.Sprintf("%q is not available in this build yet; see 'rampart help'", "rampart "+cmd)}
+	}
+	if err == nil {
+		return code
+	}
+	fmt.Fprintf(stderr, "rampart: %v\n", err)
+	var ue usageError
+	var ae auditError
+	switch {
+	case errors.As(err, &ue):
+		return ExitUsage
+	case errors.As(err, &ae):
+		return ExitNoAudit
+	case errors.Is(err, errHelp):
+		return ExitOK
+	}
+	return ExitNoAudit
+}
+
+var errHelp = errors.New("help requested")
