@@ -99,12 +99,12 @@ exceptions:
 
 func TestConfigErrors(t *testing.T) {
 	for src, frag := range map[string]string{
-		"exceptions:\n  - check: echo-check\n":                               "reason",
+		"exceptions:\n  - check: echo-check\n":                              "reason",
 		"exceptions:\n  - check: x\n    reason: r\n    expires: tomorrow\n": "expires",
-		"checkz: {}\n":                        "unknown key",
+		"checkz: {}\n":                       "unknown key",
 		"checks:\n  nope: {disable: true}\n": "unknown check",
-		"fail-on: severe\n":                   "unknown severity",
-		"min-score: 101\n":                    "min-score",
+		"fail-on: severe\n":                  "unknown severity",
+		"min-score: 101\n":                   "min-score",
 	} {
 		_, err := ParseConfig([]byte(src), map[string]bool{"echo-check": true, "x": true})
 		if err == nil || !strings.Contains(err.Error(), frag) {
