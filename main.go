@@ -7,4 +7,6 @@ import (
 	"github.com/rampart-sec/rampart/cli"
 )
 
+//go:generate go run ./internal/gendocs
+
 func main() { os.Exit(cli.Main(os.Args, os.Stdin, os.Stdout, os.Stderr)) }

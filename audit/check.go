@@ -35,6 +35,9 @@ type Check struct {
 	Category Category
 	// Online is true for checks that need the GitHub API.
 	Online bool
+	// Persona is the least thorough persona that runs the check: "" or "regular" for every
+	// run, "pedantic" for code-quality hazards, "auditor" for findings that need a human to weigh them.
+	Persona string
 	// Fixable is true when `rampart fix` can repair the check's findings.
 	Fixable bool
 	// Doc says why the hazard matters, in markdown.
@@ -54,6 +57,20 @@ type Check struct {
 	// Run audits the target behind the pass and reports findings with pass.Report.
 	// Its error means only that the check itself failed.
 	Run func(*Pass) error
+}
+
+// Personas, from least to most thorough (--persona).
+var Personas = []string{"regular", "pedantic", "auditor"}
+
+// PersonaRank orders personas; an unknown name ranks as regular.
+func PersonaRank(p string) int {
+	switch p {
+	case "pedantic":
+		return 1
+	case "auditor":
+		return 2
+	}
+	return 0
 }
 
 // DocsBase is where the generated check documentation lives.

@@ -28,6 +28,8 @@ type AuditOptions struct {
 	OfflineReason string
 	// Now is the audit's date (exception expiry); time.Now when zero.
 	Now time.Time
+	// Persona ("regular", "pedantic", "auditor") selects which checks run; "" runs every check.
+	Persona string
 }
 
 // Result is the report with what the command needs beyond it.
@@ -119,6 +121,8 @@ func (e *Engine) Audit(targets []*Target, opts AuditOptions) *Result {
 				rep.Stats.Actions++
 			case KindDependabot:
 				rep.Stats.Dependabot++
+			case KindDockerfile:
+				rep.Stats.Dockerfiles++
 			}
 		}
 		rep.Stats.Files += unauditedFiles(t)
@@ -166,6 +170,9 @@ func (e *Engine) auditTarget(t *Target, opts AuditOptions, zizmor map[string]boo
 		cc := cfg.CheckSettings(c.ID)
 		if cc.Disable {
 			r.skipped[c.ID] = "disabled in the config"
+			continue
+		}
+		if opts.Persona != "" && PersonaRank(c.Persona) > PersonaRank(opts.Persona) {
 			continue
 		}
 		if c.Online && !opts.Online {

@@ -94,9 +94,11 @@ func LoadFile(file string, opts LoadOptions) (*Target, error) {
 // KindOf tells the kind of a file from its base name: action.yml and dependabot.yml; a .yml
 // that is neither is taken as a workflow only by where it stands (see discover).
 func KindOf(base string) (FileKind, bool) {
-	switch base {
-	case "action.yml", "action.yaml":
+	switch {
+	case base == "action.yml" || base == "action.yaml":
 		return KindAction, true
+	case isDockerfile(base):
+		return KindDockerfile, true
 	}
 	return KindWorkflow, false
 }
@@ -144,7 +146,7 @@ func discover(fsys fs.FS, only string) ([]string, []FileError) {
 			}
 			return nil
 		}
-		if k, ok := KindOf(d.Name()); ok && k == KindAction {
+		if k, ok := KindOf(d.Name()); ok && k == KindAction || isDockerfile(d.Name()) {
 			out = append(out, p)
 		}
 		return nil
@@ -162,6 +164,8 @@ func kindForPath(p string) FileKind {
 		return KindAction
 	case p == ".github/dependabot.yml" || p == ".github/dependabot.yaml":
 		return KindDependabot
+	case dockerfilePath(p):
+		return KindDockerfile
 	}
 	return KindWorkflow
 }
@@ -237,13 +241,16 @@ func (t *Target) addParsed(f *File) {
 		e.File = f.Path
 		t.Errors = append(t.Errors, e)
 	}
-	if f.Workflow != nil || f.Action != nil || f.YAML != nil {
+	if f.Workflow != nil || f.Action != nil || f.YAML != nil || f.Dockerfile != nil {
 		t.Files = append(t.Files, f)
 	}
 }
 
 // parse builds the file's model from its source.
 func (f *File) parse() []FileError {
+	if f.Kind == KindDockerfile {
+		return f.parseDockerfile()
+	}
 	if mayHaveAnchors(f.Source) {
 		var doc yaml.Node
 		if err := yaml.Unmarshal(f.Source, &doc); err == nil && aliasExpansion(&doc, maxAliasNodes) > maxAliasNodes {

@@ -123,3 +123,21 @@ func TestCompositeActionSteps(t *testing.T) {
 		t.Errorf("path %q", p)
 	}
 }
+
+func TestDockerfiles(t *testing.T) {
+	root := t.TempDir()
+	write(t, root, "Dockerfile", "# syntax=docker/dockerfile:1\nFROM --platform=linux/amd64 golang:1.26 AS build\nRUN go build \\\n  -o /x .\nFROM scratch\n")
+	write(t, root, "deploy/api.Dockerfile", "FROM alpine@sha256:0123\n")
+	write(t, root, "node_modules/x/Dockerfile", "FROM evil\n")
+	tg, err := LoadDir(root, LoadOptions{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(tg.Dockerfiles()) != 2 {
+		t.Fatalf("dockerfiles %v", tg.Files)
+	}
+	ins := tg.File("Dockerfile").Dockerfile
+	if len(ins) != 3 || ins[0].Cmd != "FROM" || ins[0].Args != "--platform=linux/amd64 golang:1.26 AS build" || ins[1].Line != 3 || ins[2].Line != 5 {
+		t.Errorf("instructions %+v", ins)
+	}
+}

@@ -62,6 +62,8 @@ type File struct {
 	Action *Action
 	// YAML is the document node of a dependabot.yml.
 	YAML *yaml.Node
+	// Dockerfile is set for Dockerfiles: its instructions.
+	Dockerfile []DockerInstruction
 
 	lines []int // byte offset of each line start
 }
@@ -97,6 +99,26 @@ type ActionRuns struct {
 // IsComposite reports whether the action runs steps.
 func (a *Action) IsComposite() bool {
 	return a.Runs != nil && a.Runs.Using != nil && a.Runs.Using.Value == "composite"
+}
+
+// DockerInstruction is one instruction of a Dockerfile, continuation lines joined.
+type DockerInstruction struct {
+	// Cmd is the instruction in upper case: "FROM", "RUN"...
+	Cmd string
+	// Args is the rest of the instruction, continuation lines joined with spaces.
+	Args string
+	Line int
+}
+
+// Dockerfiles returns the target's Dockerfiles.
+func (t *Target) Dockerfiles() []*File { return t.filesOf(KindDockerfile) }
+
+// Dependabot returns the target's dependabot.yml, or nil.
+func (t *Target) Dependabot() *File {
+	if fs := t.filesOf(KindDependabot); len(fs) > 0 {
+		return fs[0]
+	}
+	return nil
 }
 
 // Workflows returns the target's workflow files.

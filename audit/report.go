@@ -89,6 +89,7 @@ type Stats struct {
 	Workflows   int `json:"workflows"`
 	Actions     int `json:"actions"`
 	Dependabot  int `json:"dependabot"`
+	Dockerfiles int `json:"dockerfiles"`
 	APIRequests int `json:"api_requests"`
 	DurationMS  int `json:"duration_ms"`
 }

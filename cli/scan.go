@@ -31,6 +31,7 @@ type ScanOptions struct {
 	MaxFileSize   int64
 	APIURL        string
 	Color         string
+	Persona       string
 
 	failOnSet, minScoreSet bool
 }
@@ -44,7 +45,8 @@ func scanFlags(fs *flag.FlagSet, o *ScanOptions) {
 	fs.IntVar(&o.MinScore, "min-score", 0, "exit 1 when the score is below `N`")
 	fs.StringVar(&o.Baseline, "baseline", "", "earlier JSON `REPORT`: mark findings new or existing, give the score change; --fail-on counts new findings only")
 	fs.StringVar(&o.MinSeverity, "min-severity", "info", "leave out findings below this severity")
-	fs.StringVar(&o.MinConfidence, "min-confidence", "low", "leave out findings below this confidence: low|medium|high")
+	fs.StringVar(&o.MinConfidence, "min-confidence", "", "leave out findings below this confidence: low|medium|high (default: the persona's)")
+	fs.StringVar(&o.Persona, "persona", "regular", "how much to show: regular (medium confidence and up), pedantic (all confidences, code-quality checks), auditor (everything)")
 	fs.Int64Var(&o.MaxFileSize, "max-file-size", 0, "skip files larger than `BYTES` (default 2 MiB), listing them in errors")
 	fs.StringVar(&o.APIURL, "api-url", "", "GitHub API URL (default $GITHUB_API_URL or https://api.github.com)")
 	fs.StringVar(&o.Color, "color", "auto", "colour in text output: auto|always|never (auto: on a terminal, unless NO_COLOR is set)")
@@ -91,9 +93,17 @@ func scan(o ScanOptions, stdout io.Writer) (int, error) {
 	if err != nil {
 		return ExitUsage, usageError{"--min-severity: " + err.Error()}
 	}
-	minConf, err := audit.ParseConfidence(o.MinConfidence)
-	if err != nil {
-		return ExitUsage, usageError{"--min-confidence: " + err.Error()}
+	if err := oneOf("persona", o.Persona, audit.Personas...); err != nil {
+		return ExitUsage, err
+	}
+	minConf := audit.MediumConfidence
+	if o.Persona != "regular" {
+		minConf = audit.LowConfidence
+	}
+	if o.MinConfidence != "" {
+		if minConf, err = audit.ParseConfidence(o.MinConfidence); err != nil {
+			return ExitUsage, usageError{"--min-confidence: " + err.Error()}
+		}
 	}
 	if o.MinScore < 0 || o.MinScore > 100 {
 		return ExitUsage, usageError{fmt.Sprintf("--min-score must be between 0 and 100, not %d", o.MinScore)}
@@ -148,7 +158,7 @@ func scan(o ScanOptions, stdout io.Writer) (int, error) {
 		if cfg.MinSeverity != nil && o.MinSeverity == "info" {
 			minSev = *cfg.MinSeverity
 		}
-		if cfg.MinConfidence != nil && o.MinConfidence == "low" {
+		if cfg.MinConfidence != nil && o.MinConfidence == "" {
 			minConf = *cfg.MinConfidence
 		}
 	}
@@ -161,7 +171,7 @@ func scan(o ScanOptions, stdout io.Writer) (int, error) {
 	}
 	eng := &audit.Engine{Checks: checks.All(), Version: Version}
 	res := eng.Audit(targets, audit.AuditOptions{Config: global, MinSeverity: minSev, MinConfidence: minConf,
-		Online: online, OfflineReason: why, Now: time.Now()})
+		Online: online, OfflineReason: why, Now: time.Now(), Persona: o.Persona})
 	rep := res.Report
 	if base != nil {
 		audit.CompareBaseline(rep, base, o.Baseline)
