@@ -30,6 +30,8 @@ type AuditOptions struct {
 	Now time.Time
 	// Persona ("regular", "pedantic", "auditor") selects which checks run; "" runs every check.
 	Persona string
+	// OnlineFor gives each target its API access; nil when offline.
+	OnlineFor func(*Target) *Online
 }
 
 // Result is the report with what the command needs beyond it.
@@ -180,13 +182,23 @@ func (e *Engine) auditTarget(t *Target, opts AuditOptions, zizmor map[string]boo
 			continue
 		}
 		pass := &Pass{Check: c, Target: t, Settings: cc.Settings, Config: cfg}
+		if c.Online && opts.OnlineFor != nil {
+			pass.Online = opts.OnlineFor(t)
+		}
 		if err := runCheck(c, pass); err != nil {
 			r.failed = true
 			r.errors = append(r.errors, FileError{Message: fmt.Sprintf("check %s failed: %v", c.ID, err)})
 			continue
 		}
-		r.ran[c.ID] = true
 		raw = append(raw, pass.findings...)
+		if len(pass.unknown) > 0 {
+			if len(pass.findings) == 0 {
+				r.skipped[c.ID] = "unknown: " + strings.Join(pass.unknown, "; ")
+				continue
+			}
+			r.skipped[c.ID] = "partly unknown: " + strings.Join(pass.unknown, "; ")
+		}
+		r.ran[c.ID] = true
 	}
 	r.findings, r.exceptions = Process(t, raw, ProcessOptions{Config: cfg, MinSeverity: opts.MinSeverity,
 		MinConfidence: opts.MinConfidence, Now: opts.Now, ZizmorIDs: zizmor})

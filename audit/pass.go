@@ -16,8 +16,18 @@ type Pass struct {
 	Settings map[string]any
 	// Config is the whole config, for checks that read global lists (allow-actions).
 	Config *Config
+	// Online is the GitHub API; nil when offline or without a token (online checks do not run then).
+	Online *Online
 
 	findings []*Finding
+	unknown  []string
+}
+
+// Unknown records that the check could not learn something (the token cannot read a setting).
+// A check that reports nothing but unknowns is listed as skipped with these reasons and costs no
+// points; unknown is never a finding.
+func (p *Pass) Unknown(format string, args ...any) {
+	p.unknown = append(p.unknown, fmt.Sprintf(format, args...))
 }
 
 // Reportf reports a finding at pos in file with the check's default severity, confidence,
