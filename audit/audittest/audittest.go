@@ -24,10 +24,12 @@ import (
 	"sort"
 	"strconv"
 	"strings"
+	"sync"
 	"testing"
 	"time"
 
 	"github.com/rampart-sec/rampart/audit"
+	"go.yaml.in/yaml/v4"
 	"golang.org/x/tools/txtar"
 )
 
@@ -83,6 +85,14 @@ func archive(file string, t *testing.T) *audit.Target {
 	}
 	tg := &audit.Target{Kind: "dir", Name: "fixture"}
 	for _, f := range ar.Files {
+		if f.Name == "github.yml" {
+			fake := &FakeGitHub{}
+			if err := yaml.Unmarshal(f.Data, fake); err != nil {
+				t.Fatalf("%s: github.yml: %v", file, err)
+			}
+			setFake(tg, fake)
+			continue
+		}
 		if f.Name == ".github/rampart.yml" {
 			cfg, err := audit.ParseConfig(f.Data, nil)
 			if err != nil {
@@ -96,10 +106,42 @@ func archive(file string, t *testing.T) *audit.Target {
 	return tg
 }
 
-// Audit runs one check over a target the way the engine does and returns the report.
+// fakes are the fake GitHubs of txtar fixtures that have a github.yml.
+var (
+	fakesMu sync.Mutex
+	fakes   = map[*audit.Target]*FakeGitHub{}
+)
+
+func fakeFor(t *audit.Target) (*FakeGitHub, bool) {
+	fakesMu.Lock()
+	defer fakesMu.Unlock()
+	f, ok := fakes[t]
+	return f, ok
+}
+
+func setFake(t *audit.Target, f *FakeGitHub) {
+	fakesMu.Lock()
+	defer fakesMu.Unlock()
+	fakes[t] = f
+}
+
+// Audit runs one check over a target the way the engine does and returns the report. An online
+// check gets the target's fake GitHub (github.yml in its txtar), or none: it then must report unknown.
 func Audit(target *audit.Target, c *audit.Check) *audit.Report {
 	e := &audit.Engine{Checks: []*audit.Check{c}, Version: "test"}
-	return e.Audit([]*audit.Target{target}, audit.AuditOptions{Online: true, Now: Now, MinConfidence: audit.LowConfidence}).Report
+	return e.Audit([]*audit.Target{target}, audit.AuditOptions{Online: true, Now: Now, MinConfidence: audit.LowConfidence,
+		OnlineFor: func(t *audit.Target) *audit.Online {
+			if f, ok := fakeFor(t); ok {
+				return f.Online()
+			}
+			return &audit.Online{}
+		}}).Report
+}
+
+// AuditWith runs one check over a target with the given fake GitHub.
+func AuditWith(target *audit.Target, c *audit.Check, fake *FakeGitHub) *audit.Report {
+	setFake(target, fake)
+	return Audit(target, c)
 }
 
 type want struct {
