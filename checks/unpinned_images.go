@@ -1,11 +1,156 @@
 package checks
 
-import "github.com/rampart-sec/rampart/audit"
+import (
+	"fmt"
+	"slices"
+	"strings"
 
-// UnpinnedImages is a placeholder being written; see its issue.
+	"github.com/rampart-sec/rampart/audit"
+	"github.com/rhysd/actionlint"
+)
+
+// UnpinnedImages flags job containers, service containers and Docker actions' images that are not
+// pinned to a digest.
 var UnpinnedImages = &audit.Check{
-	ID:       "unpinned-images",
-	Title:    "TODO",
-	Category: audit.CategorySupplyChain,
-	Run:      func(*audit.Pass) error { return nil },
+	ID:         "unpinned-images",
+	Title:      "Container image not pinned to a digest",
+	Severity:   audit.High,
+	Confidence: audit.HighConfidence,
+	Category:   audit.CategorySupplyChain,
+	Doc: `A job's ` + "`container:`" + `, its ` + "`services:`" + ` and a Docker action's ` + "`runs.image: docker://...`" + `
+are pulled by name when the job starts. A tag is a movable pointer: whoever can push to the image's
+repository (or compromises it, or the registry) decides what runs next to your checkout, secrets and
+token. Without a tag, or at ` + "`latest`" + `, the image changes with every push (high); a version tag
+changes less often but can still be overwritten (medium). Only a digest (` + "`@sha256:...`" + `) names
+fixed content.
+
+An image given by an expression is expanded through the job's matrix when it can be; otherwise it is
+reported with low confidence. ` + "`uses: docker://...`" + ` steps are checked by unpinned-uses.`,
+	Bad: `on: push
+permissions: {}
+jobs:
+  test:
+    runs-on: ubuntu-latest
+    container: node:22
+    services:
+      db:
+        image: postgres
+    steps:
+      - run: npm test
+`,
+	Good: `on: push
+permissions: {}
+jobs:
+  test:
+    runs-on: ubuntu-latest
+    container: node:22@sha256:0c0941a2a2e1f2d9ca1b3c2e3f0e8f5bd1f3cd63a6b7a2b7ed9b3a1b1e0e4f5a
+    services:
+      db:
+        image: postgres:17@sha256:6cf6142afacfa89fb28b894d6391c7dcbf6523c33178bdc33e782b3b533a9342
+    steps:
+      - run: npm test
+`,
+	Fix: `Pin each image to its digest and keep the tag for readers: ` + "`image: postgres:17@sha256:<digest>`" + `.
+Dependabot (the ` + "`docker`" + ` ecosystem) and Renovate keep such pins up to date.
+
+Get the digest with ` + "`docker buildx imagetools inspect postgres:17`" + ` (the ` + "`Digest:`" + ` of the index) or
+` + "`crane digest postgres:17`" + `.`,
+	References: []string{
+		"https://docs.zizmor.sh/audits/#unpinned-images",
+		"https://docs.docker.com/reference/cli/docker/image/pull/#pull-an-image-by-digest-immutable-identifier",
+		"https://docs.github.com/en/actions/writing-workflows/workflow-syntax-for-github-actions#jobsjob_idcontainerimage",
+	},
+	Equivalents: map[string]string{"zizmor": "unpinned-images", "scorecard": "Pinned-Dependencies"},
+	Run:         runUnpinnedImages,
+}
+
+func runUnpinnedImages(pass *audit.Pass) error {
+	for _, file := range pass.Target.Workflows() {
+		for _, j := range audit.Jobs(file.Workflow) {
+			job := fmt.Sprintf("job %q", j.ID.Value)
+			if j.Container != nil {
+				checkImage(pass, file, j, j.Container.Image, job+" container image")
+			}
+			if j.Services == nil {
+				continue
+			}
+			names := make([]string, 0, len(j.Services.Value))
+			for name := range j.Services.Value {
+				names = append(names, name)
+			}
+			slices.Sort(names)
+			for _, name := range names {
+				if s := j.Services.Value[name]; s != nil && s.Container != nil {
+					label := name
+					if s.Name != nil {
+						label = s.Name.Value
+					}
+					checkImage(pass, file, j, s.Container.Image, fmt.Sprintf("%s service %q image", job, label))
+				}
+			}
+		}
+	}
+	for _, file := range pass.Target.Actions() {
+		if r := file.Action.Runs; r != nil && r.Image != nil && strings.HasPrefix(strings.TrimSpace(r.Image.Value), "docker://") {
+			checkImage(pass, file, nil, r.Image, "Docker action image")
+		}
+	}
+	return nil
+}
+
+// checkImage reports an image that is not pinned to a digest; what names it for the message.
+func checkImage(pass *audit.Pass, file *audit.File, job *actionlint.Job, img *actionlint.String, what string) {
+	if img == nil || strings.TrimSpace(img.Value) == "" {
+		return
+	}
+	what = strings.Replace(what, "Docker", "docker", 1)
+	v := strings.TrimSpace(img.Value)
+	ref := parseImage(v)
+	if ref.Pinned() {
+		return
+	}
+	if !strings.Contains(v, "${{") {
+		f := pass.Reportf(file, img.Pos, "%s %q %s", what, v, ref.Problem())
+		f.Severity = ref.Severity()
+		f.Key = what + " " + ref.Name
+		return
+	}
+	values, ok := matrixImages(file, job, v)
+	if !ok {
+		f := pass.Reportf(file, img.Pos, "%s %q comes from an expression and may not be pinned to a digest", what, v)
+		f.Severity, f.Confidence = audit.Medium, audit.LowConfidence
+		f.Key = what + " " + v
+		return
+	}
+	var bad []matrixValue
+	sev := audit.Medium
+	for _, mv := range values {
+		if ref := parseImage(mv.value); !ref.Pinned() && ref.Name != "" {
+			bad = append(bad, mv)
+			sev = max(sev, ref.Severity())
+		}
+	}
+	if len(bad) == 0 {
+		return
+	}
+	var f *audit.Finding
+	if len(bad) == 1 {
+		f = pass.Reportf(file, img.Pos, "%s %q (%s = %q) %s", what, v, bad[0].path, bad[0].value, parseImage(bad[0].value).Problem())
+	} else {
+		shown := make([]string, 0, 3)
+		for _, mv := range bad[:min(3, len(bad))] {
+			shown = append(shown, fmt.Sprintf("%q", mv.value))
+		}
+		if len(bad) > 3 {
+			shown = append(shown, "...")
+		}
+		f = pass.Reportf(file, img.Pos, "%s %q takes %d values from %s that are not pinned to a @sha256: digest: %s", what, v, len(bad), bad[0].path, strings.Join(shown, ", "))
+	}
+	f.Severity = sev
+	f.Key = what + " " + v
+	for _, mv := range bad {
+		if mv.pos != nil {
+			f.Related = append(f.Related, audit.Location{File: file.Path, Line: mv.pos.Line, Column: mv.pos.Col, EndLine: mv.pos.Line, Note: mv.value + " " + parseImage(mv.value).Problem()})
+		}
+	}
 }

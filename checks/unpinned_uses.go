@@ -1,11 +1,169 @@
 package checks
 
-import "github.com/rampart-sec/rampart/audit"
+import (
+	"fmt"
+	"strings"
 
-// UnpinnedUses is a placeholder being written; see its issue.
+	"github.com/rampart-sec/rampart/audit"
+	"github.com/rhysd/actionlint"
+)
+
+// UnpinnedUses flags actions and reusable workflows that are not pinned to a full commit SHA.
 var UnpinnedUses = &audit.Check{
-	ID:       "unpinned-uses",
-	Title:    "TODO",
-	Category: audit.CategorySupplyChain,
-	Run:      func(*audit.Pass) error { return nil },
+	ID:         "unpinned-uses",
+	Title:      "Action or reusable workflow not pinned to a commit SHA",
+	Severity:   audit.High,
+	Confidence: audit.HighConfidence,
+	Category:   audit.CategorySupplyChain,
+	Doc: `A ` + "`uses:`" + ` that names a tag or a branch runs whatever that ref points to when the job starts.
+Tags and branches move: whoever controls the action's repository (its maintainers, or an attacker who
+stole their credentials) can point ` + "`v4`" + ` at new code, and every workflow that uses it runs that code
+with its secrets and token. This is how the tj-actions/changed-files compromise (CVE-2025-30066) leaked
+secrets from thousands of repositories. A full 40-character commit SHA cannot be moved.
+
+Third-party actions are high severity. GitHub's own actions (` + "`actions/*`" + `, ` + "`github/*`" + `,
+` + "`dependabot/*`" + `) are medium when they follow a branch and low at a tag. A short SHA is not a pin
+(and GitHub refuses it). ` + "`docker://`" + ` steps need an ` + "`@sha256:`" + ` digest. Local actions
+(` + "`./path`" + `) are part of the repository and are never flagged.
+
+The policy can be relaxed per pattern in the config; the most specific pattern wins (an exact
+` + "`owner/repo`" + `, then ` + "`owner/*`" + `, then ` + "`*`" + `):
+
+` + "```yaml" + `
+checks:
+  unpinned-uses:
+    policy: {"actions/*": ref-pin, "myorg/*": any, "*": hash-pin}
+` + "```" + `
+
+` + "`hash-pin`" + ` (the default for everything) requires a commit SHA, ` + "`ref-pin`" + ` any tag or branch,
+` + "`any`" + ` accepts even a missing ref.`,
+	Bad: `on: push
+permissions: {}
+jobs:
+  build:
+    runs-on: ubuntu-latest
+    steps:
+      - uses: actions/checkout@v4
+      - uses: tj-actions/changed-files@v45
+`,
+	Good: `on: push
+permissions: {}
+jobs:
+  build:
+    runs-on: ubuntu-latest
+    steps:
+      - uses: actions/checkout@11bd71901bbe5b1630ceea73d27597364c9af683 # v4.2.2
+      - uses: tj-actions/changed-files@ed68ef82c095e0d48ec87eccea555d944a631a4c # v46.0.5
+`,
+	Fix: `Pin each action to the full commit SHA of the release you use, and keep the tag in a comment
+(` + "`uses: owner/repo@<40-hex-sha> # v1.2.3`" + `); Dependabot and Renovate update such pins and their comments.
+
+Find the SHA with ` + "`git ls-remote https://github.com/OWNER/REPO refs/tags/v1.2.3`" + ` (for an annotated tag,
+take the ` + "`^{}`" + ` line), or with a tool such as pinact or ratchet. For ` + "`docker://`" + ` steps, add the image
+digest: ` + "`docker://alpine:3.20@sha256:...`" + `.`,
+	References: []string{
+		"https://docs.github.com/en/actions/security-for-github-actions/security-guides/security-hardening-for-github-actions#using-third-party-actions",
+		"https://docs.zizmor.sh/audits/#unpinned-uses",
+		"https://github.com/ossf/scorecard/blob/main/docs/checks.md#pinned-dependencies",
+		"https://www.cve.org/CVERecord?id=CVE-2025-30066",
+	},
+	Equivalents: map[string]string{"zizmor": "unpinned-uses", "scorecard": "Pinned-Dependencies"},
+	Run:         runUnpinnedUses,
+}
+
+func runUnpinnedUses(pass *audit.Pass) error {
+	policy, err := parseUsesPolicy(pass.Settings)
+	if err != nil {
+		return err
+	}
+	_, configured := pass.Settings["policy"]
+	self := ""
+	if pass.Target.Kind == "repo" {
+		self = strings.ToLower(pass.Target.Name)
+	}
+	for _, file := range pass.Target.Files {
+		for _, s := range file.Steps() {
+			if a := s.Uses(); a != nil && a.Uses != nil {
+				where := "composite action, " + s.Label()
+				if s.Job != nil {
+					where = fmt.Sprintf("job %q, %s", s.Job.ID.Value, s.Label())
+				}
+				checkUses(pass, file, a.Uses, "action", where, policy, configured, self)
+			}
+		}
+		for _, j := range audit.Jobs(file.Workflow) {
+			if j.WorkflowCall != nil && j.WorkflowCall.Uses != nil {
+				checkUses(pass, file, j.WorkflowCall.Uses, "reusable workflow", fmt.Sprintf("job %q", j.ID.Value), policy, configured, self)
+			}
+		}
+	}
+	return nil
+}
+
+// checkUses reports one uses: value that its policy does not accept.
+func checkUses(pass *audit.Pass, file *audit.File, uses *actionlint.String, what, where string, policy usesPolicy, configured bool, self string) {
+	v := strings.TrimSpace(uses.Value)
+	if strings.HasPrefix(v, "docker://") {
+		checkDockerUses(pass, file, uses, where, policy, configured)
+		return
+	}
+	r, ok := parseUsesRef(v)
+	if !ok {
+		return
+	}
+	kind := refKind(r)
+	pol, pat := policy.lookup(r.Name)
+	switch {
+	case kind == "sha", pol == anyPin, pol == refPin && kind != "none":
+		return
+	}
+	sev := audit.High
+	switch {
+	case r.Repo == self:
+		what, sev = "same-repository "+what, audit.Low
+	case githubOwners[r.Owner] && (kind == "branch" || kind == "none"):
+		sev = audit.Medium
+	case githubOwners[r.Owner]:
+		sev = audit.Low
+	default:
+		what = "third-party " + what
+	}
+	var msg string
+	switch kind {
+	case "none":
+		msg = fmt.Sprintf("%s %q has no ref: it runs whatever its default branch holds", what, v)
+	case "short-sha":
+		msg = fmt.Sprintf("%s %q is pinned to short SHA %q, not to a full 40-character commit SHA", what, v, r.Ref)
+	case "branch":
+		msg = fmt.Sprintf("%s %q follows branch %q, not a full commit SHA", what, v, r.Ref)
+	case "tag":
+		msg = fmt.Sprintf("%s %q is pinned to tag %q, not to a full commit SHA", what, v, r.Ref)
+	default:
+		msg = fmt.Sprintf("%s %q is pinned to ref %q, not to a full commit SHA", what, v, r.Ref)
+	}
+	if configured {
+		msg += fmt.Sprintf(" (policy %q: %s)", pat, pol)
+	}
+	f := pass.Reportf(file, uses.Pos, "%s", msg)
+	f.Severity = sev
+	f.Key = where + " " + strings.ToLower(r.Name)
+}
+
+// checkDockerUses reports a docker:// step without a digest; the policy applies to "docker://name".
+func checkDockerUses(pass *audit.Pass, file *audit.File, uses *actionlint.String, where string, policy usesPolicy, configured bool) {
+	v := strings.TrimSpace(uses.Value)
+	img := parseImage(v)
+	if img.Pinned() || img.Name == "" || strings.Contains(v, "${{") {
+		return
+	}
+	pol, pat := policy.lookup("docker://" + img.Name)
+	if pol == anyPin || pol == refPin && img.Tag != "" && img.Tag != "latest" {
+		return
+	}
+	f := pass.Reportf(file, uses.Pos, "docker image %q %s", v, img.Problem())
+	if configured {
+		f.Message += fmt.Sprintf(" (policy %q: %s)", pat, pol)
+	}
+	f.Severity = img.Severity()
+	f.Key = where + " " + img.Name
 }

@@ -1,0 +1,132 @@
+package checks
+
+import (
+	"regexp"
+	"strconv"
+	"strings"
+
+	"github.com/rampart-sec/rampart/audit"
+	"github.com/rhysd/actionlint"
+)
+
+// imageRef is a parsed container image reference: [registry/]name[:tag][@digest].
+type imageRef struct {
+	Name   string
+	Tag    string
+	Digest string
+}
+
+var imageDigest = regexp.MustCompile(`^[a-z0-9]+([+._-][a-z0-9]+)*:[0-9a-fA-F]{32,}$`)
+
+// parseImage parses an image reference, with or without a docker:// prefix.
+func parseImage(s string) imageRef {
+	s = strings.TrimPrefix(strings.TrimSpace(s), "docker://")
+	var r imageRef
+	if i := strings.Index(s, "@"); i >= 0 {
+		s, r.Digest = s[:i], s[i+1:]
+	}
+	if i := strings.LastIndex(s, ":"); i > strings.LastIndex(s, "/") {
+		s, r.Tag = s[:i], s[i+1:]
+	}
+	r.Name = s
+	return r
+}
+
+// Pinned reports whether the reference names its content by digest.
+func (r imageRef) Pinned() bool { return imageDigest.MatchString(r.Digest) }
+
+// Floating reports whether the reference has no tag or a tag that moves with every build
+// ("latest", "main", "edge"...).
+func (r imageRef) Floating() bool {
+	t := strings.ToLower(r.Tag)
+	return t == "" || branchNames[t] || floatingTags[t]
+}
+
+// floatingTags are image tags that, like branches, move with every build.
+var floatingTags = map[string]bool{"rolling": true, "testing": true, "sid": true, "lts": true, "current": true}
+
+// Problem says what is wrong with an unpinned reference, to follow the image in a message.
+func (r imageRef) Problem() string {
+	switch {
+	case r.Digest != "":
+		return "has a malformed digest " + strconv.Quote(r.Digest) + " instead of @sha256:<64 hex>"
+	case r.Tag == "":
+		return "has no tag nor digest: it runs whatever \"latest\" is when the job starts"
+	case r.Floating():
+		return "is pinned to the moving tag " + strconv.Quote(r.Tag) + ", not to a @sha256: digest"
+	}
+	return "is pinned to tag " + strconv.Quote(r.Tag) + ", not to a @sha256: digest"
+}
+
+// Severity is high for an image without a tag or at latest, medium for any other tag.
+func (r imageRef) Severity() audit.Severity {
+	if r.Floating() && r.Digest == "" {
+		return audit.High
+	}
+	return audit.Medium
+}
+
+// matrixValue is one value a matrix gives an image expression.
+type matrixValue struct {
+	path, value string
+	pos         *actionlint.Pos
+}
+
+// matrixImages expands an image written as exactly "${{ matrix.NAME }}" into the values the job's
+// matrix gives NAME (its row and its include entries). ok is false when any value is not a
+// plain string known before the run.
+func matrixImages(file *audit.File, job *actionlint.Job, v string) (out []matrixValue, ok bool) {
+	if job == nil || job.Strategy == nil || job.Strategy.Matrix == nil || job.Strategy.Matrix.Expression != nil {
+		return nil, false
+	}
+	exprs := file.Exprs(&actionlint.String{Value: v})
+	if len(exprs) != 1 || exprs[0].Raw != v || exprs[0].Node == nil {
+		return nil, false
+	}
+	path, isPath := audit.ExprPath(exprs[0].Node)
+	key, isMatrix := strings.CutPrefix(path, "matrix.")
+	if !isPath || !isMatrix || strings.ContainsAny(key, ".*") {
+		return nil, false
+	}
+	seen := map[string]bool{}
+	add := func(rv actionlint.RawYAMLValue) bool {
+		s, isStr := rv.(*actionlint.RawYAMLString)
+		if !isStr || strings.Contains(s.Value, "${{") {
+			return false
+		}
+		if !seen[s.Value] {
+			seen[s.Value] = true
+			out = append(out, matrixValue{path: path, value: s.Value, pos: s.Pos()})
+		}
+		return true
+	}
+	m, found := job.Strategy.Matrix, false
+	if row := m.Rows[key]; row != nil {
+		if row.Expression != nil {
+			return nil, false
+		}
+		for _, rv := range row.Values {
+			if !add(rv) {
+				return nil, false
+			}
+		}
+		found = true
+	}
+	if m.Include != nil {
+		if m.Include.Expression != nil {
+			return nil, false
+		}
+		for _, c := range m.Include.Combinations {
+			if c.Expression != nil {
+				return nil, false
+			}
+			if a := c.Assigns[key]; a != nil {
+				if !add(a.Value) {
+					return nil, false
+				}
+				found = true
+			}
+		}
+	}
+	return out, found
+}

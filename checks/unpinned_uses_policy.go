@@ -1,0 +1,142 @@
+package checks
+
+import (
+	"fmt"
+	"regexp"
+	"sort"
+	"strings"
+)
+
+// pinPolicy is what an unpinned-uses policy asks of a reference.
+type pinPolicy string
+
+// The unpinned-uses policies, from strictest to loosest.
+const (
+	hashPin pinPolicy = "hash-pin"
+	refPin  pinPolicy = "ref-pin"
+	anyPin  pinPolicy = "any"
+)
+
+// usesPolicy maps patterns ("owner/repo", "owner/*", "*") to policies.
+type usesPolicy map[string]pinPolicy
+
+// parseUsesPolicy reads the check's policy setting; without one, every action must be hash-pinned.
+func parseUsesPolicy(settings map[string]any) (usesPolicy, error) {
+	p := usesPolicy{"*": hashPin}
+	raw, ok := settings["policy"]
+	if !ok || raw == nil {
+		return p, nil
+	}
+	m, ok := raw.(map[string]any)
+	if !ok {
+		return nil, fmt.Errorf("checks.unpinned-uses.policy must be a mapping of patterns to %s, %s or %s", hashPin, refPin, anyPin)
+	}
+	keys := make([]string, 0, len(m))
+	for k := range m {
+		keys = append(keys, k)
+	}
+	sort.Strings(keys)
+	for _, k := range keys {
+		v, _ := m[k].(string)
+		switch pinPolicy(v) {
+		case hashPin, refPin, anyPin:
+		default:
+			return nil, fmt.Errorf("checks.unpinned-uses.policy: pattern %q has policy %v; want %s, %s or %s", k, m[k], hashPin, refPin, anyPin)
+		}
+		pat := strings.ToLower(strings.TrimSpace(k))
+		if strings.Contains(strings.TrimSuffix(pat, "/*"), "*") && pat != "*" {
+			return nil, fmt.Errorf("checks.unpinned-uses.policy: pattern %q: a \"*\" may only stand alone or end the pattern as \"/*\"", k)
+		}
+		p[pat] = pinPolicy(v)
+	}
+	return p, nil
+}
+
+// lookup returns the policy for an action named owner/repo[/path] and the pattern that chose it.
+// The most specific pattern wins: an exact name, then the longest "prefix/*", then "*".
+func (p usesPolicy) lookup(name string) (pinPolicy, string) {
+	name = strings.ToLower(name)
+	best, bestScore := "*", -1
+	for pat := range p {
+		score := -1
+		switch {
+		case pat == "*":
+			score = 0
+		case strings.HasSuffix(pat, "/*"):
+			if prefix := strings.TrimSuffix(pat, "*"); strings.HasPrefix(name, prefix) {
+				score = 2 * strings.Count(prefix, "/")
+			}
+		case pat == name || strings.Count(pat, "/") == 1 && strings.HasPrefix(name, pat+"/"):
+			// "owner/repo" also covers the actions and workflows inside that repository.
+			score = 2*strings.Count(pat, "/") + 1
+		}
+		if score > bestScore || score == bestScore && pat < best {
+			best, bestScore = pat, score
+		}
+	}
+	if bestScore < 0 {
+		return hashPin, ""
+	}
+	return p[best], best
+}
+
+// usesRef is a parsed remote uses: value, "owner/repo[/path]@ref".
+type usesRef struct {
+	Name  string // owner/repo[/path]
+	Owner string
+	Repo  string // owner/repo
+	Ref   string
+	// HasRef is false when the value has no "@".
+	HasRef bool
+}
+
+func parseUsesRef(v string) (usesRef, bool) {
+	v = strings.TrimSpace(v)
+	if v == "" || strings.HasPrefix(v, "./") || strings.HasPrefix(v, "../") || strings.HasPrefix(v, "$/") || strings.HasPrefix(v, "docker://") || strings.Contains(v, "${{") {
+		return usesRef{}, false
+	}
+	r := usesRef{Name: v}
+	if i := strings.LastIndex(v, "@"); i >= 0 {
+		r.Name, r.Ref, r.HasRef = v[:i], v[i+1:], true
+	}
+	parts := strings.SplitN(r.Name, "/", 3)
+	if len(parts) < 2 || parts[0] == "" || parts[1] == "" {
+		return usesRef{}, false
+	}
+	r.Owner, r.Repo = strings.ToLower(parts[0]), strings.ToLower(parts[0]+"/"+parts[1])
+	return r, true
+}
+
+// githubOwners are the owners whose actions GitHub itself publishes.
+var githubOwners = map[string]bool{"actions": true, "github": true, "dependabot": true}
+
+var (
+	fullSHA  = regexp.MustCompile(`^[0-9a-fA-F]{40}$`)
+	shortSHA = regexp.MustCompile(`^[0-9a-fA-F]{7,39}$`)
+	// versionRef looks like a release tag: v4, 1.2.3, v2.0.0-beta.1.
+	versionRef = regexp.MustCompile(`^[vV]?\d+(\.\d+)*([-+._][0-9A-Za-z.\-+_]*)?$`)
+)
+
+// branchNames are refs that are almost always branches (or tags moved on every release).
+var branchNames = map[string]bool{
+	"main": true, "master": true, "develop": true, "development": true, "dev": true, "trunk": true,
+	"head": true, "latest": true, "stable": true, "nightly": true, "edge": true, "next": true,
+	"canary": true, "release": true, "unstable": true, "beta": true, "alpha": true,
+}
+
+// refKind classifies a ref: "sha", "short-sha", "branch", "tag" or "none".
+func refKind(r usesRef) string {
+	switch {
+	case !r.HasRef || r.Ref == "":
+		return "none"
+	case fullSHA.MatchString(r.Ref):
+		return "sha"
+	case shortSHA.MatchString(r.Ref) && strings.ContainsAny(strings.ToLower(r.Ref), "abcdef"):
+		return "short-sha"
+	case versionRef.MatchString(r.Ref):
+		return "tag"
+	case branchNames[strings.ToLower(r.Ref)] || strings.Contains(r.Ref, "/"):
+		return "branch"
+	}
+	return "ref"
+}
