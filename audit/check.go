@@ -54,6 +54,9 @@ type Check struct {
 	References []string
 	// Equivalents names the matching rule of peer tools: keys "zizmor", "scorecard", "poutine", "actionlint".
 	Equivalents map[string]string
+	// ValidateSettings, when set, checks the check's options from the config file (checks.<id>),
+	// so that a bad option is a configuration error (exit 2) rather than a failed check.
+	ValidateSettings func(settings map[string]any) error
 	// Run audits the target behind the pass and reports findings with pass.Report.
 	// Its error means only that the check itself failed.
 	Run func(*Pass) error
@@ -126,6 +129,23 @@ func (c *Check) equivalentsLine() string {
 		}
 	}
 	return strings.Join(parts, ", ")
+}
+
+// ValidateConfig checks the config's per-check options with each check's ValidateSettings.
+func ValidateConfig(cfg *Config, checks []*Check) error {
+	if cfg == nil {
+		return nil
+	}
+	for _, c := range checks {
+		cc, ok := cfg.Checks[c.ID]
+		if !ok || c.ValidateSettings == nil {
+			continue
+		}
+		if err := c.ValidateSettings(cc.Settings); err != nil {
+			return fmt.Errorf("checks.%s: %w", c.ID, err)
+		}
+	}
+	return nil
 }
 
 var kebab = regexp.MustCompile(`^[a-z][a-z0-9]*(-[a-z0-9]+)*$`)

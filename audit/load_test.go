@@ -141,3 +141,20 @@ func TestDockerfiles(t *testing.T) {
 		t.Errorf("instructions %+v", ins)
 	}
 }
+
+func TestRepoFromGitRemote(t *testing.T) {
+	for url, want := range map[string]string{
+		"https://github.com/rampart-sec/rampart.git": "rampart-sec/rampart",
+		"git@github.com:Owner/Repo.js.git":           "Owner/Repo.js",
+		"https://ghe.example.com/team/tool":          "team/tool",
+		"/srv/git/local.git":                         "",
+	} {
+		root := t.TempDir()
+		write(t, root, ".git/config", "[core]\n\tbare = false\n[remote \"upstream\"]\n\turl = https://github.com/other/fork.git\n[remote \"origin\"]\n\turl = "+url+"\n\tfetch = +refs/heads/*:refs/remotes/origin/*\n")
+		write(t, root, ".github/workflows/ok.yml", okWorkflow)
+		tg, err := LoadDir(root, LoadOptions{})
+		if err != nil || tg.Repo != want {
+			t.Errorf("%s: repo %q, want %q (%v)", url, tg.Repo, want, err)
+		}
+	}
+}

@@ -48,6 +48,9 @@ type Target struct {
 	Config *Config
 	// RootDir is the directory on disk the paths are relative to ("" for remote targets).
 	RootDir string
+	// Repo is the target's GitHub repository as "owner/name" when known: the remote target
+	// itself, or the origin remote of a local checkout; "" otherwise.
+	Repo string
 }
 
 // File is one audited file with its parsed model.

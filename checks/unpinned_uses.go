@@ -68,7 +68,11 @@ digest: ` + "`docker://alpine:3.20@sha256:...`" + `.`,
 		"https://www.cve.org/CVERecord?id=CVE-2025-30066",
 	},
 	Equivalents: map[string]string{"zizmor": "unpinned-uses", "scorecard": "Pinned-Dependencies"},
-	Run:         runUnpinnedUses,
+	ValidateSettings: func(settings map[string]any) error {
+		_, err := parseUsesPolicy(settings)
+		return err
+	},
+	Run: runUnpinnedUses,
 }
 
 func runUnpinnedUses(pass *audit.Pass) error {
@@ -77,10 +81,7 @@ func runUnpinnedUses(pass *audit.Pass) error {
 		return err
 	}
 	_, configured := pass.Settings["policy"]
-	self := ""
-	if pass.Target.Kind == "repo" {
-		self = strings.ToLower(pass.Target.Name)
-	}
+	self := strings.ToLower(pass.Target.Repo)
 	for _, file := range pass.Target.Files {
 		for _, s := range file.Steps() {
 			if a := s.Uses(); a != nil && a.Uses != nil {

@@ -114,6 +114,9 @@ func scan(o ScanOptions, stdout io.Writer) (int, error) {
 		if global, err = audit.LoadConfig(o.ConfigPath, known); err != nil {
 			return ExitUsage, usageError{err.Error()}
 		}
+		if err := audit.ValidateConfig(global, checks.All()); err != nil {
+			return ExitUsage, usageError{fmt.Sprintf("%s: %v", o.ConfigPath, err)}
+		}
 	}
 	var base *audit.Report
 	if o.Baseline != "" {
@@ -176,7 +179,7 @@ func scan(o ScanOptions, stdout io.Writer) (int, error) {
 	if base != nil {
 		audit.CompareBaseline(rep, base, o.Baseline)
 	}
-	if err := writeReport(o, rep, stdout); err != nil {
+	if err := writeReport(o, rep, res.Failed, stdout); err != nil {
 		return ExitNoAudit, err
 	}
 	if res.Failed {
@@ -229,19 +232,22 @@ func loadTarget(name string, o ScanOptions, maxSize int64, known map[string]bool
 			if err != nil {
 				return nil, usageError{err.Error()}
 			}
+			if err := audit.ValidateConfig(cfg, checks.All()); err != nil {
+				return nil, usageError{fmt.Sprintf("%s: %v", p, err)}
+			}
 			t.Config = cfg
 		}
 	}
 	return t, nil
 }
 
-func writeReport(o ScanOptions, rep *audit.Report, stdout io.Writer) error {
+func writeReport(o ScanOptions, rep *audit.Report, failed bool, stdout io.Writer) error {
 	color := o.Color == "always"
 	if o.Color == "auto" && o.Output == "" && o.Format == "text" {
 		color = isTerminal(stdout) && os.Getenv("NO_COLOR") == ""
 	}
 	var buf bytes.Buffer
-	if err := render.Write(&buf, o.Format, rep, render.Options{Color: color, Checks: checks.All()}); err != nil {
+	if err := render.Write(&buf, o.Format, rep, render.Options{Color: color, Checks: checks.All(), Failed: failed}); err != nil {
 		return fmt.Errorf("cannot render the report: %w", err)
 	}
 	if o.Output == "" {
