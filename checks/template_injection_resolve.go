@@ -1,0 +1,180 @@
+package checks
+
+import (
+	"slices"
+	"strings"
+
+	"github.com/rhysd/actionlint"
+)
+
+// resolveEnv follows env.NAME to its definition in the step's, the job's or the workflow's env:.
+// A name defined nowhere was set at run time (GITHUB_ENV) or by a composite action's caller.
+func (sc tiScope) resolveEnv(path, name string) []tiSource {
+	levels := []struct {
+		env  *actionlint.Env
+		from int
+	}{{stepEnv(sc.step), 1}, {jobEnv(sc.job), 2}, {workflowEnv(sc.wf), 3}}
+	for i, l := range levels {
+		if i < sc.envFrom || l.env == nil {
+			continue
+		}
+		inner := sc
+		inner.envFrom = l.from
+		if i > 0 {
+			inner.step = nil
+		}
+		if l.env.Expression != nil {
+			return inner.inString(l.env.Expression)
+		}
+		if v, ok := l.env.Vars[name]; ok {
+			return inner.inString(v.Value)
+		}
+	}
+	if strings.HasPrefix(name, "github_") || strings.HasPrefix(name, "runner_") || name == "ci" {
+		return nil
+	}
+	return []tiSource{{path: path, kind: tiRuntime}}
+}
+
+func stepEnv(s *actionlint.Step) *actionlint.Env {
+	if s == nil {
+		return nil
+	}
+	return s.Env
+}
+
+func jobEnv(j *actionlint.Job) *actionlint.Env {
+	if j == nil {
+		return nil
+	}
+	return j.Env
+}
+
+func workflowEnv(w *actionlint.Workflow) *actionlint.Env {
+	if w == nil {
+		return nil
+	}
+	return w.Env
+}
+
+// resolveNeeds follows needs.JOB.outputs.NAME to the job's outputs: entry.
+func (sc tiScope) resolveNeeds(path, jobID, output string) []tiSource {
+	runtime := []tiSource{{path: path, kind: tiRuntime}}
+	if sc.wf == nil {
+		return runtime
+	}
+	var job *actionlint.Job
+	for id, j := range sc.wf.Jobs {
+		if j != nil && strings.EqualFold(id, jobID) {
+			job = j
+		}
+	}
+	if job == nil || job.WorkflowCall != nil {
+		return runtime
+	}
+	out, ok := job.Outputs[output]
+	if !ok || out == nil {
+		return nil
+	}
+	inner := tiScope{file: sc.file, wf: sc.wf, job: job, envFrom: 1, depth: sc.depth}
+	return inner.inString(out.Value)
+}
+
+// resolveMatrix follows matrix.KEY to the values the job's strategy lists for it; constant
+// values are safe, values computed by an expression carry that expression's sources.
+func (sc tiScope) resolveMatrix(rest []string) []tiSource {
+	if sc.job == nil || sc.job.Strategy == nil || sc.job.Strategy.Matrix == nil {
+		return nil
+	}
+	m := sc.job.Strategy.Matrix
+	inner := tiScope{file: sc.file, wf: sc.wf, job: sc.job, envFrom: 3, depth: sc.depth}
+	key := "*"
+	if len(rest) > 0 {
+		key = rest[0]
+	}
+	var strs []*actionlint.String
+	var vals []actionlint.RawYAMLValue
+	strs = append(strs, m.Expression)
+	for name, row := range m.Rows {
+		if key == "*" || strings.EqualFold(name, key) {
+			strs = append(strs, row.Expression)
+			vals = append(vals, row.Values...)
+		}
+	}
+	if m.Include != nil {
+		strs = append(strs, m.Include.Expression)
+		for _, c := range m.Include.Combinations {
+			strs = append(strs, c.Expression)
+			for name, a := range c.Assigns {
+				if key == "*" || strings.EqualFold(name, key) {
+					vals = append(vals, a.Value)
+				}
+			}
+		}
+	}
+	for len(vals) > 0 {
+		v := vals[0]
+		vals = vals[1:]
+		switch x := v.(type) {
+		case *actionlint.RawYAMLString:
+			if strings.Contains(x.Value, "${{") {
+				strs = append(strs, &actionlint.String{Value: x.Value})
+			}
+		case *actionlint.RawYAMLArray:
+			vals = append(vals, x.Elems...)
+		case *actionlint.RawYAMLObject:
+			for _, p := range x.Props {
+				vals = append(vals, p)
+			}
+		}
+	}
+	var out []tiSource
+	for _, s := range strs {
+		out = append(out, inner.inString(s)...)
+	}
+	return out
+}
+
+// tiOutputSources are actions whose outputs hold attacker-controlled text unescaped: pull
+// request branch names and comment bodies (from CodeQL's source models).
+var tiOutputSources = map[string]func(output string, with map[string]*actionlint.Input) bool{
+	"xt0rted/pull-request-comment-branch":   tiOutputs("head_ref"),
+	"alessbell/pull-request-comment-branch": tiOutputs("head_ref"),
+	"gotson/pull-request-comment-branch":    tiOutputs("head_ref"),
+	"tj-actions/branch-names":               tiOutputs("current_branch", "head_ref_branch"),
+	"khan/pull-request-comment-trigger":     tiOutputs("comment_body"),
+	// File names of a pull request: changed-files escapes them unless safe_output is false.
+	"tj-actions/changed-files": func(output string, with map[string]*actionlint.Input) bool {
+		safe := with["safe_output"]
+		return strings.Contains(output, "files") && safe != nil && safe.Value != nil && strings.EqualFold(safe.Value.Value, "false")
+	},
+}
+
+func tiOutputs(names ...string) func(string, map[string]*actionlint.Input) bool {
+	return func(output string, _ map[string]*actionlint.Input) bool { return slices.Contains(names, output) }
+}
+
+// stepOutputIsAttackers reports whether steps.ID.outputs.NAME comes from an action known to
+// output attacker-controlled text.
+func (sc tiScope) stepOutputIsAttackers(id, output string) bool {
+	var steps []*actionlint.Step
+	switch {
+	case sc.job != nil:
+		steps = sc.job.Steps
+	case sc.file.Action != nil && sc.file.Action.Runs != nil:
+		steps = sc.file.Action.Runs.Steps
+	}
+	for _, st := range steps {
+		if st == nil || st.ID == nil || !strings.EqualFold(st.ID.Value, id) {
+			continue
+		}
+		u, ok := st.Exec.(*actionlint.ExecAction)
+		if !ok || u.Uses == nil {
+			return false
+		}
+		name, _, _ := strings.Cut(strings.ToLower(u.Uses.Value), "@")
+		src := tiOutputSources[name]
+		return src != nil && src(output, u.Inputs)
+	}
+	return false
+}

@@ -1,0 +1,188 @@
+package checks
+
+import (
+	"cmp"
+	"slices"
+	"strings"
+
+	"github.com/rampart-sec/rampart/audit"
+	"github.com/rhysd/actionlint"
+)
+
+// tiSource is one context whose data an expression may expand.
+type tiSource struct {
+	// path is the context read, "github.event.issue.title".
+	path string
+	// via is the context written in the expression when path was reached through it (env.TITLE).
+	via    string
+	kind   tiKind
+	events []string
+}
+
+// tiScope is where an expression is evaluated: the file, and the workflow, job and step around it.
+type tiScope struct {
+	file *audit.File
+	wf   *actionlint.Workflow // nil in a composite action
+	job  *actionlint.Job
+	step *actionlint.Step
+	// envFrom is the innermost env: level visible: 0 step, 1 job, 2 workflow, 3 none.
+	envFrom int
+	depth   int
+}
+
+// tiValues returns the context paths whose data may flow into the value of n. Booleans
+// (comparisons, !, contains() and the like) and literals carry none; a && b yields a only when a
+// is falsy (an empty or zero value), so only b counts; format(), join(), toJSON() and fromJSON()
+// carry all their arguments.
+func tiValues(n actionlint.ExprNode) []string {
+	if p, ok := audit.ExprPath(n); ok {
+		return []string{p}
+	}
+	switch x := n.(type) {
+	case *actionlint.ObjectDerefNode:
+		return tiSuffix(tiValues(x.Receiver), strings.ToLower(x.Property))
+	case *actionlint.ArrayDerefNode:
+		return tiSuffix(tiValues(x.Receiver), "*")
+	case *actionlint.IndexAccessNode:
+		idx := "*"
+		if s, ok := x.Index.(*actionlint.StringNode); ok {
+			idx = strings.ToLower(s.Value)
+		}
+		return tiSuffix(tiValues(x.Operand), idx)
+	case *actionlint.LogicalOpNode:
+		if x.Kind == actionlint.LogicalOpNodeKindAnd {
+			return tiValues(x.Right)
+		}
+		return append(tiValues(x.Left), tiValues(x.Right)...)
+	case *actionlint.FuncCallNode:
+		switch strings.ToLower(x.Callee) {
+		case "contains", "startswith", "endswith", "success", "failure", "always", "cancelled", "hashfiles":
+			return nil
+		}
+		var out []string
+		for _, a := range x.Args {
+			out = append(out, tiValues(a)...)
+		}
+		return out
+	}
+	return nil
+}
+
+func tiSuffix(paths []string, seg string) []string {
+	for i := range paths {
+		paths[i] += "." + seg
+	}
+	return paths
+}
+
+// sources resolves the contexts an expression reads into the sources of their data, worst first.
+func (sc tiScope) sources(n actionlint.ExprNode) []tiSource {
+	var out []tiSource
+	for _, p := range tiValues(n) {
+		for _, s := range sc.resolve(p) {
+			if s.kind == tiSafe {
+				continue
+			}
+			if s.path != p {
+				s.via = p
+			}
+			out = append(out, s)
+		}
+	}
+	slices.SortStableFunc(out, func(a, b tiSource) int {
+		return cmp.Or(cmp.Compare(b.kind, a.kind), strings.Compare(a.path, b.path))
+	})
+	return out
+}
+
+// inString resolves every ${{ }} of a value defined elsewhere (an env: entry, a job output).
+func (sc tiScope) inString(s *actionlint.String) []tiSource {
+	if s == nil || sc.depth > 8 {
+		return nil
+	}
+	sc.depth++
+	var out []tiSource
+	for _, e := range sc.file.Exprs(&actionlint.String{Value: s.Value}) {
+		if e.Node != nil {
+			out = append(out, sc.sources(e.Node)...)
+		}
+	}
+	return out
+}
+
+// resolve classifies one context path, following env:, job outputs and matrix values to where
+// their data comes from.
+func (sc tiScope) resolve(path string) []tiSource {
+	segs := strings.Split(path, ".")
+	one := func(k tiKind, events []string) []tiSource {
+		return []tiSource{{path: path, kind: k, events: events}}
+	}
+	switch segs[0] {
+	case "github":
+		k, events := classifyGitHub(path)
+		if k == tiDispatch && len(segs) >= 4 {
+			return one(sc.inputKind(segs[3], true), nil)
+		}
+		return one(k, events)
+	case "inputs":
+		if len(segs) < 2 || segs[1] == "*" {
+			return one(sc.inputKind("", false), nil)
+		}
+		return one(sc.inputKind(segs[1], false), nil)
+	case "env":
+		if len(segs) < 2 || segs[1] == "*" {
+			return one(tiRuntime, nil)
+		}
+		return sc.resolveEnv(path, segs[1])
+	case "steps":
+		if len(segs) == 3 && (segs[2] == "outcome" || segs[2] == "conclusion") {
+			return nil
+		}
+		if len(segs) >= 4 && segs[2] == "outputs" && sc.stepOutputIsAttackers(segs[1], segs[3]) {
+			return one(tiAttacker, nil)
+		}
+		return one(tiRuntime, nil)
+	case "needs":
+		if len(segs) == 3 && segs[2] == "result" {
+			return nil
+		}
+		if len(segs) >= 4 && segs[2] == "outputs" && segs[3] != "*" {
+			return sc.resolveNeeds(path, segs[1], segs[3])
+		}
+		return one(tiRuntime, nil)
+	case "matrix":
+		return sc.resolveMatrix(segs[1:])
+	}
+	// secrets, vars, runner, job, strategy: not attacker-controlled.
+	return nil
+}
+
+// inputKind says who sets an input: a composite action's caller, the calling workflow, or
+// whoever dispatches the workflow. Booleans, numbers, choices and environments are safe. An
+// empty name means all inputs.
+func (sc tiScope) inputKind(name string, dispatchOnly bool) tiKind {
+	if sc.wf == nil {
+		return tiCaller
+	}
+	kind := tiSafe
+	for _, ev := range sc.wf.On {
+		switch e := ev.(type) {
+		case *actionlint.WorkflowDispatchEvent:
+			for id, in := range e.Inputs {
+				if (name == "" || id == name) && (in.Type == actionlint.WorkflowDispatchEventInputTypeNone || in.Type == actionlint.WorkflowDispatchEventInputTypeString) {
+					kind = max(kind, tiDispatch)
+				}
+			}
+		case *actionlint.WorkflowCallEvent:
+			if dispatchOnly {
+				continue
+			}
+			for _, in := range e.Inputs {
+				if (name == "" || in.ID == name) && in.Type != actionlint.WorkflowCallEventInputTypeBoolean && in.Type != actionlint.WorkflowCallEventInputTypeNumber {
+					kind = max(kind, tiCaller)
+				}
+			}
+		}
+	}
+	return kind
+}
