@@ -1,11 +1,176 @@
 package checks
 
-import "github.com/rampart-sec/rampart/audit"
+import (
+	"fmt"
+	"strings"
 
-// Artipacked is a placeholder being written; see its issue.
+	"github.com/rampart-sec/rampart/audit"
+	"github.com/rhysd/actionlint"
+)
+
+// Artipacked flags actions/checkout steps that leave the job's token on disk, and above all those
+// followed by an upload of the workspace that carries .git/config with it.
 var Artipacked = &audit.Check{
-	ID:       "artipacked",
-	Title:    "TODO",
-	Category: audit.CategoryCredentials,
-	Run:      func(*audit.Pass) error { return nil },
+	ID:         "artipacked",
+	Title:      "Checkout persists credentials that an artifact can leak",
+	Severity:   audit.Medium,
+	Confidence: audit.LowConfidence,
+	Category:   audit.CategoryCredentials,
+	Doc: `By default ` + "`actions/checkout`" + ` keeps the token it fetched with (the job's ` + "`GITHUB_TOKEN`" + `, or the PAT given as
+` + "`token:`" + `) so that later ` + "`git`" + ` commands are authenticated. Up to v5 it writes the token into the checked-out
+repository's ` + "`.git/config`" + `; a later step that uploads the workspace as an artifact
+(` + "`actions/upload-artifact`" + ` with ` + "`path: .`" + `) publishes the token to anyone who can download the artifact, which
+for a public repository is everyone, while the job runs and, for a PAT, long after ("ArtiPACKED",
+Unit 42, 2024). That combination is reported as high.
+
+Two changes narrowed the hazard, and rampart takes both into account:
+
+- ` + "`actions/upload-artifact`" + ` v4.4.0 and later skip hidden files (so ` + "`.git/`" + `) unless ` + "`include-hidden-files: true`" + `.
+  A workspace upload is dangerous with that input, or with an older version pinned.
+- ` + "`actions/checkout`" + ` v6 stores the credential in a file under ` + "`$RUNNER_TEMP`" + `, outside the workspace, and only
+  points ` + "`.git/config`" + ` at it: uploading the workspace no longer leaks the token. The token is still readable by
+  every later step of the job (every action, every build script, every dependency install hook), which
+  is why a checkout that does not need it should still say ` + "`persist-credentials: false`" + `. zizmor reports v6+
+  checkouts like older ones; rampart reports them as low.
+
+` + "`actions/upload-pages-artifact`" + ` archives its directory with ` + "`--exclude=.git`" + `, so it is not treated as a leak.
+A checkout without upload is reported with low confidence (shown by ` + "`--persona pedantic`" + ` and ` + "`auditor`" + `);
+it is not reported when ` + "`persist-credentials`" + ` is set to ` + "`true`" + ` on purpose or by an expression, or when a
+later step of the job runs ` + "`git push`" + `, ` + "`git fetch`" + ` or ` + "`git pull`" + ` and so needs the credential.`,
+	Bad: `on: push
+permissions:
+  contents: read
+jobs:
+  build:
+    runs-on: ubuntu-latest
+    steps:
+      - uses: actions/checkout@v4
+      - run: make
+      - uses: actions/upload-artifact@v4
+        with:
+          name: build
+          path: .
+          include-hidden-files: true
+`,
+	Good: `on: push
+permissions:
+  contents: read
+jobs:
+  build:
+    runs-on: ubuntu-latest
+    steps:
+      - uses: actions/checkout@v4
+        with:
+          persist-credentials: false
+      - run: make
+      - uses: actions/upload-artifact@v4
+        with:
+          name: build
+          path: dist/
+`,
+	Fix: `Set ` + "`persist-credentials: false`" + ` on every ` + "`actions/checkout`" + ` step whose job does not push or fetch with
+the token afterwards, and upload only the build outputs (` + "`path: dist/`" + `), never the workspace root.
+
+A job that does need the credential should say so with ` + "`persist-credentials: true`" + `, and must not upload the
+workspace; passing the token explicitly to the one step that pushes (` + "`git push https://x-access-token:${TOKEN}@github.com/...`" + `)
+keeps it away from the others.`,
+	References: []string{
+		"https://docs.zizmor.sh/audits/#artipacked",
+		"https://unit42.paloaltonetworks.com/github-repo-artifacts-leak-tokens/",
+		"https://github.com/actions/checkout/releases/tag/v6.0.0",
+		"https://github.com/actions/upload-artifact/releases/tag/v4.4.0",
+	},
+	Equivalents: map[string]string{"zizmor": "artipacked"},
+	Run:         runArtipacked,
+}
+
+func runArtipacked(pass *audit.Pass) error {
+	for _, file := range pass.Target.Files {
+		switch {
+		case file.Workflow != nil:
+			for _, j := range audit.Jobs(file.Workflow) {
+				artipSteps(pass, file, fmt.Sprintf("job %q", j.ID.Value), j.Steps)
+			}
+		case file.Action != nil && file.Action.Runs != nil:
+			artipSteps(pass, file, "this action", file.Action.Runs.Steps)
+		}
+	}
+	return nil
+}
+
+// artipSteps audits one job's (or composite action's) steps.
+func artipSteps(pass *audit.Pass, file *audit.File, where string, steps []*actionlint.Step) {
+	for i, st := range steps {
+		uses := artipUses(st)
+		if uses == nil || !artipIs(uses.Value, "actions/checkout") {
+			continue
+		}
+		persist, explicit := artipPersist(st)
+		if !persist {
+			continue
+		}
+		co := artipVersionOf(file, uses)
+		newStorage := co.known && co.major >= 6
+		var leak *actionlint.Step
+		var leakIdx int
+		for k := i + 1; k < len(steps) && leak == nil; k++ {
+			if artipLeaksWorkspace(file, steps[k]) {
+				leak, leakIdx = steps[k], k
+			}
+		}
+		label := audit.StepLabel(st, i)
+		switch {
+		case leak != nil && !newStorage:
+			f := pass.Reportf(file, uses.Pos, "%s in %s stores the token in .git/config, and %s uploads the workspace with it as an artifact", label, where, audit.StepLabel(leak, leakIdx))
+			f.Severity, f.Confidence = audit.High, audit.HighConfidence
+			if !co.known {
+				f.Confidence = audit.MediumConfidence
+			}
+			f.Key = fmt.Sprintf("%s %s %s uploads workspace", where, label, uses.Value)
+			if p := artipUses(leak); p != nil && p.Pos != nil {
+				f.Related = append(f.Related, audit.Location{File: file.Path, Line: p.Pos.Line, Column: p.Pos.Col, Note: "uploads the workspace, .git/config included"})
+			}
+		case explicit || artipUsesGitAuth(steps[i+1:]):
+			// The job means to keep the credential; only an upload makes it a leak.
+		default:
+			f := pass.Reportf(file, uses.Pos, "%s in %s does not set persist-credentials: false, leaving the token on disk for every later step", label, where)
+			if newStorage {
+				f.Severity = audit.Low
+			}
+			f.Key = fmt.Sprintf("%s %s %s", where, label, uses.Value)
+		}
+	}
+}
+
+func artipUses(st *actionlint.Step) *actionlint.String {
+	if a, ok := st.Exec.(*actionlint.ExecAction); ok && a.Uses != nil {
+		return a.Uses
+	}
+	return nil
+}
+
+// artipIs reports whether a uses: value names the action repo (any ref, no subdirectory).
+func artipIs(uses, repo string) bool {
+	name, _, _ := strings.Cut(strings.TrimSpace(uses), "@")
+	return strings.EqualFold(name, repo)
+}
+
+func artipInput(st *actionlint.Step, name string) *actionlint.String {
+	if a, ok := st.Exec.(*actionlint.ExecAction); ok {
+		if in := a.Inputs[name]; in != nil {
+			return in.Value
+		}
+	}
+	return nil
+}
+
+// artipPersist reads a checkout's persist-credentials: persist is false only for a literal false;
+// explicit is true when the input is set to anything else (true, or an expression).
+func artipPersist(st *actionlint.Step) (persist, explicit bool) {
+	v := artipInput(st, "persist-credentials")
+	if v == nil {
+		return true, false
+	}
+	s := strings.ToLower(strings.Trim(strings.TrimSpace(v.Value), `'"`))
+	return s != "false", true
 }

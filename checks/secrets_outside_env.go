@@ -1,11 +1,128 @@
 package checks
 
-import "github.com/rampart-sec/rampart/audit"
+import (
+	"fmt"
+	"strings"
 
-// SecretsOutsideEnv is a placeholder being written; see its issue.
+	"github.com/rampart-sec/rampart/audit"
+	"github.com/rhysd/actionlint"
+)
+
+// SecretsOutsideEnv flags secrets read by jobs that run without a deployment environment.
 var SecretsOutsideEnv = &audit.Check{
-	ID:       "secrets-outside-env",
-	Title:    "TODO",
-	Category: audit.CategoryCredentials,
-	Run:      func(*audit.Pass) error { return nil },
+	ID:         "secrets-outside-env",
+	Title:      "Secret used outside a deployment environment",
+	Severity:   audit.Low,
+	Confidence: audit.HighConfidence,
+	Category:   audit.CategoryCredentials,
+	Persona:    "auditor",
+	Doc: `Repository and organization secrets are readable by every job of every workflow on every branch that
+anyone with write access pushes. A secret stored in a deployment environment is released only to jobs
+that name the environment, and the environment can demand a reviewer's approval, a wait timer, or
+restrict the branches and tags that may deploy. A job that reads a secret without ` + "`environment:`" + ` gets
+none of these guards: one pushed branch that edits the workflow can read and exfiltrate the secret.
+
+This is an auditor check, like zizmor's: moving credentials into environments is a design decision. It is
+silent for ` + "`secrets.GITHUB_TOKEN`" + ` (always available anyway), for jobs that set an environment (a secret
+missing from the environment falls back to the repository's; rampart cannot see which), for calls of
+reusable workflows and for reusable workflows themselves (environments and ` + "`workflow_call`" + ` do not mix well).
+Secrets named in the setting ` + "`checks.secrets-outside-env.allow`" + ` are not reported.`,
+	Bad: `on: push
+permissions: {}
+jobs:
+  publish:
+    runs-on: ubuntu-latest
+    steps:
+      - run: npm publish
+        env:
+          NODE_AUTH_TOKEN: ${{ secrets.NPM_TOKEN }}
+`,
+	Good: `on: push
+permissions: {}
+jobs:
+  publish:
+    runs-on: ubuntu-latest
+    environment: npm
+    steps:
+      - run: npm publish
+        env:
+          NODE_AUTH_TOKEN: ${{ secrets.NPM_TOKEN }}
+`,
+	Fix: `Create a deployment environment (Settings > Environments), move the secret into it with the
+protection rules it deserves (required reviewers, deployment branches), and name the environment on the job:
+` + "`environment: npm`" + `.
+
+Secrets that must stay repository-wide can be listed in ` + "`.github/rampart.yml`" + `:
+` + "`checks: {secrets-outside-env: {allow: [SONAR_TOKEN]}}`" + `.`,
+	References: []string{
+		"https://docs.zizmor.sh/audits/#secrets-outside-env",
+		"https://docs.github.com/en/actions/managing-workflow-runs-and-deployments/managing-deployments/managing-environments-for-deployment#environment-secrets",
+	},
+	Equivalents: map[string]string{"zizmor": "secrets-outside-env"},
+	Run:         runSecretsOutsideEnv,
+}
+
+func runSecretsOutsideEnv(pass *audit.Pass) error {
+	allow := soeAllowed(pass.Settings)
+	for _, file := range pass.Target.Workflows() {
+		w := file.Workflow
+		if soeReusable(w) {
+			continue
+		}
+		var exposed []string // jobs without an environment
+		for _, j := range audit.Jobs(w) {
+			if j.WorkflowCall != nil || j.Environment != nil {
+				continue
+			}
+			exposed = append(exposed, j.ID.Value)
+			seen := map[string]bool{}
+			for _, e := range secwExprs(file, j) {
+				for _, name := range secwSecretNames(e.Node) {
+					if name == "GITHUB_TOKEN" || allow[name] || seen[name] {
+						continue
+					}
+					seen[name] = true
+					f := pass.Reportf(file, audit.At(e.Line, e.Col), "job %q reads secret %q without a deployment environment", j.ID.Value, name)
+					f.Key = fmt.Sprintf("job %s secret %s", j.ID.Value, name)
+				}
+			}
+		}
+		if w.Env == nil || len(exposed) == 0 {
+			continue
+		}
+		seen := map[string]bool{}
+		for _, e := range secwExprs(file, w.Env) {
+			for _, name := range secwSecretNames(e.Node) {
+				if name == "GITHUB_TOKEN" || allow[name] || seen[name] {
+					continue
+				}
+				seen[name] = true
+				f := pass.Reportf(file, audit.At(e.Line, e.Col), "workflow env reads secret %q for jobs without a deployment environment (%s)", name, strings.Join(exposed, ", "))
+				f.Key = "workflow env secret " + name
+			}
+		}
+	}
+	return nil
+}
+
+// soeReusable reports whether the workflow can be called by others (on: workflow_call).
+func soeReusable(w *actionlint.Workflow) bool {
+	for _, ev := range w.On {
+		if strings.EqualFold(ev.EventName(), "workflow_call") {
+			return true
+		}
+	}
+	return false
+}
+
+// soeAllowed reads the setting allow: [NAME...] into an upper-cased set.
+func soeAllowed(settings map[string]any) map[string]bool {
+	out := map[string]bool{}
+	list, _ := settings["allow"].([]any)
+	for _, v := range list {
+		if s, ok := v.(string); ok {
+			out[strings.ToUpper(strings.TrimSpace(s))] = true
+		}
+	}
+	return out
 }

@@ -1,0 +1,119 @@
+package checks
+
+import (
+	"regexp"
+	"strconv"
+	"strings"
+
+	"github.com/rampart-sec/rampart/audit"
+	"github.com/rhysd/actionlint"
+)
+
+// artipVersion is an action's version as far as the uses: ref (or the comment after a SHA) tells.
+type artipVersion struct {
+	major, minor int // minor is -1 when the ref names only a major version
+	known        bool
+}
+
+var (
+	artipSemver  = regexp.MustCompile(`^v?(\d+)(?:\.(\d+))?`)
+	artipSHA     = regexp.MustCompile(`^[0-9a-fA-F]{40}$`)
+	artipComment = regexp.MustCompile(`#\s*(?:tag[:=]?\s*)?v?(\d+)(?:\.(\d+))?`)
+)
+
+// artipVersionOf reads the version of a uses: value: "@v4.3.1", "@v4", or "@<sha> # v4.3.1".
+// A branch (main) counts as the newest version.
+func artipVersionOf(file *audit.File, uses *actionlint.String) artipVersion {
+	_, ref, ok := strings.Cut(strings.TrimSpace(uses.Value), "@")
+	if !ok {
+		return artipVersion{}
+	}
+	parse := func(m []string) artipVersion {
+		v := artipVersion{minor: -1, known: true}
+		v.major, _ = strconv.Atoi(m[1])
+		if m[2] != "" {
+			v.minor, _ = strconv.Atoi(m[2])
+		}
+		return v
+	}
+	switch {
+	case artipSHA.MatchString(ref):
+		if uses.Pos != nil {
+			if m := artipComment.FindStringSubmatch(file.Line(uses.Pos.Line)); m != nil {
+				return parse(m)
+			}
+		}
+		return artipVersion{}
+	case artipSemver.MatchString(ref):
+		return parse(artipSemver.FindStringSubmatch(ref))
+	case ref == "main" || ref == "master":
+		return artipVersion{major: 1 << 20, minor: -1, known: true}
+	}
+	return artipVersion{}
+}
+
+// artipLeaksWorkspace reports whether a step uploads the workspace root, hidden files (.git) included,
+// as an artifact.
+func artipLeaksWorkspace(file *audit.File, st *actionlint.Step) bool {
+	uses := artipUses(st)
+	if uses == nil || !artipIs(uses.Value, "actions/upload-artifact") {
+		return false
+	}
+	p := artipInput(st, "path")
+	if p == nil || !artipRootPath(p.Value) {
+		return false
+	}
+	if h := artipInput(st, "include-hidden-files"); h != nil && strings.EqualFold(strings.TrimSpace(h.Value), "true") {
+		return true
+	}
+	// Before v4.4.0 upload-artifact included hidden files; "@v4" resolves to the newest v4.
+	v := artipVersionOf(file, uses)
+	return v.known && (v.major < 4 || v.major == 4 && v.minor >= 0 && v.minor < 4)
+}
+
+// artipRootPath reports whether an upload-artifact path: (one pattern a line) takes in the
+// workspace root or a .git directory.
+func artipRootPath(path string) bool {
+	for _, p := range strings.Split(path, "\n") {
+		p = strings.Trim(strings.TrimSpace(p), `'"`)
+		if p == "" || strings.HasPrefix(p, "!") {
+			continue
+		}
+		for _, ws := range []string{"${{ github.workspace }}", "${{github.workspace}}", "$GITHUB_WORKSPACE", "${GITHUB_WORKSPACE}"} {
+			if strings.HasPrefix(p, ws) {
+				p = "." + strings.TrimPrefix(p, ws)
+			}
+		}
+		p = strings.TrimPrefix(p, "./")
+		switch strings.TrimSuffix(p, "/") {
+		case "", ".", "..", "*", "**", "**/*", "./*":
+			return true
+		}
+		for _, seg := range strings.Split(p, "/") {
+			if seg == ".git" {
+				return true
+			}
+		}
+	}
+	return false
+}
+
+var artipGitAuth = regexp.MustCompile(`\bgit\s+(?:-C\s+\S+\s+)?(?:push|fetch|pull|ls-remote)\b|\bgit\s+submodule\s+update\b`)
+
+// artipUsesGitAuth reports whether a later step runs git commands that need the persisted credential,
+// or an action known to push with it.
+func artipUsesGitAuth(steps []*actionlint.Step) bool {
+	for _, st := range steps {
+		if r, ok := st.Exec.(*actionlint.ExecRun); ok && r.Run != nil && artipGitAuth.MatchString(r.Run.Value) {
+			return true
+		}
+		if u := artipUses(st); u != nil {
+			name, _, _ := strings.Cut(strings.ToLower(u.Value), "@")
+			switch name {
+			case "stefanzweifel/git-auto-commit-action", "endbug/add-and-commit":
+				return true
+			}
+		}
+	}
+	return false
+}

@@ -1,0 +1,109 @@
+package checks
+
+import (
+	"fmt"
+	"strings"
+
+	"github.com/rampart-sec/rampart/audit"
+	"github.com/rhysd/actionlint"
+)
+
+func (s *hcScan) job(j *actionlint.Job) {
+	s.svc = map[string]bool{}
+	if j.Services != nil {
+		for _, svc := range j.Services.Value {
+			if svc != nil && svc.Container != nil && svc.Container.Env != nil {
+				for _, v := range svc.Container.Env.Vars {
+					if v != nil && v.Name != nil && v.Value != nil {
+						if _, pw := hcCredentialName(v.Name.Value); pw {
+							s.svc[strings.TrimSpace(v.Value.Value)] = true
+						}
+					}
+				}
+			}
+		}
+	}
+	s.env(j.Env, "env", false)
+	for _, st := range j.Steps {
+		if st != nil {
+			s.env(st.Env, "env", false)
+		}
+	}
+	s.svc = nil
+	if wc := j.WorkflowCall; wc != nil {
+		for _, in := range wc.Inputs {
+			if in != nil && in.Name != nil {
+				s.assign(in.Name.Value, in.Value, "input", false)
+			}
+		}
+	}
+	if c := j.Container; c != nil {
+		s.container(c, fmt.Sprintf("job %q container", j.ID.Value))
+		s.env(c.Env, "container env", false)
+	}
+	if j.Services != nil {
+		for name, svc := range j.Services.Value {
+			if svc != nil && svc.Container != nil {
+				s.container(svc.Container, fmt.Sprintf("job %q service %q", j.ID.Value, name))
+				s.env(svc.Container.Env, "service env", true)
+			}
+		}
+	}
+}
+
+// container reports a literal registry password.
+func (s *hcScan) container(c *actionlint.Container, what string) {
+	cr := c.Credentials
+	if cr == nil || cr.Password == nil || strings.Contains(cr.Password.Value, "${{") || strings.TrimSpace(cr.Password.Value) == "" {
+		return
+	}
+	v := cr.Password.Value
+	s.report(cr.Password.Pos, v, "%s registry password is written in the workflow (%q)", what, hcRedact(v, ""))
+}
+
+func (s *hcScan) env(env *actionlint.Env, where string, service bool) {
+	if env == nil {
+		return
+	}
+	for _, v := range env.Vars {
+		if v != nil && v.Name != nil {
+			s.assign(v.Name.Value, v.Value, where, service)
+		}
+	}
+}
+
+// assign audits a literal value given to a name: an env var, an input.
+func (s *hcScan) assign(name string, val *actionlint.String, where string, service bool) {
+	if val == nil || val.Pos == nil || s.hit[val.Pos.Line] || strings.Contains(val.Value, "${{") {
+		return
+	}
+	cred, password := hcCredentialName(name)
+	v := strings.TrimSpace(val.Value)
+	if !cred || hcPlaceholder(v) || strings.ContainsAny(v, " \n") {
+		return
+	}
+	switch {
+	case password && s.svc[v]:
+		f := s.report(val.Pos, v, "%s %q repeats the literal password of a service container (%q)", where, name, hcRedact(v, ""))
+		f.Severity, f.Confidence = audit.Low, audit.LowConfidence
+	case service && password:
+		f := s.report(val.Pos, v, "%s %q of a service container sets a literal password (%q)", where, name, hcRedact(v, ""))
+		f.Severity, f.Confidence = audit.Low, audit.LowConfidence
+	case hcRandom(v):
+		f := s.report(val.Pos, v, "%s %q is set to a literal that looks like a credential (%q)", where, name, hcRedact(v, ""))
+		f.Confidence = audit.MediumConfidence
+	case password && len(v) >= 6:
+		f := s.report(val.Pos, v, "%s %q is set to a literal password (%q)", where, name, hcRedact(v, ""))
+		f.Severity, f.Confidence = audit.Medium, audit.LowConfidence
+	}
+}
+
+// report records a finding at pos for the secret value v.
+func (s *hcScan) report(pos *actionlint.Pos, v, format string, args ...any) *audit.Finding {
+	f := s.pass.Reportf(s.file, pos, format, args...)
+	f.Key = fmt.Sprintf("%s %s", f.Message, hcHash(v))
+	if pos != nil {
+		s.hit[pos.Line] = true
+	}
+	return f
+}

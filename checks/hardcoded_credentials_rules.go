@@ -1,0 +1,169 @@
+package checks
+
+import (
+	"crypto/sha256"
+	"encoding/hex"
+	"math"
+	"regexp"
+	"strings"
+	"unicode"
+	"unicode/utf8"
+)
+
+// hcFormat is a credential with a recognizable shape, after gitleaks' rules.
+type hcFormat struct {
+	what   string
+	prefix string // shown instead of the value; "" shows the first 4 characters
+	re     *regexp.Regexp
+}
+
+var hcFormats = []hcFormat{
+	{"AWS access key id", "", regexp.MustCompile(`\b(?:AKIA|ASIA|ABIA|ACCA)[A-Z2-7]{16}\b`)},
+	{"GitHub token", "", regexp.MustCompile(`\bgh[pousr]_[A-Za-z0-9]{36,255}\b`)},
+	{"GitHub fine-grained token", "github_pat_", regexp.MustCompile(`\bgithub_pat_[A-Za-z0-9]{22}_[A-Za-z0-9]{59}\b`)},
+	{"GitLab token", "glpat-", regexp.MustCompile(`\bglpat-[A-Za-z0-9_-]{20,}\b`)},
+	{"Slack token", "xox", regexp.MustCompile(`\bxox[baprse]-[0-9A-Za-z]{6,}-[0-9A-Za-z-]{6,}`)},
+	{"Slack webhook URL", "https://hooks.slack.com/", regexp.MustCompile(`https://hooks\.slack\.com/(?:services|workflows|triggers)/T[A-Z0-9]{6,}/[A-Z0-9]{6,}/[A-Za-z0-9]{16,}`)},
+	{"Discord webhook URL", "https://discord.com/api/webhooks/", regexp.MustCompile(`https://(?:ptb\.|canary\.)?discord(?:app)?\.com/api/webhooks/\d{15,}/[A-Za-z0-9_-]{40,}`)},
+	{"npm token", "npm_", regexp.MustCompile(`\bnpm_[A-Za-z0-9]{36}\b`)},
+	{"PyPI token", "pypi-", regexp.MustCompile(`\bpypi-AgEIcHlwaS5vcmc[A-Za-z0-9_-]{50,}`)},
+	{"Docker Hub token", "dckr_pat_", regexp.MustCompile(`\bdckr_pat_[A-Za-z0-9_-]{27,}`)},
+	{"Stripe secret key", "sk_live_", regexp.MustCompile(`\b[sr]k_live_[A-Za-z0-9]{24,}\b`)},
+	{"OpenAI API key", "sk-", regexp.MustCompile(`\bsk-(?:proj-|svcacct-|admin-)?[A-Za-z0-9_-]{20,}T3BlbkFJ[A-Za-z0-9_-]{20,}`)},
+	{"Anthropic API key", "sk-ant-", regexp.MustCompile(`\bsk-ant-(?:api|admin)\d\d-[A-Za-z0-9_-]{80,}`)},
+	{"Google API key", "AIza", regexp.MustCompile(`\bAIza[0-9A-Za-z_-]{35}\b`)},
+}
+
+// hcPrivateKey matches a private key's armor header.
+var hcPrivateKey = regexp.MustCompile(`-----BEGIN[ A-Z0-9]*PRIVATE KEY(?: BLOCK)?-----`)
+
+// hcKeyBody matches a line of base64 key material.
+var hcKeyBody = regexp.MustCompile(`^[\s"'|]*[A-Za-z0-9+/=]{40,}[\s"'\\n]*$`)
+
+// hcURLCreds matches credentials embedded in a URL: scheme://user:password@host.
+var hcURLCreds = regexp.MustCompile(`\b[a-zA-Z][a-zA-Z0-9+.-]*://([^/\s:@'"]+):([^/\s@'"]+)@([A-Za-z0-9.-]+)`)
+
+// hcPlaceholderWords mark a value as a placeholder, not a credential.
+var hcPlaceholderWords = []string{"xxx", "***", "...", "<", ">", "changeme", "change_me", "change-me", "example",
+	"placeholder", "dummy", "fake", "sample", "your", "redacted", "replace", "insert", "todo", "test", "mock",
+	"notreal", "not-real", "not_real", "invalid", "foobar", "secret", "password", "passwd", "token", "12345", "abcdef", "qwerty"}
+
+// hcDefaultPasswords are passwords of throwaway databases in CI, reported as placeholders.
+var hcDefaultPasswords = []string{"postgres", "root", "mysql", "admin", "guest", "pass", "ci", "docker", "user",
+	"sa", "oracle", "redis", "rabbitmq", "mongo", "mongodb", "keycloak", "minioadmin", "elastic", "default"}
+
+// hcPlaceholder reports whether a literal is a placeholder or a well-known default, not a secret.
+func hcPlaceholder(v string) bool {
+	l := strings.ToLower(strings.Trim(v, `'" `))
+	if l == "" || strings.ContainsAny(l, "$%{}") {
+		return true
+	}
+	for _, w := range hcPlaceholderWords {
+		if strings.Contains(l, w) {
+			return true
+		}
+	}
+	for _, d := range hcDefaultPasswords {
+		if l == d {
+			return true
+		}
+	}
+	return hcDistinct(l) < 5
+}
+
+func hcDistinct(s string) int {
+	seen := map[rune]bool{}
+	for _, r := range s {
+		seen[r] = true
+	}
+	return len(seen)
+}
+
+// hcEntropy is the Shannon entropy of s in bits per character.
+func hcEntropy(s string) float64 {
+	counts := map[rune]int{}
+	n := 0
+	for _, r := range s {
+		counts[r]++
+		n++
+	}
+	e := 0.0
+	for _, c := range counts {
+		p := float64(c) / float64(n)
+		e -= p * math.Log2(p)
+	}
+	return e
+}
+
+// hcRandom reports whether a literal looks machine-generated: long, one word, mixed letters and
+// digits, high entropy, and not a path, URL, version, hash of a commit or a UUID-free identifier.
+func hcRandom(v string) bool {
+	if len(v) < 16 || len(v) > 512 || strings.ContainsAny(v, " \t\n/\\:@$%{}()[],;") {
+		return false
+	}
+	var letters, digits int
+	for _, r := range v {
+		switch {
+		case unicode.IsLetter(r):
+			letters++
+		case unicode.IsDigit(r):
+			digits++
+		}
+	}
+	if letters == 0 || digits == 0 || hcPlaceholder(v) {
+		return false
+	}
+	return hcEntropy(v) >= 3.5
+}
+
+// hcCredentialSuffixes are last name segments that say a variable holds a credential.
+var hcCredentialSuffixes = []string{"TOKEN", "SECRET", "PASSWORD", "PASSWD", "PWD", "PASS", "APIKEY", "PASSPHRASE",
+	"CREDENTIAL", "CREDENTIALS", "AUTH"}
+
+// hcKeySuffixes are two-segment endings with KEY that say a variable holds a key.
+var hcKeySuffixes = []string{"API", "ACCESS", "SECRET", "PRIVATE", "AUTH", "SIGNING", "ENCRYPTION", "MASTER", "LICENSE", "ADMIN", "SERVICE"}
+
+// hcCredentialName reports whether an env var or input name says it holds a credential;
+// password is true for password-like names.
+func hcCredentialName(name string) (cred, password bool) {
+	n := strings.ToUpper(strings.NewReplacer("-", "_", ".", "_").Replace(strings.TrimSpace(name)))
+	segs := strings.FieldsFunc(n, func(r rune) bool { return r == '_' })
+	if len(segs) == 0 {
+		return false, false
+	}
+	last := segs[len(segs)-1]
+	for _, s := range hcCredentialSuffixes {
+		if last == s {
+			return true, strings.HasPrefix(s, "PASS") || s == "PWD"
+		}
+	}
+	if last == "KEY" && len(segs) > 1 {
+		for _, s := range hcKeySuffixes {
+			if segs[len(segs)-2] == s {
+				return true, false
+			}
+		}
+	}
+	return strings.HasSuffix(last, "APIKEY") || strings.HasSuffix(last, "PASSWORD"), strings.HasSuffix(last, "PASSWORD")
+}
+
+// hcRedact shows a short prefix of a secret, never enough to use it.
+func hcRedact(v, prefix string) string {
+	if prefix != "" {
+		return prefix + "…"
+	}
+	n := utf8.RuneCountInString(v)
+	switch {
+	case n >= 16:
+		return string([]rune(v)[:4]) + "…"
+	case n >= 8:
+		return string([]rune(v)[:2]) + "…"
+	}
+	return "…"
+}
+
+// hcHash is a short, one-way id of a secret for the finding's fingerprint.
+func hcHash(v string) string {
+	h := sha256.Sum256([]byte(v))
+	return hex.EncodeToString(h[:4])
+}

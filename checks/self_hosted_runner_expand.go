@@ -1,0 +1,148 @@
+package checks
+
+import (
+	"encoding/json"
+	"strings"
+
+	"github.com/rampart-sec/rampart/audit"
+	"github.com/rhysd/actionlint"
+)
+
+// shrExpand lists the strings a runs-on expression can produce: its string literals and the
+// values of the matrix properties it reads; known is false when it reads anything else
+// (inputs, vars, fromJSON of an output) or a matrix property without literal values.
+func shrExpand(j *actionlint.Job, v string) (values []string, known bool) {
+	known = true
+	for rest := v; ; {
+		i := strings.Index(rest, "${{")
+		if i < 0 {
+			break
+		}
+		body := rest[i+3:]
+		end := strings.Index(body, "}}")
+		if end < 0 {
+			return values, false
+		}
+		rest = body[end+2:]
+		node, err := actionlint.NewExprParser().Parse(actionlint.NewExprLexer(body[:end] + "}}"))
+		if err != nil {
+			known = false
+			continue
+		}
+		vs, ok := shrProduce(j, node)
+		values = append(values, vs...)
+		known = known && ok
+	}
+	return values, known
+}
+
+// shrProduce lists the values an expression can evaluate to: string literals in value position
+// (the operands of "cond && 'a' || 'b'") and matrix properties; known is false when a value comes
+// from anything else.
+func shrProduce(j *actionlint.Job, n actionlint.ExprNode) ([]string, bool) {
+	switch x := n.(type) {
+	case *actionlint.StringNode:
+		return []string{x.Value}, true
+	case *actionlint.LogicalOpNode:
+		r, rok := shrProduce(j, x.Right)
+		if x.Kind == actionlint.LogicalOpNodeKindAnd {
+			return r, rok
+		}
+		l, lok := shrProduce(j, x.Left)
+		return append(l, r...), lok && rok
+	case *actionlint.ObjectDerefNode, *actionlint.IndexAccessNode:
+		if p, ok := audit.ExprPath(n); ok && strings.HasPrefix(p, "matrix.") {
+			segs := strings.Split(p, ".")[1:]
+			return shrMatrixValues(j, segs[0], segs[1:])
+		}
+	case *actionlint.FuncCallNode:
+		if lit, ok := shrOnlyArg(x).(*actionlint.StringNode); ok && strings.EqualFold(x.Callee, "fromJSON") {
+			var list []string
+			if json.Unmarshal([]byte(lit.Value), &list) == nil {
+				return list, true
+			}
+			var one string
+			err := json.Unmarshal([]byte(lit.Value), &one)
+			return []string{one}, err == nil
+		}
+	case *actionlint.CompareOpNode, *actionlint.NotOpNode, *actionlint.BoolNode:
+		return nil, true // a boolean is not a label
+	}
+	return nil, false
+}
+
+func shrOnlyArg(f *actionlint.FuncCallNode) actionlint.ExprNode {
+	if len(f.Args) == 1 {
+		return f.Args[0]
+	}
+	return nil
+}
+
+// shrMatrixValues returns the literal strings a matrix property takes (flattening lists of labels).
+func shrMatrixValues(j *actionlint.Job, prop string, rest []string) ([]string, bool) {
+	if j.Strategy == nil || j.Strategy.Matrix == nil || j.Strategy.Matrix.Expression != nil {
+		return nil, false
+	}
+	m := j.Strategy.Matrix
+	var raws []actionlint.RawYAMLValue
+	found := false
+	for name, row := range m.Rows {
+		if strings.EqualFold(name, prop) && row != nil {
+			if row.Expression != nil {
+				return nil, false
+			}
+			raws = append(raws, row.Values...)
+			found = true
+		}
+	}
+	if m.Include != nil {
+		if m.Include.Expression != nil {
+			return nil, false
+		}
+		for _, c := range m.Include.Combinations {
+			if c == nil || c.Expression != nil {
+				continue
+			}
+			for name, a := range c.Assigns {
+				if strings.EqualFold(name, prop) && a != nil {
+					raws = append(raws, a.Value)
+					found = true
+				}
+			}
+		}
+	}
+	var out []string
+	known := found
+	var walk func(actionlint.RawYAMLValue, []string)
+	walk = func(r actionlint.RawYAMLValue, path []string) {
+		switch x := r.(type) {
+		case *actionlint.RawYAMLString:
+			if len(path) > 0 || strings.Contains(x.Value, "${{") {
+				known = false
+				return
+			}
+			out = append(out, x.Value)
+		case *actionlint.RawYAMLArray:
+			if len(path) > 0 && path[0] == "*" {
+				path = path[1:]
+			}
+			for _, e := range x.Elems {
+				walk(e, path)
+			}
+		case *actionlint.RawYAMLObject:
+			if len(path) == 0 {
+				known = false
+				return
+			}
+			for k, e := range x.Props {
+				if strings.EqualFold(k, path[0]) {
+					walk(e, path[1:])
+				}
+			}
+		}
+	}
+	for _, r := range raws {
+		walk(r, rest)
+	}
+	return out, known
+}
