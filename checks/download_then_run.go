@@ -1,11 +1,114 @@
 package checks
 
-import "github.com/rampart-sec/rampart/audit"
+import (
+	"regexp"
+	"strings"
 
-// DownloadThenRun is a placeholder being written; see its issue.
+	"github.com/rampart-sec/rampart/audit"
+)
+
+// DownloadThenRun flags scripts that download code and run it without checking what they got:
+// curl | bash, bash <(curl ...), sh -c "$(curl ...)", iex (iwr ...), and a script downloaded to a
+// file and run in the same step with no checksum or signature check in between.
 var DownloadThenRun = &audit.Check{
-	ID:       "download-then-run",
-	Title:    "TODO",
-	Category: audit.CategorySupplyChain,
-	Run:      func(*audit.Pass) error { return nil },
+	ID:         "download-then-run",
+	Title:      "Downloaded script run without verification",
+	Severity:   audit.Medium,
+	Confidence: audit.HighConfidence,
+	Category:   audit.CategorySupplyChain,
+	Doc: `A step that pipes a download into a shell (` + "`curl -sSL https://x.sh | bash`" + `) runs whatever the server
+returns at that moment, with the job's token, secrets and write access to its outputs. Whoever controls
+the URL (the project, its hosting, a compromised CDN or DNS) controls the build, and nothing records what
+ran. This is OpenSSF Scorecard's "downloadThenRun" in Pinned-Dependencies.
+
+Flagged forms: a download piped into an interpreter (` + "`sh`, `bash`, `sudo bash`, `python`, `node`..." + `),
+` + "`bash <(curl ...)`" + `, ` + "`sh -c \"$(curl ...)\"`" + `, ` + "`eval \"$(wget -O- ...)\"`" + `, PowerShell's
+` + "`iex (iwr ...)`" + ` and ` + "`irm ... | iex`" + `, and a script saved with ` + "`curl -o`/`wget -O`" + ` and then run in
+the same step. A checksum or signature check of the file in between (` + "`sha256sum -c`" + `,
+` + "`shasum -a 256 -c`" + `, ` + "`gpg --verify`" + `, ` + "`cosign verify-blob`" + `, ` + "`minisign -V`" + `) clears it. A URL pinned
+to a commit SHA lowers the severity: the content is fixed, but still unverified.`,
+	Bad: `on: push
+permissions: {}
+jobs:
+  build:
+    runs-on: ubuntu-latest
+    steps:
+      - run: curl -fsSL https://get.example.com/install.sh | sudo bash
+`,
+	Good: `on: push
+permissions: {}
+jobs:
+  build:
+    runs-on: ubuntu-latest
+    steps:
+      - run: |
+          curl -fsSL -o install.sh https://get.example.com/v1.4.2/install.sh
+          echo "6f1ed002ab5595859014ebf0951522d9b3d6f53d4a6b5f0e3c0d4a1c6f1e2d3c  install.sh" | sha256sum -c -
+          sudo bash install.sh
+`,
+	Fix: `Download a fixed version to a file, check it against a checksum you recorded (or a signature), then
+run it; better, use a pinned action or the distribution's package manager instead of an install script.
+
+` + "```sh\ncurl -fsSLo install.sh https://example.com/v1.4.2/install.sh\necho \"<sha256>  install.sh\" | sha256sum -c -\nbash install.sh\n```",
+	References: []string{
+		"https://github.com/ossf/scorecard/blob/main/docs/checks.md#pinned-dependencies",
+		"https://docs.github.com/en/actions/security-for-github-actions/security-guides/security-hardening-for-github-actions#using-third-party-actions",
+	},
+	Equivalents: map[string]string{"scorecard": "Pinned-Dependencies (downloadThenRun)", "poutine": "unverified_script_exec"},
+	Run:         runDownloadThenRun,
+}
+
+var (
+	dtrPwshRe = regexp.MustCompile(`(?i)\b(iex|invoke-expression)\b[^\n]*\b(iwr|irm|invoke-webrequest|invoke-restmethod|downloadstring|curl|wget)\b|\b(iwr|irm|invoke-webrequest|invoke-restmethod|downloadstring)\b[^\n]*\|\s*(iex|invoke-expression)\b|scriptblock\]::create\([^\n]*\b(iwr|irm|invoke-webrequest|invoke-restmethod|downloadstring)\b`)
+	dtrSHARe  = regexp.MustCompile(`/[0-9a-f]{40}/`)
+)
+
+func runDownloadThenRun(pass *audit.Pass) error {
+	for _, s := range shellScripts(pass.Target) {
+		if !dtrMaybe(s.Text) {
+			continue
+		}
+		seen := map[int]bool{}
+		report := func(off int, format string, args ...any) {
+			p := s.Pos(off)
+			if p == nil || seen[p.Line] {
+				return
+			}
+			seen[p.Line] = true
+			f := pass.Reportf(s.Ref.File, p, format, args...)
+			if dtrSHARe.MatchString(s.Text) {
+				f.Severity = audit.Low
+			}
+			job := ""
+			if s.Ref.Job != nil {
+				job = s.Ref.Job.ID.Value
+			}
+			f.Key = job + " " + s.Ref.Label() + " " + f.Message
+		}
+		if s.shellPosix() {
+			dtrPosix(s, report)
+		}
+		for _, loc := range dtrPwshRe.FindAllStringIndex(s.Text, -1) {
+			report(loc[0], "runs a downloaded PowerShell script with Invoke-Expression: %q", dtrClip(s.Text[loc[0]:loc[1]]))
+		}
+	}
+	return nil
+}
+
+func dtrMaybe(text string) bool {
+	l := strings.ToLower(text)
+	for _, w := range []string{"curl", "wget", "iwr", "irm", "invoke-", "downloadstring", "fetch", "http "} {
+		if strings.Contains(l, w) {
+			return true
+		}
+	}
+	return false
+}
+
+func dtrClip(s string) string {
+	s = strings.TrimSpace(s)
+	if len(s) > 80 {
+		s = s[:77] + "..."
+	}
+	return s
 }

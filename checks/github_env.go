@@ -1,11 +1,161 @@
 package checks
 
-import "github.com/rampart-sec/rampart/audit"
+import (
+	"fmt"
+	"strings"
 
-// GitHubEnv is a placeholder being written; see its issue.
+	"github.com/rampart-sec/rampart/audit"
+)
+
+// GitHubEnv flags writes of attacker-controlled data to $GITHUB_ENV, $GITHUB_PATH and
+// $GITHUB_OUTPUT in workflows that outsiders can trigger with the base repository's privileges.
 var GitHubEnv = &audit.Check{
-	ID:       "github-env",
-	Title:    "TODO",
-	Category: audit.CategoryInjection,
-	Run:      func(*audit.Pass) error { return nil },
+	ID:         "github-env",
+	Title:      "Attacker-controlled data written to GITHUB_ENV or GITHUB_PATH",
+	Severity:   audit.High,
+	Confidence: audit.HighConfidence,
+	Category:   audit.CategoryInjection,
+	Doc: `Lines written to the file named by ` + "`$GITHUB_ENV`" + ` become environment variables of every later
+step of the job, and lines written to ` + "`$GITHUB_PATH`" + ` are put in front of ` + "`PATH`" + `. In a workflow
+that outsiders can start with the base repository's secrets and token (` + "`pull_request_target`" + `,
+` + "`workflow_run`" + `, ` + "`issues`" + `, ` + "`issue_comment`" + `, discussions), writing text they choose there is
+code execution: a pull request titled ` + "`x\\nLD_PRELOAD=/tmp/evil.so`" + ` or ` + "`x\\nBASH_ENV=...`" + ` or
+` + "`NODE_OPTIONS=--require ...`" + ` adds a variable of its own, and a newline in a ` + "`$GITHUB_PATH`" + ` write
+puts an attacker's directory first. Writes to ` + "`$GITHUB_OUTPUT`" + ` can forge other outputs of the step
+(medium).
+
+The check parses ` + "`run:`" + ` scripts and follows the written value back to its source: a ` + "`${{ }}`" + `
+expression of an attacker-controlled context, an ` + "`env:`" + ` variable set from one, a shell variable
+derived from those, the event payload read from ` + "`$GITHUB_EVENT_PATH`" + `, or a file of a pull request
+checkout or of a downloaded artifact (medium confidence). Constant writes are not reported; a computed
+value whose source cannot be followed is reported with low confidence (low severity), as zizmor does.
+In composite actions and reusable workflows, whose triggers are the caller's, only attacker-controlled
+contexts are reported.`,
+	Bad: `on: pull_request_target
+permissions: {}
+jobs:
+  label:
+    runs-on: ubuntu-latest
+    steps:
+      - run: echo "PR_TITLE=${{ github.event.pull_request.title }}" >> "$GITHUB_ENV"
+      - run: ./notify "$PR_TITLE"
+`,
+	Good: `on: pull_request_target
+permissions: {}
+jobs:
+  label:
+    runs-on: ubuntu-latest
+    steps:
+      - run: ./notify "$PR_TITLE"
+        env:
+          PR_TITLE: ${{ github.event.pull_request.title }}
+`,
+	Fix: `Do not pass attacker-controlled values through environment files: give them to the steps that
+need them with a step-level ` + "`env:`" + ` entry, which the runner sets without parsing it.
+
+If a value must cross steps, validate it first (a number, a SHA, a name matching ` + "`^[A-Za-z0-9._-]+$`" + `)
+or write it with a random heredoc delimiter (` + "`NAME<<EOF_$(openssl rand -hex 16)`" + `) after stripping newlines,
+and never write to ` + "`$GITHUB_PATH`" + ` from untrusted data.`,
+	References: []string{
+		"https://docs.zizmor.sh/audits/#github-env",
+		"https://docs.github.com/en/actions/reference/workflows-and-actions/workflow-commands#setting-an-environment-variable",
+		"https://securitylab.github.com/advisories/GHSL-2024-177_Litestar/",
+		"https://www.synacktiv.com/en/publications/github-actions-exploitation-repo-jacking-and-environment-manipulation",
+	},
+	Equivalents: map[string]string{"zizmor": "github-env", "poutine": "injection (partial)"},
+	Run:         runGitHubEnv,
+}
+
+var ghenvPrivileged = []string{"pull_request_target", "workflow_run", "issues", "issue_comment", "discussion", "discussion_comment"}
+
+func runGitHubEnv(pass *audit.Pass) error {
+	for _, file := range pass.Target.Files {
+		var events []string
+		switch {
+		case file.Workflow != nil:
+			for _, name := range ghenvPrivileged {
+				if ghenvEventOn(file, name) {
+					events = append(events, name)
+				}
+			}
+			if len(events) == 0 && !ghenvEventOn(file, "workflow_call") {
+				continue
+			}
+		case file.Action == nil || !file.Action.IsComposite():
+			continue
+		}
+		untrusted := map[string]string{} // job id -> what brought untrusted files in
+		for _, ref := range file.Steps() {
+			if u := ghenvUntrusted(ref, events); u != "" && ref.Job != nil && untrusted[ref.Job.ID.Value] == "" {
+				untrusted[ref.Job.ID.Value] = u
+			}
+			s := shellScriptOf(ref)
+			if s == nil || !strings.Contains(s.Text, "GITHUB_") && !strings.Contains(s.Text, "github.") {
+				continue
+			}
+			fl := &ghenvFlow{s: s, events: events, vars: map[string]ghenvTaint{}, inner: map[*shellCmd][]*shellCmd{}}
+			if ref.Job != nil {
+				fl.untrusted = untrusted[ref.Job.ID.Value]
+			}
+			for _, w := range ghenvWrites(fl) {
+				ghenvReport(pass, fl, w)
+			}
+		}
+	}
+	return nil
+}
+
+func ghenvReport(pass *audit.Pass, fl *ghenvFlow, w ghenvWrite) {
+	t := w.taint
+	output := w.target == "GITHUB_OUTPUT"
+	switch {
+	case t.level == ghenvSafe, fl.events == nil && t.level < ghenvAttacker, output && t.level < ghenvFile:
+		return
+	}
+	where := "a workflow triggered by " + strings.Join(fl.events, ", ")
+	if fl.events == nil {
+		where, t.conf = "a reusable workflow or composite action (its callers decide the trigger)", min(t.conf, audit.MediumConfidence)
+	}
+	var f *audit.Finding
+	switch t.level {
+	case ghenvAttacker:
+		f = pass.Reportf(fl.s.Ref.File, fl.s.Pos(w.offset), "write to %s carries %q, which an attacker controls in %s", w.target, t.what, where)
+	case ghenvFile:
+		f = pass.Reportf(fl.s.Ref.File, fl.s.Pos(w.offset), "write to %s carries %s, in %s", w.target, t.what, where)
+	default:
+		f = pass.Reportf(fl.s.Ref.File, fl.s.Pos(w.offset), "write to %s carries the computed value %q in %s; make sure an attacker cannot influence it", w.target, t.what, where)
+		f.Severity = audit.Low
+	}
+	f.Confidence = t.conf
+	if output && f.Severity > audit.Medium {
+		f.Severity = audit.Medium
+	}
+	job := ""
+	if fl.s.Ref.Job != nil {
+		job = fl.s.Ref.Job.ID.Value
+	}
+	f.Key = fmt.Sprintf("%s %s %s %s", job, fl.s.Ref.Label(), w.target, t.what)
+}
+
+// ghenvUntrusted says what a step brings into its job that an attacker wrote: a pull request
+// checkout or another run's artifact.
+func ghenvUntrusted(ref audit.StepRef, events []string) string {
+	if a := ref.Uses(); a != nil && a.Uses != nil {
+		name, _, _ := strings.Cut(strings.ToLower(a.Uses.Value), "@")
+		_, hasRunID := a.Inputs["run-id"]
+		switch {
+		case name == "dawidd6/action-download-artifact",
+			name == "actions/download-artifact" && (hasRunID || len(events) == 1 && events[0] == "workflow_run"):
+			return "a downloaded artifact"
+		case name == "actions/checkout":
+			if r := a.Inputs["ref"]; r != nil && r.Value != nil && ghenvHeadRe.MatchString(r.Value.Value) {
+				return "the pull request checkout"
+			}
+		}
+		return ""
+	}
+	if s := shellScriptOf(ref); s != nil && (strings.Contains(s.Text, "gh run download") || strings.Contains(s.Text, "gh pr checkout")) {
+		return "a downloaded artifact or pull request checkout"
+	}
+	return ""
 }

@@ -1,11 +1,153 @@
 package checks
 
-import "github.com/rampart-sec/rampart/audit"
+import (
+	"bytes"
+	"path"
+	"strings"
 
-// Obfuscation is a placeholder being written; see its issue.
+	"github.com/rampart-sec/rampart/audit"
+	"github.com/rhysd/actionlint"
+)
+
+// Obfuscation flags workflow text written to hide what it does: uses: paths with ".", ".." or
+// empty components, and ${{ }} expressions that only compute a constant.
 var Obfuscation = &audit.Check{
-	ID:       "obfuscation",
-	Title:    "TODO",
-	Category: audit.CategoryHygiene,
-	Run:      func(*audit.Pass) error { return nil },
+	ID:         "obfuscation",
+	Title:      "Obfuscated uses: path or constant expression",
+	Severity:   audit.Low,
+	Confidence: audit.HighConfidence,
+	Category:   audit.CategoryHygiene,
+	Doc: `Reviewers and tools read ` + "`uses:`" + ` and ` + "`${{ }}`" + ` at face value. A ` + "`uses:`" + ` path such as
+` + "`actions/checkout/./@v4`" + `, ` + "`github/codeql-action/init/../upload-sarif@v3`" + ` or ` + "`actions//checkout`" + ` runs
+a different action than a quick read suggests, slips past allow-lists that match names literally, and
+is a classic way to hide a change in a pull request. Likewise an expression that only computes a constant
+(` + "`${{ 'ubuntu-latest' }}`" + `, ` + "`${{ format('{0}{1}', 'actions/', 'cache') }}`" + `,
+` + "`${{ fromJSON('\"x\"') }}`" + `) has no reason to exist but to hide its value from a reader or a scanner.
+Constant strings that hold ` + "`${{`" + ` (the way to print a literal placeholder) and bare ` + "`true`" + `,
+` + "`false`" + ` and numbers are left alone.`,
+	Bad: `on: push
+permissions: {}
+jobs:
+  build:
+    runs-on: ${{ 'ubuntu-latest' }}
+    steps:
+      - uses: actions/checkout/./@v4
+`,
+	Good: `on: push
+permissions: {}
+jobs:
+  build:
+    runs-on: ubuntu-latest
+    steps:
+      - uses: actions/checkout@v4
+`,
+	Fix: `Write the path and value plainly: ` + "`uses: actions/checkout@v4`" + `, ` + "`runs-on: ubuntu-latest`" + `.
+If the text came from a contribution, find out why it was written that way.`,
+	References: []string{
+		"https://docs.zizmor.sh/audits/#obfuscation",
+		"https://docs.github.com/en/actions/reference/workflows-and-actions/expressions",
+	},
+	Equivalents: map[string]string{"zizmor": "obfuscation"},
+	Run:         runObfuscation,
+}
+
+func runObfuscation(pass *audit.Pass) error {
+	for _, file := range pass.Target.Files {
+		if file.Workflow == nil && file.Action == nil {
+			continue
+		}
+		for _, ref := range file.Steps() {
+			if a := ref.Uses(); a != nil {
+				obfUses(pass, file, a.Uses)
+			}
+		}
+		if file.Workflow != nil {
+			for _, j := range audit.Jobs(file.Workflow) {
+				if j.WorkflowCall != nil {
+					obfUses(pass, file, j.WorkflowCall.Uses)
+				}
+			}
+		}
+		obfConstExprs(pass, file)
+	}
+	return nil
+}
+
+// obfUses reports a uses: path with ".", ".." or empty components.
+func obfUses(pass *audit.Pass, file *audit.File, u *actionlint.String) {
+	if u == nil || strings.HasPrefix(u.Value, "docker://") || strings.Contains(u.Value, "${{") {
+		return
+	}
+	p, ref, hasRef := strings.Cut(u.Value, "@")
+	local := strings.HasPrefix(p, "./")
+	rest := strings.TrimSuffix(strings.TrimPrefix(p, "./"), "/")
+	// A leading ".." of a local path is needed (actions checked out beside the repository); a
+	// trailing slash is harmless. Anything else path.Clean would change hides the real path.
+	clean := path.Clean(rest)
+	if rest == "" || clean == rest {
+		return
+	}
+	if local {
+		clean = "./" + clean
+	}
+	if hasRef {
+		clean += "@" + ref
+	}
+	f := pass.Reportf(file, u.Pos, "uses: %q has redundant or empty path components; it means %q", u.Value, clean)
+	f.Key = "uses " + u.Value
+}
+
+// obfConstExprs reports ${{ }} expressions that read no context: they compute a constant.
+func obfConstExprs(pass *audit.Pass, file *audit.File) {
+	src := file.Source
+	for off := 0; ; {
+		i := bytes.Index(src[off:], []byte("${{"))
+		if i < 0 {
+			return
+		}
+		start := off + i
+		off = start + 3
+		line, col := file.PosAt(start)
+		if strings.HasPrefix(strings.TrimSpace(file.Line(line)), "#") {
+			continue
+		}
+		l := actionlint.NewExprLexer(string(src[start+3:]))
+		node, err := actionlint.NewExprParser().Parse(l)
+		if err != nil || !obfConstant(node) {
+			continue
+		}
+		raw := string(src[start : start+3+l.Offset()])
+		off = start + len(raw)
+		f := pass.Reportf(file, audit.At(line, col), "expression %q only computes a constant; write the value plainly", raw)
+		f.Key = "expr " + raw
+	}
+}
+
+// obfConstant reports whether an expression is a needless constant: a string literal or a function
+// of literals, but not a bare boolean, number or null, and not a string that spells "${{".
+func obfConstant(n actionlint.ExprNode) bool {
+	switch n.(type) {
+	case *actionlint.BoolNode, *actionlint.IntNode, *actionlint.FloatNode, *actionlint.NullNode:
+		return false
+	}
+	constant := true
+	actionlint.VisitExprNode(n, func(n, _ actionlint.ExprNode, entering bool) {
+		if !entering {
+			return
+		}
+		switch x := n.(type) {
+		case *actionlint.VariableNode:
+			constant = false
+		case *actionlint.StringNode:
+			if strings.Contains(x.Value, "${{") || strings.Contains(x.Value, "}}") {
+				constant = false
+			}
+		case *actionlint.FuncCallNode:
+			switch strings.ToLower(x.Callee) {
+			case "success", "failure", "always", "cancelled", "hashfiles":
+				constant = false
+			}
+		}
+	})
+	return constant
 }

@@ -1,0 +1,171 @@
+package checks
+
+import (
+	"mvdan.cc/sh/v3/syntax"
+)
+
+// collect records the simple commands of a parsed script, with their redirections (those of
+// enclosing compound commands too), the pipes between them and the command substitutions they hold.
+func (s *shellScript) collect(f *syntax.File) {
+	var stack []syntax.Node
+	byStmt := map[*syntax.Stmt]*shellCmd{}
+	var pipes [][2]*syntax.Stmt
+	syntax.Walk(f, func(n syntax.Node) bool {
+		if n == nil {
+			stack = stack[:len(stack)-1]
+			return true
+		}
+		switch x := n.(type) {
+		case *syntax.Stmt:
+			if c := s.newCmd(x, stack, byStmt); c != nil {
+				byStmt[x] = c
+				s.Cmds = append(s.Cmds, c)
+			}
+		case *syntax.BinaryCmd:
+			if x.Op == syntax.Pipe || x.Op == syntax.PipeAll {
+				pipes = append(pipes, [2]*syntax.Stmt{x.X, x.Y})
+			}
+		}
+		stack = append(stack, n)
+		return true
+	})
+	for _, p := range pipes {
+		l, r := p[0], p[1]
+		for {
+			b, ok := l.Cmd.(*syntax.BinaryCmd)
+			if !ok {
+				break
+			}
+			l = b.Y
+		}
+		for {
+			b, ok := r.Cmd.(*syntax.BinaryCmd)
+			if !ok {
+				break
+			}
+			r = b.X
+		}
+		if lc, rc := byStmt[l], byStmt[r]; lc != nil && rc != nil {
+			lc.Pipe, rc.PipedFrom = rc, lc
+		}
+	}
+}
+
+func (s *shellScript) newCmd(st *syntax.Stmt, stack []syntax.Node, byStmt map[*syntax.Stmt]*shellCmd) *shellCmd {
+	c := &shellCmd{Offset: int(st.Pos().Offset())}
+	switch x := st.Cmd.(type) {
+	case *syntax.CallExpr:
+		for _, a := range x.Args {
+			c.Args = append(c.Args, s.word(a))
+		}
+		c.Assigns = s.assigns(x.Assigns)
+	case *syntax.DeclClause:
+		if x.Variant != nil {
+			c.Decl = x.Variant.Value
+		}
+		c.Assigns = s.assigns(x.Args)
+	default:
+		return nil
+	}
+	for _, r := range st.Redirs {
+		c.Redirs = append(c.Redirs, s.redir(r, false))
+	}
+	// Enclosing compound commands' redirections apply too, up to a substitution's boundary.
+	for i := len(stack) - 1; i >= 0; i-- {
+		switch x := stack[i].(type) {
+		case *syntax.Stmt:
+			for _, r := range x.Redirs {
+				c.Redirs = append(c.Redirs, s.redir(r, true))
+			}
+			continue
+		case *syntax.CmdSubst, *syntax.ProcSubst:
+			for j := i - 1; j >= 0; j-- {
+				if st, ok := stack[j].(*syntax.Stmt); ok {
+					c.Outer = byStmt[st]
+					break
+				}
+			}
+		default:
+			continue
+		}
+		break
+	}
+	return c
+}
+
+func (s *shellScript) assigns(as []*syntax.Assign) []shellAssign {
+	var out []shellAssign
+	for _, a := range as {
+		if a == nil || a.Name == nil {
+			continue
+		}
+		sa := shellAssign{Name: a.Name.Value}
+		if a.Value != nil {
+			sa.Value = s.word(a.Value)
+		} else if !a.Naked {
+			sa.Value = &shellWord{Literal: true, Offset: int(a.End().Offset()), End: int(a.End().Offset())}
+		}
+		out = append(out, sa)
+	}
+	return out
+}
+
+func (s *shellScript) redir(r *syntax.Redirect, inherited bool) shellRedir {
+	sr := shellRedir{Op: r.Op.String(), Inherited: inherited, Offset: int(r.OpPos.Offset())}
+	if r.Word != nil {
+		sr.Target = s.word(r.Word)
+	}
+	if r.Hdoc != nil {
+		sr.Hdoc = s.word(r.Hdoc)
+	}
+	return sr
+}
+
+// word builds a shellWord from a parsed word, taking text from the original script so that
+// ${{ }} placeholders come back as written.
+func (s *shellScript) word(w *syntax.Word) *shellWord {
+	sw := &shellWord{Literal: true, Offset: int(w.Pos().Offset()), End: int(w.End().Offset())}
+	var b []byte
+	var part func(p syntax.WordPart)
+	part = func(p syntax.WordPart) {
+		start, end := int(p.Pos().Offset()), int(p.End().Offset())
+		switch x := p.(type) {
+		case *syntax.Lit:
+			b = append(b, s.slice(start, end)...)
+		case *syntax.SglQuoted:
+			if x.Dollar {
+				start++
+			}
+			b = append(b, s.slice(start+1, end-1)...)
+		case *syntax.DblQuoted:
+			for _, q := range x.Parts {
+				part(q)
+			}
+		case *syntax.ParamExp:
+			sw.Literal = false
+			if x.Param != nil {
+				sw.Params = append(sw.Params, x.Param.Value)
+			}
+			b = append(b, s.slice(start, end)...)
+		case *syntax.CmdSubst, *syntax.ProcSubst:
+			sw.Literal, sw.Substs = false, true
+			b = append(b, s.slice(start, end)...)
+		default:
+			sw.Literal = false
+			b = append(b, s.slice(start, end)...)
+		}
+	}
+	for _, p := range w.Parts {
+		part(p)
+	}
+	sw.Text = string(b)
+	sw.HasExpr = len(s.ExprsIn(sw.Offset, sw.End)) > 0
+	return sw
+}
+
+func (s *shellScript) slice(start, end int) string {
+	if start < 0 || end > len(s.Text) || start > end {
+		return ""
+	}
+	return s.Text[start:end]
+}
