@@ -123,7 +123,7 @@ func (c *Check) Markdown() string {
 
 func (c *Check) equivalentsLine() string {
 	var parts []string
-	for _, tool := range []string{"zizmor", "scorecard", "poutine", "actionlint"} {
+	for _, tool := range []string{"zizmor", "scorecard", "poutine", "actionlint", "legitify"} {
 		if id, ok := c.Equivalents[tool]; ok && id != "" {
 			parts = append(parts, fmt.Sprintf("%s `%s`", tool, id))
 		}

@@ -31,6 +31,17 @@ func All() []*audit.Check {
 		UnpinnedTools,
 		UseTrustedPublishing,
 		ForbiddenUses,
+		ImpostorCommit,
+		RefConfusion,
+		StaleActionRefs,
+		RefVersionMismatch,
+		ArchivedUses,
+		KnownVulnerableActions,
+		BranchProtection,
+		WorkflowTokenDefault,
+		AllowedActions,
+		ForkPRApproval,
+		CodeownersWorkflows,
 	}
 }
 
