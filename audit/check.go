@@ -48,6 +48,9 @@ type Check struct {
 	Good string
 	// BadFile and GoodFile name the path the examples are audited as (default .github/workflows/example.yml).
 	ExamplePath string
+	// ExampleConfig is the config file the Bad and Good examples are audited with, for checks
+	// that do nothing without one (forbidden-uses); the docs show it too.
+	ExampleConfig string
 	// Fix says how to remedy a finding, in markdown; it is also each finding's default remediation.
 	Fix string
 	// References are links for further reading.
@@ -99,6 +102,9 @@ func (c *Check) Markdown() string {
 		b.WriteString(", needs the GitHub API")
 	}
 	b.WriteString(".\n\n")
+	if c.ExampleConfig != "" {
+		fmt.Fprintf(&b, "With this config (`.github/rampart.yml`):\n\n```yaml\n%s\n```\n\n", strings.TrimRight(c.ExampleConfig, "\n"))
+	}
 	if c.Bad != "" {
 		fmt.Fprintf(&b, "Flagged:\n\n```yaml\n%s\n```\n\n", strings.TrimRight(c.Bad, "\n"))
 	}

@@ -49,6 +49,13 @@ func TestDocExamples(t *testing.T) {
 				want bool
 			}{{c.Bad, true}, {c.Good, false}} {
 				tg := &audit.Target{Kind: "dir", Name: "doc"}
+				if c.ExampleConfig != "" {
+					cfg, err := audit.ParseConfig([]byte(c.ExampleConfig), IDs())
+					if err != nil {
+						t.Fatalf("example config: %v", err)
+					}
+					tg.Config = cfg
+				}
 				tg.AddSource(c.ExampleFile(), []byte(ex.src))
 				if len(tg.Errors) > 0 {
 					t.Errorf("example does not parse: %+v", tg.Errors)
