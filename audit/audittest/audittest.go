@@ -13,7 +13,8 @@
 // Fixtures are the files of testdata/<check-id>/: NAME.yml is audited as
 // .github/workflows/NAME.yml, NAME.action.yml as NAME/action.yml, and NAME.txtar as a whole
 // repository (its files at the paths the archive names, a .github/rampart.yml among them
-// if it wants a config).
+// if it wants a config, a github.yml for the fake GitHub of online checks, and a want file
+// for findings that stand on no file of the archive).
 package audittest
 
 import (
@@ -93,6 +94,12 @@ func archive(file string, t *testing.T) *audit.Target {
 			setFake(tg, fake)
 			continue
 		}
+		if f.Name == "want" {
+			fakesMu.Lock()
+			extraWants[tg] = string(f.Data)
+			fakesMu.Unlock()
+			continue
+		}
 		if f.Name == ".github/rampart.yml" {
 			cfg, err := audit.ParseConfig(f.Data, nil)
 			if err != nil {
@@ -154,10 +161,37 @@ type want struct {
 var wantRe = regexp.MustCompile(`#\s*want(\s+[+-]\d+)?((\s+"(?:[^"\\]|\\.)*")+)\s*$`)
 var quotedRe = regexp.MustCompile(`"(?:[^"\\]|\\.)*"`)
 
+// extraWants are the `want` files of txtar fixtures: wants for findings on no file of the archive
+// (repository settings are reported at the synthetic path ".github"), one per line as
+// `PATH:LINE "regexp" ...`.
+var extraWants = map[*audit.Target]string{}
+
+var extraWantRe = regexp.MustCompile(`^(\S+):(\d+)((\s+"(?:[^"\\]|\\.)*")+)\s*$`)
+
 // Check audits a target with c and compares the findings with the target's want annotations.
 func Check(t *testing.T, target *audit.Target, c *audit.Check) {
 	t.Helper()
 	var wants []*want
+	fakesMu.Lock()
+	extra := extraWants[target]
+	fakesMu.Unlock()
+	for i, line := range strings.Split(extra, "\n") {
+		if strings.TrimSpace(line) == "" {
+			continue
+		}
+		m := extraWantRe.FindStringSubmatch(line)
+		if m == nil {
+			t.Fatalf("want file line %d: %q is not PATH:LINE \"regexp\"...", i+1, line)
+		}
+		n, _ := strconv.Atoi(m[2])
+		for _, q := range quotedRe.FindAllString(m[3], -1) {
+			s, err := strconv.Unquote(q)
+			if err != nil {
+				t.Fatalf("want file line %d: bad want %s", i+1, q)
+			}
+			wants = append(wants, &want{file: m[1], line: n, re: regexp.MustCompile(s)})
+		}
+	}
 	for _, f := range target.Files {
 		for i := 1; i <= f.LineCount(); i++ {
 			m := wantRe.FindStringSubmatch(f.Line(i))
