@@ -32,6 +32,7 @@ type ScanOptions struct {
 	APIURL        string
 	Color         string
 	Persona       string
+	Online        OnlineOptions
 
 	failOnSet, minScoreSet bool
 }
@@ -49,6 +50,7 @@ func scanFlags(fs *flag.FlagSet, o *ScanOptions) {
 	fs.StringVar(&o.Persona, "persona", "regular", "how much to show: regular (medium confidence and up), pedantic (all confidences, code-quality checks), auditor (everything)")
 	fs.Int64Var(&o.MaxFileSize, "max-file-size", 0, "skip files larger than `BYTES` (default 2 MiB), listing them in errors")
 	fs.StringVar(&o.APIURL, "api-url", "", "GitHub API URL (default $GITHUB_API_URL or https://api.github.com)")
+	onlineFlags(fs, &o.Online)
 	fs.StringVar(&o.Color, "color", "auto", "colour in text output: auto|always|never (auto: on a terminal, unless NO_COLOR is set)")
 }
 
@@ -131,9 +133,13 @@ func scan(o ScanOptions, stdout io.Writer) (int, error) {
 	if maxSize == 0 && global != nil {
 		maxSize = global.MaxFileSize
 	}
+	sess, why, err := startOnline(o)
+	if err != nil {
+		return ExitUsage, err
+	}
 	var targets []*audit.Target
 	for _, name := range o.Targets {
-		t, err := loadTarget(name, o, maxSize, known)
+		t, err := loadTarget(name, o, maxSize, known, sess)
 		if err != nil {
 			return ExitUsage, err
 		}
@@ -165,17 +171,16 @@ func scan(o ScanOptions, stdout io.Writer) (int, error) {
 			minConf = *cfg.MinConfidence
 		}
 	}
-	online, why := true, ""
-	switch {
-	case o.Offline:
-		online, why = false, "--offline: API-backed check skipped"
-	case os.Getenv("GITHUB_TOKEN") == "" && os.Getenv("GH_TOKEN") == "":
-		online, why = false, "no token (set GITHUB_TOKEN or GH_TOKEN): API-backed check skipped"
+	online := sess != nil && sess.checks
+	var onlineFor func(*audit.Target) *audit.Online
+	if online {
+		onlineFor = sess.onlineFor
 	}
 	eng := &audit.Engine{Checks: checks.All(), Version: Version}
 	res := eng.Audit(targets, audit.AuditOptions{Config: global, MinSeverity: minSev, MinConfidence: minConf,
-		Online: online, OfflineReason: why, Now: time.Now(), Persona: o.Persona})
+		Online: online, OfflineReason: why, Now: time.Now(), Persona: o.Persona, OnlineFor: onlineFor})
 	rep := res.Report
+	rep.Stats.APIRequests = sess.requests()
 	if base != nil {
 		audit.CompareBaseline(rep, base, o.Baseline)
 	}
@@ -205,14 +210,21 @@ func verdict(rep *audit.Report, failOn *audit.Severity, minScore int) int {
 	return ExitOK
 }
 
-func loadTarget(name string, o ScanOptions, maxSize int64, known map[string]bool) (*audit.Target, error) {
+func loadTarget(name string, o ScanOptions, maxSize int64, known map[string]bool, sess *onlineSession) (*audit.Target, error) {
 	st, err := os.Stat(name)
 	if err != nil {
 		if remoteTarget.MatchString(name) && !filepath.IsAbs(name) {
-			if o.Offline {
+			if o.Offline || sess == nil {
 				return nil, usageError{fmt.Sprintf("%q is a remote repository, and --offline forbids the network", name)}
 			}
-			return nil, auditError{fmt.Sprintf("remote target %q: fetching repositories through the API is not available in this build yet", name)}
+			if o.ConfigPath != "" {
+				known = nil // --config applies instead of the repository's own
+			}
+			t, err := sess.fetch(name, maxSize, known)
+			if err == nil && o.ConfigPath != "" {
+				t.Config = nil
+			}
+			return t, err
 		}
 		return nil, auditError{fmt.Sprintf("no such target %q", name)}
 	}
@@ -226,6 +238,7 @@ func loadTarget(name string, o ScanOptions, maxSize int64, known map[string]bool
 	if err != nil {
 		return nil, auditError{err.Error()}
 	}
+	sess.bindLocal(t, o.Online.Repo)
 	if st.IsDir() && o.ConfigPath == "" {
 		if p := audit.FindConfig(t.RootDir); p != "" {
 			cfg, err := audit.LoadConfig(p, known)
