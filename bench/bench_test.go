@@ -1,0 +1,161 @@
+package bench
+
+import (
+	"io/fs"
+	"os"
+	"path/filepath"
+	"runtime"
+	"slices"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/rampart-sec/rampart/audit"
+	"github.com/rampart-sec/rampart/checks"
+	"github.com/rhysd/actionlint"
+)
+
+// corpusDir finds the shared corpus: $RAMPART_CORPUS, or shared/corpus/real beside the module root
+// (CI copies /work/shared next to the clone as ../shared). It returns "" when there is none.
+func corpusDir(tb testing.TB) string {
+	if d := os.Getenv("RAMPART_CORPUS"); d != "" {
+		if st, err := os.Stat(d); err == nil && st.IsDir() {
+			return d
+		}
+		tb.Fatalf("RAMPART_CORPUS=%q is not a directory", d)
+	}
+	wd, err := os.Getwd()
+	if err != nil {
+		tb.Fatal(err)
+	}
+	for dir := wd; ; dir = filepath.Dir(dir) {
+		if _, err := os.Stat(filepath.Join(dir, "go.mod")); err == nil {
+			c := filepath.Join(dir, "..", "shared", "corpus", "real")
+			if st, err := os.Stat(c); err == nil && st.IsDir() {
+				return c
+			}
+			return ""
+		}
+		if filepath.Dir(dir) == dir {
+			return ""
+		}
+	}
+}
+
+type corpusFile struct {
+	path   string // slash path relative to its repository folder
+	abs    string
+	action bool
+}
+
+// corpus lists the repository folders and the YAML files of the corpus (MANIFEST.tsv aside).
+func corpus(b *testing.B) (repos []string, files []corpusFile, size int64) {
+	dir := corpusDir(b)
+	if dir == "" {
+		b.Skip("corpus not found: expected ../shared/corpus/real beside the module root, or set RAMPART_CORPUS")
+	}
+	entries, err := os.ReadDir(dir)
+	if err != nil {
+		b.Fatal(err)
+	}
+	for _, e := range entries {
+		if !e.IsDir() {
+			continue
+		}
+		repo := filepath.Join(dir, e.Name())
+		repos = append(repos, repo)
+		err := filepath.WalkDir(repo, func(p string, d fs.DirEntry, err error) error {
+			if err != nil || d.IsDir() {
+				return err
+			}
+			name := d.Name()
+			if !strings.HasSuffix(name, ".yml") && !strings.HasSuffix(name, ".yaml") {
+				return nil
+			}
+			rel, _ := filepath.Rel(repo, p)
+			info, err := d.Info()
+			if err != nil {
+				return err
+			}
+			size += info.Size()
+			files = append(files, corpusFile{path: filepath.ToSlash(rel), abs: p,
+				action: name == "action.yml" || name == "action.yaml"})
+			return nil
+		})
+		if err != nil {
+			b.Fatal(err)
+		}
+	}
+	slices.Sort(repos)
+	if len(files) == 0 {
+		b.Skip("corpus is empty")
+	}
+	return repos, files, size
+}
+
+// single runs the benchmark on one thread, whatever -cpu says, so that the two benchmarks compare fairly.
+func single(b *testing.B) {
+	prev := runtime.GOMAXPROCS(1)
+	b.Cleanup(func() { runtime.GOMAXPROCS(prev) })
+}
+
+func perFile(b *testing.B, files int) {
+	b.ReportMetric(float64(files), "files/op")
+	b.ReportMetric(float64(b.Elapsed().Nanoseconds())/float64(b.N)/float64(files), "ns/file")
+}
+
+// BenchmarkParseOnly reads every corpus file and parses it: actionlint.Parse for workflows, the
+// engine's own parse for action.yml files. This is the floor that a full audit is compared with.
+func BenchmarkParseOnly(b *testing.B) {
+	_, files, size := corpus(b)
+	single(b)
+	b.ReportAllocs()
+	b.SetBytes(size)
+	b.ResetTimer()
+	for b.Loop() {
+		for _, f := range files {
+			src, err := os.ReadFile(f.abs)
+			if err != nil {
+				b.Fatal(err)
+			}
+			if f.action {
+				t := &audit.Target{}
+				t.AddSource(f.path, src)
+				continue
+			}
+			w, _ := actionlint.Parse(src)
+			_ = w
+		}
+	}
+	perFile(b, len(files))
+}
+
+// BenchmarkAudit runs the full audit of every repository folder of the corpus, as
+// `rampart scan real/*/ --offline` does: discovery, reading, parsing, every check, processing, scoring.
+func BenchmarkAudit(b *testing.B) {
+	repos, files, size := corpus(b)
+	single(b)
+	engine := &audit.Engine{Checks: checks.All()}
+	opts := audit.AuditOptions{Now: time.Date(2026, 1, 1, 0, 0, 0, 0, time.UTC), OfflineReason: "offline: API-backed checks skipped"}
+	b.ReportAllocs()
+	b.SetBytes(size)
+	b.ResetTimer()
+	var audited int
+	for b.Loop() {
+		targets := make([]*audit.Target, 0, len(repos))
+		for _, r := range repos {
+			t, err := audit.LoadDir(r, audit.LoadOptions{})
+			if err != nil {
+				b.Fatal(err)
+			}
+			targets = append(targets, t)
+		}
+		res := engine.Audit(targets, opts)
+		audited = res.Report.Stats.Files
+	}
+	b.StopTimer()
+	if audited != len(files) {
+		b.Errorf("the audit counted %d files, the corpus has %d", audited, len(files))
+	}
+	perFile(b, len(files))
+}
