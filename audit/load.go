@@ -47,7 +47,7 @@ func LoadDir(dir string, opts LoadOptions) (*Target, error) {
 		return nil, fmt.Errorf("cannot open target %q: %w", dir, err)
 	}
 	defer root.Close()
-	t := &Target{Kind: "dir", Name: dir, RootDir: rootDir, Repo: repoFromGit(root)}
+	t := &Target{Kind: "dir", Name: dir, RootDir: rootDir, Repo: repoFromGit(root), Markers: findMarkers(root), Partial: only != ""}
 	paths, errs := discover(root.FS(), only)
 	t.Errors = append(t.Errors, errs...)
 	for _, p := range paths {

@@ -51,6 +51,11 @@ type Target struct {
 	// Repo is the target's GitHub repository as "owner/name" when known: the remote target
 	// itself, or the origin remote of a local checkout; "" otherwise.
 	Repo string
+	// Markers are the MarkerFiles that exist in the target.
+	Markers map[string]bool
+	// Partial is true when only part of the repository was loaded (a .github/workflows folder
+	// given directly): checks that weigh the absence of a file then cannot conclude.
+	Partial bool
 }
 
 // File is one audited file with its parsed model.

@@ -42,6 +42,9 @@ func All() []*audit.Check {
 		AllowedActions,
 		ForkPRApproval,
 		CodeownersWorkflows,
+		DependabotCooldown,
+		DependabotExecution,
+		DependabotMissingActions,
 	}
 }
 

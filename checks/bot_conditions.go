@@ -157,6 +157,11 @@ func bcWalk(n actionlint.ExprNode, dominating bool) (bool, bool, string) {
 		}
 		return bcEither(x.Left, x.Right, false)
 	case *actionlint.LogicalOpNode:
+		if x.Kind == actionlint.LogicalOpNodeKindOr && (bcAdmitsForks(x.Left) || bcAdmitsForks(x.Right)) {
+			// "from a fork || actor is a bot": a fork's pull request passes anyway, so posing
+			// as a bot lets an attacker through nowhere the fork branch does not.
+			return false, false, ""
+		}
 		return bcEither(x.Left, x.Right, dominating && x.Kind == actionlint.LogicalOpNodeKindOr)
 	case *actionlint.FuncCallNode:
 		name := strings.ToLower(x.Callee)
@@ -247,4 +252,27 @@ func bcFetchMetadata(c ucCond) string {
 		}
 	}
 	return ""
+}
+
+// bcForkRepos are the contexts naming the repository a pull request (or its run) comes from.
+var bcForkRepos = map[string]bool{
+	"github.event.workflow_run.head_repository.full_name": true, "github.event.pull_request.head.repo.full_name": true,
+}
+
+// bcAdmitsForks reports whether an expression is true for runs from forks:
+// head_repository.full_name != github.repository, or head.repo.fork.
+func bcAdmitsForks(n actionlint.ExprNode) bool {
+	switch x := n.(type) {
+	case *actionlint.CompareOpNode:
+		if x.Kind != actionlint.CompareOpNodeKindNotEq {
+			return false
+		}
+		l, ok1 := audit.ExprPath(x.Left)
+		r, ok2 := audit.ExprPath(x.Right)
+		return ok1 && ok2 && (bcForkRepos[l] && r == "github.repository" || bcForkRepos[r] && l == "github.repository")
+	case *actionlint.ObjectDerefNode:
+		p, ok := audit.ExprPath(x)
+		return ok && (p == "github.event.pull_request.head.repo.fork" || p == "github.event.workflow_run.head_repository.fork")
+	}
+	return false
 }

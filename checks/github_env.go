@@ -117,10 +117,14 @@ func ghenvReport(pass *audit.Pass, fl *ghenvFlow, w ghenvWrite) {
 		where, t.conf = "a reusable workflow or composite action (its callers decide the trigger)", min(t.conf, audit.MediumConfidence)
 	}
 	var f *audit.Finding
-	switch t.level {
-	case ghenvAttacker:
+	switch {
+	case t.level == ghenvAttacker && t.refName && w.named && w.target != "GITHUB_PATH":
+		// A ref name has no newline: it cannot add a variable or forge another output.
+		f = pass.Reportf(fl.s.Ref.File, fl.s.Pos(w.offset), "write to %s carries %q, a git ref name an attacker chooses in %s; ref names cannot hold a newline, so it sets only this variable: make sure later steps do not run it as code", w.target, t.what, where)
+		f.Severity, t.conf = audit.Low, audit.LowConfidence
+	case t.level == ghenvAttacker:
 		f = pass.Reportf(fl.s.Ref.File, fl.s.Pos(w.offset), "write to %s carries %q, which an attacker controls in %s", w.target, t.what, where)
-	case ghenvFile:
+	case t.level == ghenvFile:
 		f = pass.Reportf(fl.s.Ref.File, fl.s.Pos(w.offset), "write to %s carries %s, in %s", w.target, t.what, where)
 	default:
 		f = pass.Reportf(fl.s.Ref.File, fl.s.Pos(w.offset), "write to %s carries the computed value %q in %s; make sure an attacker cannot influence it", w.target, t.what, where)

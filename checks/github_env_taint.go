@@ -1,6 +1,7 @@
 package checks
 
 import (
+	"regexp"
 	"slices"
 	"strings"
 
@@ -22,13 +23,63 @@ type ghenvTaint struct {
 	level ghenvLevel
 	what  string // "github.event.pull_request.title", "$TITLE (github.head_ref)"
 	conf  audit.Confidence
+	// refName is true when every attacker-controlled source is a git ref name (github.head_ref,
+	// ...head.ref): git forbids newlines and control characters in ref names.
+	refName bool
 }
 
 func (t ghenvTaint) max(o ghenvTaint) ghenvTaint {
+	if t.level == ghenvAttacker && o.level == ghenvAttacker && t.refName != o.refName {
+		// a source that is not a ref name outweighs one that is
+		if t.refName {
+			return o
+		}
+		return t
+	}
 	if o.level > t.level || (o.level == t.level && o.conf > t.conf) {
 		return o
 	}
 	return t
+}
+
+// ghenvRefNames are the attacker-controlled contexts that hold a git ref name (or owner:ref).
+var ghenvRefNames = map[string]bool{
+	"github.head_ref": true, "github.event.pull_request.head.ref": true, "github.event.pull_request.head.label": true,
+	"github.event.workflow_run.head_branch": true, "github.event.check_suite.head_branch": true,
+	"github.event.check_run.check_suite.head_branch": true,
+}
+
+// ghenvValidateRe finds a bash test of a variable against an anchored regular expression:
+// [[ "$NAME" =~ ^[A-Za-z0-9._-]+$ ]].
+var ghenvValidateRe = regexp.MustCompile(`\$\{?([A-Za-z_][A-Za-z0-9_]*)\}?"?\s*=~\s*['"]?\^(\S+?)\$['"]?\s*\]\]`)
+
+// ghenvStrictRe is what a validating expression may hold once its bracket expressions are
+// removed: nothing that matches a newline or any character (".", "\s", "[^...]").
+var (
+	ghenvStrictRe  = regexp.MustCompile(`^[A-Za-z0-9_()+*?{},|/:@-]*$`)
+	ghenvBracketRe = regexp.MustCompile(`\[[^\]]*\]`)
+)
+
+// ghenvValidated returns the variables that the script text tests against an anchored pattern
+// that no newline can match; an attacker's value that passed it cannot add lines to a file.
+func ghenvValidated(text string) map[string]bool {
+	var out map[string]bool
+	for _, m := range ghenvValidateRe.FindAllStringSubmatch(text, -1) {
+		re := m[2]
+		if strings.Contains(re, "space") || strings.Contains(re, "[^") || strings.Contains(re, "\\s") {
+			continue
+		}
+		re = ghenvBracketRe.ReplaceAllString(re, "")
+		re = strings.NewReplacer(`\.`, "", `\-`, "", `\/`, "", `\_`, "").Replace(re)
+		if !ghenvStrictRe.MatchString(re) {
+			continue
+		}
+		if out == nil {
+			out = map[string]bool{}
+		}
+		out[m[1]] = true
+	}
+	return out
 }
 
 // ghenvFlow follows data through one script: its variables, the step/job/workflow env, the
@@ -38,6 +89,7 @@ type ghenvFlow struct {
 	events    []string // privileged events; nil for actions and reusable workflows (caller unknown)
 	untrusted string   // what brought untrusted files into the job ("" when none)
 	vars      map[string]ghenvTaint
+	validated map[string]bool // variables checked against a strict pattern before the write
 	inner     map[*shellCmd][]*shellCmd
 	depth     int
 }
@@ -148,6 +200,9 @@ func (fl *ghenvFlow) word(w *shellWord) ghenvTaint {
 }
 
 func (fl *ghenvFlow) param(name string) ghenvTaint {
+	if fl.validated[name] {
+		return ghenvTaint{}
+	}
 	if t, ok := fl.vars[name]; ok {
 		if t.level > ghenvSafe {
 			t.what = "$" + name + " (" + t.what + ")"
@@ -166,7 +221,7 @@ func (fl *ghenvFlow) param(name string) ghenvTaint {
 	}
 	switch {
 	case name == "GITHUB_HEAD_REF" && slices.Contains(fl.events, "pull_request_target"):
-		return ghenvTaint{level: ghenvAttacker, what: "$GITHUB_HEAD_REF", conf: audit.HighConfidence}
+		return ghenvTaint{level: ghenvAttacker, what: "$GITHUB_HEAD_REF", conf: audit.HighConfidence, refName: true}
 	case ghenvSafeVars[name] || strings.HasPrefix(name, "RUNNER_") || (name >= "0" && name <= "9") || name == "@" || name == "?" || name == "#":
 		return ghenvTaint{}
 	}
@@ -193,7 +248,7 @@ func (fl *ghenvFlow) expr(n actionlint.ExprNode, depth int) ghenvTaint {
 			kind, events := classifyGitHub(p)
 			switch {
 			case kind == tiAttacker && (fl.events == nil || ghenvOverlap(events, fl.events)):
-				t = t.max(ghenvTaint{level: ghenvAttacker, what: p, conf: audit.HighConfidence})
+				t = t.max(ghenvTaint{level: ghenvAttacker, what: p, conf: audit.HighConfidence, refName: ghenvRefNames[strings.ToLower(p)]})
 			case kind == tiGuess:
 				t = t.max(ghenvTaint{level: ghenvUnknown, what: p, conf: audit.LowConfidence})
 			}

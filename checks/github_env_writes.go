@@ -14,6 +14,25 @@ type ghenvWrite struct {
 	target string // GITHUB_ENV, GITHUB_PATH, GITHUB_OUTPUT
 	offset int
 	taint  ghenvTaint
+	// named is true when the command writes one NAME=value line whose name is a constant
+	// (echo "NAME=$value"): a value without newlines then sets only that variable.
+	named bool
+}
+
+var ghenvNamedRe = regexp.MustCompile(`^["']?[A-Za-z_][A-Za-z0-9_]*=`)
+
+// ghenvNamed reports whether c is an echo or printf whose text starts with a constant NAME=.
+func ghenvNamed(c *shellCmd) bool {
+	if n := c.Name(); n != "echo" && n != "printf" {
+		return false
+	}
+	for _, a := range c.Argv()[1:] {
+		if strings.HasPrefix(a.Text, "-") {
+			continue
+		}
+		return ghenvNamedRe.MatchString(a.Text)
+	}
+	return false
 }
 
 var ghenvHeadRe = regexp.MustCompile(`(?i)head|refs/pull|merge_commit|\.sha\b`)
@@ -80,12 +99,14 @@ func ghenvWrites(fl *ghenvFlow) []ghenvWrite {
 				continue
 			}
 			if target := ghenvTarget(s, r.Target); target != "" {
-				out = append(out, ghenvWrite{target: target, offset: c.Offset, taint: fl.cmd(c)})
+				fl.validated = ghenvValidated(s.Text[:c.Offset])
+				out = append(out, ghenvWrite{target: target, offset: c.Offset, taint: fl.cmd(c), named: ghenvNamed(c)})
 			}
 		}
 		if c.Name() == "tee" {
 			for _, a := range c.Argv()[1:] {
 				if target := ghenvTarget(s, a); target != "" {
+					fl.validated = ghenvValidated(s.Text[:c.Offset])
 					out = append(out, ghenvWrite{target: target, offset: c.Offset, taint: fl.cmd(c)})
 				}
 			}

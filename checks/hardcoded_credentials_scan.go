@@ -11,11 +11,26 @@ import (
 )
 
 // formats scans every line of the file, comments included, for credentials of a known shape.
+// A format's regexp runs only on the lines that hold one of its literal anchors, and only when
+// the file holds one at all: most files hold none, and the scan then costs a few substring searches.
 func (s *hcScan) formats() {
 	f := s.file
+	var active []hcFormat
+	for _, fm := range hcFormats {
+		if hcContainsAny(f.Source, fm.anchors) {
+			active = append(active, fm)
+		}
+	}
+	keys := bytes.Contains(f.Source, []byte("PRIVATE KEY"))
+	if len(active) == 0 && !keys {
+		return
+	}
 	for l := 1; l <= f.LineCount(); l++ {
 		line := f.Line(l)
-		for _, fm := range hcFormats {
+		for _, fm := range active {
+			if !hcLineHasAny(line, fm.anchors) {
+				continue
+			}
 			for _, m := range fm.re.FindAllStringIndex(line, -1) {
 				tok := line[m[0]:m[1]]
 				if hcFormatPlaceholder(tok) {
@@ -24,6 +39,9 @@ func (s *hcScan) formats() {
 				col := utf8.RuneCountInString(line[:m[0]]) + 1
 				s.report(audit.At(l, col), tok, "%s (%q) is written in the file", fm.what, hcRedact(tok, fm.prefix))
 			}
+		}
+		if !keys || !strings.Contains(line, "PRIVATE KEY") {
+			continue
 		}
 		if m := hcPrivateKey.FindStringIndex(line); m != nil && !s.hit[l] {
 			after := line[m[1]:]
@@ -36,6 +54,24 @@ func (s *hcScan) formats() {
 			}
 		}
 	}
+}
+
+func hcContainsAny(src []byte, anchors []string) bool {
+	for _, a := range anchors {
+		if bytes.Contains(src, []byte(a)) {
+			return true
+		}
+	}
+	return false
+}
+
+func hcLineHasAny(line string, anchors []string) bool {
+	for _, a := range anchors {
+		if strings.Contains(line, a) {
+			return true
+		}
+	}
+	return false
 }
 
 // hcFormatPlaceholder reports whether a well-formed token is a documented example or a filler.
@@ -56,11 +92,28 @@ var (
 	hcFlag = regexp.MustCompile(`(?:^|\s)--?(password|passwd|token|api-key|apikey|secret|client-secret|auth-token)[= ](?:"([^"$` + "`" + `\\]*)"|'([^']*)'|([^\s"'$` + "`" + `;&|)]+))`)
 )
 
+// hcNameHints are what a credential's name or flag contains (upper-cased): a script line without
+// one of them and an "=" or a flag cannot assign a credential, and is not matched against the regexps.
+var hcNameHints = []string{"TOKEN", "SECRET", "PASS", "PWD", "KEY", "CREDENTIAL", "AUTH"}
+
+func hcMayAssign(line string) bool {
+	if !strings.Contains(line, "=") && !strings.Contains(line, "--") && !strings.Contains(line, " -") {
+		return false
+	}
+	u := strings.ToUpper(line)
+	for _, h := range hcNameHints {
+		if strings.Contains(u, h) {
+			return true
+		}
+	}
+	return false
+}
+
 // script audits the assignments and command-line flags of a run: script.
 func (s *hcScan) script(run *actionlint.String) {
 	for _, line := range strings.Split(run.Value, "\n") {
 		t := strings.TrimSpace(line)
-		if strings.HasPrefix(t, "#") {
+		if strings.HasPrefix(t, "#") || !hcMayAssign(t) {
 			continue
 		}
 		for _, re := range []*regexp.Regexp{hcAssign, hcFlag} {
@@ -116,6 +169,9 @@ func (s *hcScan) urls() {
 			continue
 		}
 		line := f.Line(l)
+		if !strings.Contains(line, "://") || !strings.Contains(line, "@") {
+			continue
+		}
 		for _, m := range hcURLCreds.FindAllStringSubmatchIndex(line, -1) {
 			pass, host := line[m[4]:m[5]], strings.ToLower(line[m[6]:m[7]])
 			if hcPlaceholder(pass) || !strings.Contains(host, ".") || strings.HasPrefix(host, "127.") ||

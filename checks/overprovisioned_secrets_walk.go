@@ -2,6 +2,7 @@ package checks
 
 import (
 	"reflect"
+	"sort"
 	"strings"
 
 	"github.com/rampart-sec/rampart/audit"
@@ -69,6 +70,14 @@ func secwExprs(file *audit.File, v any) []secwExpr {
 				out = append(out, secwExpr{Expr: e, In: s})
 			}
 		}
+	})
+	// Maps (env:, with:) are walked in random order: sort, so that the first use of a secret,
+	// the one reported, is the same on every run.
+	sort.SliceStable(out, func(i, j int) bool {
+		if out[i].Line != out[j].Line {
+			return out[i].Line < out[j].Line
+		}
+		return out[i].Col < out[j].Col
 	})
 	return out
 }

@@ -9,7 +9,7 @@ import (
 	"github.com/rhysd/actionlint"
 )
 
-// UnpinnedImages flags job containers, service containers and Docker actions' images that are not
+// UnpinnedImages flags job containers, service containers, Docker actions' images and Dockerfiles' base images that are not
 // pinned to a digest.
 var UnpinnedImages = &audit.Check{
 	ID:         "unpinned-images",
@@ -25,7 +25,16 @@ changes less often but can still be overwritten (medium). Only a digest (` + "`@
 fixed content.
 
 An image given by an expression is expanded through the job's matrix when it can be; otherwise it is
-reported with low confidence. ` + "`uses: docker://...`" + ` steps are checked by unpinned-uses.`,
+reported with low confidence. ` + "`uses: docker://...`" + ` steps are checked by unpinned-uses.
+
+The repository's Dockerfiles (` + "`Dockerfile`" + `, ` + "`Dockerfile.*`" + `, ` + "`*.dockerfile`" + `) are checked too, as OpenSSF
+Scorecard's Pinned-Dependencies does: every ` + "`FROM`" + ` line, and the images of ` + "`COPY --from=`" + ` and
+` + "`RUN --mount=...,from=`" + `, are what the image is built on, and a Docker action builds its Dockerfile on every
+run. ` + "`FROM scratch`" + ` and a ` + "`FROM`" + ` or ` + "`--from`" + ` naming an earlier stage pull nothing; ` + "`--platform=`" + `
+is skipped. An image written with build arguments (` + "`FROM ${BASE}`" + `, ` + "`golang:${GO_VERSION}-alpine`" + `) is
+expanded through the global ` + "`ARG NAME=default`" + ` lines before the first ` + "`FROM`" + `, the values a plain
+` + "`docker build`" + ` uses; an argument without a default, or one the builder sets (` + "`TARGETARCH`" + `), leaves the image
+unknown and it is reported with low confidence.`,
 	Bad: `on: push
 permissions: {}
 jobs:
@@ -53,12 +62,17 @@ jobs:
 	Fix: `Pin each image to its digest and keep the tag for readers: ` + "`image: postgres:17@sha256:<digest>`" + `.
 Dependabot (the ` + "`docker`" + ` ecosystem) and Renovate keep such pins up to date.
 
+In a Dockerfile: ` + "`FROM golang:1.24@sha256:<digest> AS build`" + `; with a build argument, pin its default:
+` + "`ARG BASE=alpine:3.21@sha256:<digest>`" + `.
+
 Get the digest with ` + "`docker buildx imagetools inspect postgres:17`" + ` (the ` + "`Digest:`" + ` of the index) or
 ` + "`crane digest postgres:17`" + `.`,
 	References: []string{
 		"https://docs.zizmor.sh/audits/#unpinned-images",
 		"https://docs.docker.com/reference/cli/docker/image/pull/#pull-an-image-by-digest-immutable-identifier",
 		"https://docs.github.com/en/actions/writing-workflows/workflow-syntax-for-github-actions#jobsjob_idcontainerimage",
+		"https://github.com/ossf/scorecard/blob/main/docs/checks.md#pinned-dependencies",
+		"https://docs.docker.com/reference/dockerfile/#understand-how-arg-and-from-interact",
 	},
 	Equivalents: map[string]string{"zizmor": "unpinned-images", "scorecard": "Pinned-Dependencies"},
 	Run:         runUnpinnedImages,
@@ -95,6 +109,7 @@ func runUnpinnedImages(pass *audit.Pass) error {
 			checkImage(pass, file, nil, r.Image, "Docker action image")
 		}
 	}
+	checkDockerfiles(pass)
 	return nil
 }
 

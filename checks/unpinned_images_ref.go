@@ -46,12 +46,15 @@ func (r imageRef) Floating() bool {
 var floatingTags = map[string]bool{"rolling": true, "testing": true, "sid": true, "lts": true, "current": true}
 
 // Problem says what is wrong with an unpinned reference, to follow the image in a message.
-func (r imageRef) Problem() string {
+func (r imageRef) Problem() string { return r.problemWhen("runs", "when the job starts") }
+
+// problemWhen is Problem with the verb and moment of the image's use ("is built on", "when the image is built").
+func (r imageRef) problemWhen(verb, when string) string {
 	switch {
 	case r.Digest != "":
 		return "has a malformed digest " + strconv.Quote(r.Digest) + " instead of @sha256:<64 hex>"
 	case r.Tag == "":
-		return "has no tag nor digest: it runs whatever \"latest\" is when the job starts"
+		return "has no tag nor digest: it " + verb + " whatever \"latest\" is " + when
 	case r.Floating():
 		return "is pinned to the moving tag " + strconv.Quote(r.Tag) + ", not to a @sha256: digest"
 	}
@@ -129,4 +132,62 @@ func matrixImages(file *audit.File, job *actionlint.Job, v string) (out []matrix
 		}
 	}
 	return out, found
+}
+
+// dfStagePattern reports whether an image with unknown parts (binaries-$TARGETOS) can only name
+// earlier stages: with each unknown part read as a wildcard, it matches one of them.
+func dfStagePattern(v string, stages map[string]bool) bool {
+	if !strings.Contains(v, dfUnset) || len(stages) == 0 {
+		return false
+	}
+	parts := strings.Split(strings.ToLower(v), dfUnset)
+	if strings.Join(parts, "") == "" {
+		return false // nothing but unknowns: it may name any image
+	}
+	for i := range parts {
+		parts[i] = regexp.QuoteMeta(parts[i])
+	}
+	re, err := regexp.Compile(`^` + strings.Join(parts, `[a-z0-9._-]*`) + `$`)
+	if err != nil {
+		return false
+	}
+	for st := range stages {
+		if re.MatchString(st) {
+			return true
+		}
+	}
+	return false
+}
+
+// dfUsesUnset reports whether the image uses, without a ${NAME:-default} fallback, a variable that
+// no global ARG declares (BuildKit expands it to "").
+func dfUsesUnset(raw string, unmatched map[string]struct{}) bool {
+	for n := range unmatched {
+		q := regexp.QuoteMeta(n)
+		if regexp.MustCompile(`\$(\{` + q + `\}|` + q + `\b)`).MatchString(raw) {
+			return true
+		}
+	}
+	return false
+}
+
+// dfPos finds the image as a word of the instruction's lines; the instruction's first column otherwise.
+func dfPos(file *audit.File, img dfImage) *actionlint.Pos {
+	for l := img.line; l < img.line+20 && l <= file.LineCount(); l++ {
+		text := file.Line(l)
+		for off := 0; off < len(text); {
+			i := strings.Index(text[off:], img.raw)
+			if i < 0 {
+				break
+			}
+			start, end := off+i, off+i+len(img.raw)
+			before := start > 0 && strings.ContainsRune(" \t=", rune(text[start-1]))
+			after := end == len(text) || strings.ContainsRune(" \t,\\", rune(text[end]))
+			if before && after {
+				return audit.At(l, start+1)
+			}
+			off = start + 1
+		}
+	}
+	return audit.At(img.line, 1)
 }

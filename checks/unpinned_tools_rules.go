@@ -108,7 +108,8 @@ func utCheck(c *shellCmd) []utProblem {
 		}
 		return out
 	case name == "cargo" && (a1 == "install" || a1 == "binstall"):
-		ops, flags := utOperands(rest(2), "--version --vers --git --path --root --features -F --target --registry --index --branch --rev --tag --profile -j --jobs --bin --example --target-dir --config -Z --color")
+		ops, flags := utOperands(rest(2), "--version --vers --git --path --root --features -F --target --registry --index --branch --rev --tag --profile -j --jobs --bin --example --target-dir --config -Z --color"+
+			" --strategies --disable-strategies --targets --install-path --pkg-url --pkg-fmt --bin-dir --manifest-path --rate-limit --min-tls-version --log-level --github-token --maximum-resolution-timeout")
 		if utHas(flags, "--path", "--version", "--vers", "--rev", "--tag") {
 			return nil
 		}
