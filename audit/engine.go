@@ -42,6 +42,8 @@ type Result struct {
 }
 
 type targetResult struct {
+	info       TargetInfo
+	stats      Stats
 	findings   []Finding
 	exceptions []ExceptionStatus
 	errors     []FileError
@@ -52,6 +54,25 @@ type targetResult struct {
 
 // Audit runs every check over every target, processes the findings, scores them and returns the report.
 func (e *Engine) Audit(targets []*Target, opts AuditOptions) *Result {
+	loaders := make([]TargetLoader, len(targets))
+	for i, t := range targets {
+		loaders[i] = func() (*Target, error) { return t, nil }
+	}
+	res, _ := e.audit(loaders, opts, false)
+	return res
+}
+
+// TargetLoader loads one target when the engine is ready to audit it.
+type TargetLoader func() (*Target, error)
+
+// AuditStream loads and audits targets a few at a time, releasing each target's parsed files as
+// soon as it is audited, so that memory stays flat however many targets there are. A loader's
+// error stops the audit and is returned.
+func (e *Engine) AuditStream(loaders []TargetLoader, opts AuditOptions) (*Result, error) {
+	return e.audit(loaders, opts, true)
+}
+
+func (e *Engine) audit(loaders []TargetLoader, opts AuditOptions, release bool) (*Result, error) {
 	start := time.Now()
 	if opts.Now.IsZero() {
 		opts.Now = time.Now()
@@ -62,33 +83,50 @@ func (e *Engine) Audit(targets []*Target, opts AuditOptions) *Result {
 			zizmor[c.ID] = true
 		}
 	}
-	results := make([]targetResult, len(targets))
+	results := make([]targetResult, len(loaders))
+	errs := make([]error, len(loaders))
 	var wg sync.WaitGroup
 	sem := make(chan struct{}, runtime.GOMAXPROCS(0))
-	for i, t := range targets {
+	for i, load := range loaders {
 		wg.Add(1)
 		sem <- struct{}{}
 		go func() {
 			defer func() { <-sem; wg.Done() }()
+			t, err := load()
+			if err != nil {
+				errs[i] = err
+				return
+			}
 			results[i] = e.auditTarget(t, opts, zizmor)
+			if release {
+				t.Files = nil
+			}
 		}()
 	}
 	wg.Wait()
+	for _, err := range errs {
+		if err != nil {
+			return nil, err
+		}
+	}
 
 	rep := &Report{Schema: ReportSchema, Tool: Tool{Name: "rampart", Version: e.Version},
 		Findings: []Finding{}, Skipped: []Skipped{}, Errors: []FileError{}}
-	rep.Target = targetInfo(targets)
+	infos := make([]TargetInfo, len(results))
+	for i, r := range results {
+		infos[i] = r.info
+	}
+	rep.Target = targetInfo(infos)
 	known := map[Category]bool{}
 	skipped := map[string]string{}
 	res := &Result{Report: rep}
-	multi := len(targets) > 1
-	for i, t := range targets {
-		r := results[i]
+	multi := len(results) > 1
+	for _, r := range results {
 		prefix := func(p string) string {
 			if !multi || p == "" {
 				return p
 			}
-			return path.Join(strings.TrimSuffix(filepathToSlash(t.Name), "/"), p)
+			return path.Join(strings.TrimSuffix(filepathToSlash(r.info.Name), "/"), p)
 		}
 		for _, f := range r.findings {
 			f.File = prefix(f.File)
@@ -114,20 +152,11 @@ func (e *Engine) Audit(targets []*Target, opts AuditOptions) *Result {
 			skipped[id] = why
 		}
 		res.Failed = res.Failed || r.failed
-		for _, f := range t.Files {
-			rep.Stats.Files++
-			switch f.Kind {
-			case KindWorkflow:
-				rep.Stats.Workflows++
-			case KindAction:
-				rep.Stats.Actions++
-			case KindDependabot:
-				rep.Stats.Dependabot++
-			case KindDockerfile:
-				rep.Stats.Dockerfiles++
-			}
-		}
-		rep.Stats.Files += unauditedFiles(t)
+		rep.Stats.Files += r.stats.Files
+		rep.Stats.Workflows += r.stats.Workflows
+		rep.Stats.Actions += r.stats.Actions
+		rep.Stats.Dependabot += r.stats.Dependabot
+		rep.Stats.Dockerfiles += r.stats.Dockerfiles
 	}
 	for _, c := range e.Checks {
 		if why, ok := skipped[c.ID]; ok {
@@ -141,7 +170,27 @@ func (e *Engine) Audit(targets []*Target, opts AuditOptions) *Result {
 		rep.Findings[i].Points = sr.Points[i]
 	}
 	rep.Stats.DurationMS = int(time.Since(start).Milliseconds())
-	return res
+	return res, nil
+}
+
+// targetStats counts a target's files by kind.
+func targetStats(t *Target) Stats {
+	var s Stats
+	for _, f := range t.Files {
+		s.Files++
+		switch f.Kind {
+		case KindWorkflow:
+			s.Workflows++
+		case KindAction:
+			s.Actions++
+		case KindDependabot:
+			s.Dependabot++
+		case KindDockerfile:
+			s.Dockerfiles++
+		}
+	}
+	s.Files += unauditedFiles(t)
+	return s
 }
 
 // unauditedFiles counts files listed in errors that were not audited at all.
@@ -161,7 +210,8 @@ func unauditedFiles(t *Target) int {
 }
 
 func (e *Engine) auditTarget(t *Target, opts AuditOptions, zizmor map[string]bool) targetResult {
-	r := targetResult{ran: map[string]bool{}, skipped: map[string]string{}}
+	r := targetResult{ran: map[string]bool{}, skipped: map[string]string{},
+		info: TargetInfo{Kind: t.Kind, Name: t.Name, Ref: t.Ref}, stats: targetStats(t)}
 	cfg := opts.Config
 	if cfg == nil {
 		cfg = t.Config
@@ -218,9 +268,9 @@ func runCheck(c *Check, p *Pass) (err error) {
 	return c.Run(p)
 }
 
-func targetInfo(ts []*Target) TargetInfo {
+func targetInfo(ts []TargetInfo) TargetInfo {
 	if len(ts) == 1 {
-		return TargetInfo{Kind: ts[0].Kind, Name: ts[0].Name, Ref: ts[0].Ref}
+		return ts[0]
 	}
 	names := make([]string, len(ts))
 	kind := ""

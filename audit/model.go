@@ -74,6 +74,24 @@ type File struct {
 	Dockerfile []DockerInstruction
 
 	lines []int // byte offset of each line start
+	memo  map[any]any
+}
+
+// Memo returns the value stored under key, computing and storing it with fn the first time.
+// Checks share what they derive from a file through it (the strings of a job, a script's parse,
+// a step's expressions), so that it is computed once per file however many checks ask. Keys are
+// comparable values of a type private to the caller. The checks of one target run one after the
+// other, so Memo needs no lock.
+func (f *File) Memo(key any, fn func() any) any {
+	if v, ok := f.memo[key]; ok {
+		return v
+	}
+	if f.memo == nil {
+		f.memo = map[any]any{}
+	}
+	v := fn()
+	f.memo[key] = v
+	return v
 }
 
 // Action is an action.yml: metadata and, for composite actions, its steps.

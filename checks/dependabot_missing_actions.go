@@ -149,10 +149,6 @@ func runDependabotMissingActions(pass *audit.Pass) error {
 			}
 		}
 	}
-	if t.Kind == "repo" {
-		f.Confidence = audit.LowConfidence
-		f.Message += " (a Renovate config is not looked for in remote targets)"
-	}
 	f.Key = "no github-actions updates"
 	for _, u := range pins[:min(5, len(pins))] {
 		if u.Uses.Pos != nil && (u.File.Path != f.File || u.Uses.Pos.Line != f.Line) {

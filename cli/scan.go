@@ -137,25 +137,24 @@ func scan(o ScanOptions, stdout io.Writer) (int, error) {
 	if err != nil {
 		return ExitUsage, err
 	}
-	var targets []*audit.Target
-	for _, name := range o.Targets {
-		t, err := loadTarget(name, o, maxSize, known, sess)
-		if err != nil {
+	// One target is loaded first, for its config (fail-on, min-score); several are loaded and
+	// audited a few at a time, each released once audited, so that memory stays flat.
+	var loaders []audit.TargetLoader
+	var single *audit.Target
+	if len(o.Targets) == 1 {
+		if single, err = loadTarget(o.Targets[0], o, maxSize, known, sess); err != nil {
 			return ExitUsage, err
 		}
-		targets = append(targets, t)
-	}
-	files := 0
-	for _, t := range targets {
-		files += len(t.Files) + len(t.Errors)
-	}
-	if files == 0 {
-		return ExitNoAudit, auditError{fmt.Sprintf("no workflow, action.yml or dependabot.yml found in %q", o.Targets)}
+		loaders = []audit.TargetLoader{func() (*audit.Target, error) { return single, nil }}
+	} else {
+		for _, name := range o.Targets {
+			loaders = append(loaders, func() (*audit.Target, error) { return loadTarget(name, o, maxSize, known, sess) })
+		}
 	}
 	// Settings from the config: --config, or the only target's own file; flags win.
 	cfg := global
-	if cfg == nil && len(targets) == 1 {
-		cfg = targets[0].Config
+	if cfg == nil && single != nil {
+		cfg = single.Config
 	}
 	if cfg != nil {
 		if !o.failOnSet && cfg.FailOn != nil {
@@ -177,9 +176,15 @@ func scan(o ScanOptions, stdout io.Writer) (int, error) {
 		onlineFor = sess.onlineFor
 	}
 	eng := &audit.Engine{Checks: checks.All(), Version: Version}
-	res := eng.Audit(targets, audit.AuditOptions{Config: global, MinSeverity: minSev, MinConfidence: minConf,
+	res, err := eng.AuditStream(loaders, audit.AuditOptions{Config: global, MinSeverity: minSev, MinConfidence: minConf,
 		Online: online, OfflineReason: why, Now: time.Now(), Persona: o.Persona, OnlineFor: onlineFor})
+	if err != nil {
+		return ExitNoAudit, err
+	}
 	rep := res.Report
+	if rep.Stats.Files == 0 && !hasFileErrors(rep) {
+		return ExitNoAudit, auditError{fmt.Sprintf("no workflow, action.yml, Dockerfile or dependabot.yml found in %q", o.Targets)}
+	}
 	rep.Stats.APIRequests = sess.requests()
 	if base != nil {
 		audit.CompareBaseline(rep, base, o.Baseline)
@@ -191,6 +196,15 @@ func scan(o ScanOptions, stdout io.Writer) (int, error) {
 		return ExitNoAudit, auditError{"a check failed; the report is incomplete (see errors)"}
 	}
 	return verdict(rep, failOn, o.MinScore), nil
+}
+
+func hasFileErrors(rep *audit.Report) bool {
+	for _, e := range rep.Errors {
+		if e.File != "" {
+			return true
+		}
+	}
+	return false
 }
 
 // verdict is the exit code of a finished audit: 1 on a counted finding at or above failOn

@@ -85,7 +85,11 @@ func (c *Client) FetchTarget(ctx context.Context, a *Actions, owner, name, ref s
 		limit = audit.DefaultMaxFileSize
 	}
 	var want []entry
+	t.Markers = map[string]bool{}
 	for _, e := range entries {
+		if slices.Contains(audit.MarkerFiles, e.path) {
+			t.Markers[e.path] = true
+		}
 		if !wanted(e.path) {
 			continue
 		}
