@@ -275,3 +275,16 @@ func (t *Target) Steps() []StepRef {
 	}
 	return out
 }
+
+// Clone returns a copy of the target whose files share the parsed trees but none of the
+// memoized data, for measuring a check as if it ran first.
+func (t *Target) Clone() *Target {
+	c := *t
+	c.Files = make([]*File, len(t.Files))
+	for i, f := range t.Files {
+		nf := *f
+		nf.memo = nil
+		c.Files[i] = &nf
+	}
+	return &c
+}

@@ -131,7 +131,8 @@ func BenchmarkParseOnly(b *testing.B) {
 }
 
 // BenchmarkAudit runs the full audit of every repository folder of the corpus, as
-// `rampart scan real/*/ --offline` does: discovery, reading, parsing, every check, processing, scoring.
+// `rampart scan real/*/ --offline` does (AuditStream: each folder loaded, audited and released in
+// turn): discovery, reading, parsing, every check of every persona, processing, scoring.
 func BenchmarkAudit(b *testing.B) {
 	repos, files, size := corpus(b)
 	single(b)
@@ -142,15 +143,14 @@ func BenchmarkAudit(b *testing.B) {
 	b.ResetTimer()
 	var audited int
 	for b.Loop() {
-		targets := make([]*audit.Target, 0, len(repos))
+		loaders := make([]audit.TargetLoader, 0, len(repos))
 		for _, r := range repos {
-			t, err := audit.LoadDir(r, audit.LoadOptions{})
-			if err != nil {
-				b.Fatal(err)
-			}
-			targets = append(targets, t)
+			loaders = append(loaders, func() (*audit.Target, error) { return audit.LoadDir(r, audit.LoadOptions{}) })
 		}
-		res := engine.Audit(targets, opts)
+		res, err := engine.AuditStream(loaders, opts)
+		if err != nil {
+			b.Fatal(err)
+		}
 		audited = res.Report.Stats.Files
 	}
 	b.StopTimer()

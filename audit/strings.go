@@ -1,0 +1,323 @@
+package audit
+
+import (
+	"cmp"
+	"slices"
+
+	"github.com/rhysd/actionlint"
+)
+
+// StringRef is one string of a workflow or action with where it stands.
+type StringRef struct {
+	S *actionlint.String
+	// Job is the job the string belongs to, or nil (workflow level, or an action).
+	Job *actionlint.Job
+	// Step is the step the string belongs to, or nil.
+	Step *actionlint.Step
+}
+
+type stringsKey struct{}
+
+// Strings returns every string value of the file's workflow or action (names, conditions,
+// scripts, inputs, env values, images...), in source order, each with its job and step. It is
+// computed once per file; callers must not modify the slice.
+func (f *File) Strings() []StringRef {
+	return f.Memo(stringsKey{}, func() any {
+		w := &stringWalker{}
+		switch {
+		case f.Workflow != nil:
+			w.workflow(f.Workflow)
+		case f.Action != nil:
+			w.action(f.Action)
+		}
+		slices.SortStableFunc(w.out, func(a, b StringRef) int {
+			return cmp.Or(cmp.Compare(a.S.Pos.Line, b.S.Pos.Line), cmp.Compare(a.S.Pos.Col, b.S.Pos.Col))
+		})
+		return w.out
+	}).([]StringRef)
+}
+
+type exprsKey struct{ s *actionlint.String }
+
+// ExprsOf is Exprs computed once per string: checks that look at the same string share the
+// parse. Callers must not modify the slice.
+func (f *File) ExprsOf(s *actionlint.String) []Expr {
+	if s == nil {
+		return nil
+	}
+	return f.Memo(exprsKey{s}, func() any { return f.Exprs(s) }).([]Expr)
+}
+
+// stringWalker visits every *actionlint.String of the syntax tree, field by field (a test
+// compares it with a walk by reflection, so that no field is missed).
+type stringWalker struct {
+	out  []StringRef
+	job  *actionlint.Job
+	step *actionlint.Step
+}
+
+func (w *stringWalker) s(ss ...*actionlint.String) {
+	for _, s := range ss {
+		if s != nil && s.Pos != nil {
+			w.out = append(w.out, StringRef{S: s, Job: w.job, Step: w.step})
+		}
+	}
+}
+
+func (w *stringWalker) b(b *actionlint.Bool) {
+	if b != nil {
+		w.s(b.Expression)
+	}
+}
+
+func (w *stringWalker) i(i *actionlint.Int) {
+	if i != nil {
+		w.s(i.Expression)
+	}
+}
+
+func (w *stringWalker) fl(f *actionlint.Float) {
+	if f != nil {
+		w.s(f.Expression)
+	}
+}
+
+func (w *stringWalker) env(e *actionlint.Env) {
+	if e == nil {
+		return
+	}
+	w.s(e.Expression)
+	for _, v := range e.Vars {
+		if v != nil {
+			w.s(v.Name, v.Value)
+		}
+	}
+}
+
+func (w *stringWalker) perms(p *actionlint.Permissions) {
+	if p == nil {
+		return
+	}
+	w.s(p.All)
+	for _, sc := range p.Scopes {
+		if sc != nil {
+			w.s(sc.Name, sc.Value)
+		}
+	}
+}
+
+func (w *stringWalker) defaults(d *actionlint.Defaults) {
+	if d != nil && d.Run != nil {
+		w.s(d.Run.Shell, d.Run.WorkingDirectory)
+	}
+}
+
+func (w *stringWalker) concurrency(c *actionlint.Concurrency) {
+	if c != nil {
+		w.s(c.Group)
+		w.b(c.CancelInProgress)
+	}
+}
+
+func (w *stringWalker) container(c *actionlint.Container) {
+	if c == nil {
+		return
+	}
+	w.s(c.Image, c.Options)
+	if cr := c.Credentials; cr != nil {
+		w.s(cr.Username, cr.Password, cr.Expression)
+	}
+	w.env(c.Env)
+	w.s(c.Ports...)
+	w.s(c.Volumes...)
+}
+
+func (w *stringWalker) workflow(wf *actionlint.Workflow) {
+	w.s(wf.Name, wf.RunName)
+	for _, ev := range wf.On {
+		w.event(ev)
+	}
+	w.perms(wf.Permissions)
+	w.env(wf.Env)
+	w.defaults(wf.Defaults)
+	w.concurrency(wf.Concurrency)
+	for _, j := range wf.Jobs {
+		if j != nil {
+			w.jobStrings(j)
+		}
+	}
+}
+
+func (w *stringWalker) event(ev actionlint.Event) {
+	switch e := ev.(type) {
+	case *actionlint.WebhookEvent:
+		w.s(e.Hook)
+		w.s(e.Types...)
+		for _, f := range []*actionlint.WebhookEventFilter{e.Branches, e.BranchesIgnore, e.Tags, e.TagsIgnore, e.Paths, e.PathsIgnore} {
+			if f != nil {
+				w.s(f.Name)
+				w.s(f.Values...)
+			}
+		}
+		w.s(e.Workflows...)
+	case *actionlint.ScheduledEvent:
+		for _, c := range e.Schedules {
+			if c != nil {
+				w.s(c.Cron, c.Timezone)
+			}
+		}
+	case *actionlint.WorkflowDispatchEvent:
+		for _, in := range e.Inputs {
+			if in != nil {
+				w.s(in.Name, in.Description, in.Default)
+				w.s(in.Options...)
+				w.b(in.Required)
+			}
+		}
+	case *actionlint.RepositoryDispatchEvent:
+		w.s(e.Types...)
+	case *actionlint.WorkflowCallEvent:
+		for _, in := range e.Inputs {
+			if in != nil {
+				w.s(in.Name, in.Description, in.Default)
+				w.b(in.Required)
+			}
+		}
+		for _, sec := range e.Secrets {
+			if sec != nil {
+				w.s(sec.Name, sec.Description)
+				w.b(sec.Required)
+			}
+		}
+		for _, out := range e.Outputs {
+			if out != nil {
+				w.s(out.Name, out.Description, out.Value)
+			}
+		}
+	case *actionlint.ImageVersionEvent:
+		w.s(e.Names...)
+		w.s(e.Versions...)
+	}
+}
+
+func (w *stringWalker) jobStrings(j *actionlint.Job) {
+	w.job, w.step = j, nil
+	defer func() { w.job = nil }()
+	w.s(j.ID, j.Name, j.If)
+	w.s(j.Needs...)
+	if r := j.RunsOn; r != nil {
+		w.s(r.Labels...)
+		w.s(r.LabelsExpr, r.Group)
+	}
+	w.perms(j.Permissions)
+	if e := j.Environment; e != nil {
+		w.s(e.Name, e.URL)
+		w.b(e.Deployment)
+	}
+	w.concurrency(j.Concurrency)
+	for _, o := range j.Outputs {
+		if o != nil {
+			w.s(o.Name, o.Value)
+		}
+	}
+	w.env(j.Env)
+	w.defaults(j.Defaults)
+	w.fl(j.TimeoutMinutes)
+	if st := j.Strategy; st != nil {
+		if m := st.Matrix; m != nil {
+			w.s(m.Expression)
+			for _, r := range m.Rows {
+				if r != nil {
+					w.s(r.Name, r.Expression)
+				}
+			}
+			for _, cs := range []*actionlint.MatrixCombinations{m.Include, m.Exclude} {
+				if cs != nil {
+					w.s(cs.Expression)
+					for _, c := range cs.Combinations {
+						if c != nil {
+							w.s(c.Expression)
+							for _, a := range c.Assigns {
+								if a != nil {
+									w.s(a.Key)
+								}
+							}
+						}
+					}
+				}
+			}
+		}
+		w.b(st.FailFast)
+		w.i(st.MaxParallel)
+	}
+	w.b(j.ContinueOnError)
+	w.container(j.Container)
+	if sv := j.Services; sv != nil {
+		w.s(sv.Expression)
+		for _, s := range sv.Value {
+			if s != nil {
+				w.s(s.Name)
+				w.container(s.Container)
+			}
+		}
+	}
+	if wc := j.WorkflowCall; wc != nil {
+		w.s(wc.Uses)
+		for _, in := range wc.Inputs {
+			if in != nil {
+				w.s(in.Name, in.Value)
+			}
+		}
+		for _, sec := range wc.Secrets {
+			if sec != nil {
+				w.s(sec.Name, sec.Value)
+			}
+		}
+	}
+	if sn := j.Snapshot; sn != nil {
+		w.s(sn.ImageName, sn.Version, sn.If)
+	}
+	for _, st := range j.Steps {
+		if st != nil {
+			w.stepStrings(st)
+		}
+	}
+}
+
+func (w *stringWalker) stepStrings(st *actionlint.Step) {
+	w.step = st
+	defer func() { w.step = nil }()
+	w.s(st.ID, st.If, st.Name)
+	switch e := st.Exec.(type) {
+	case *actionlint.ExecRun:
+		w.s(e.Run, e.Shell, e.WorkingDirectory)
+	case *actionlint.ExecAction:
+		w.s(e.Uses, e.Entrypoint, e.Args)
+		for _, in := range e.Inputs {
+			if in != nil {
+				w.s(in.Name, in.Value)
+			}
+		}
+	}
+	w.env(st.Env)
+	w.b(st.ContinueOnError)
+	w.fl(st.TimeoutMinutes)
+}
+
+func (w *stringWalker) action(a *Action) {
+	w.s(a.Name)
+	for _, in := range a.Inputs {
+		if in != nil {
+			w.s(in.Name, in.Default)
+		}
+	}
+	if r := a.Runs; r != nil {
+		w.s(r.Using, r.Image, r.Main, r.Pre, r.Post)
+		w.env(r.Env)
+		for _, st := range r.Steps {
+			if st != nil {
+				w.stepStrings(st)
+			}
+		}
+	}
+}
