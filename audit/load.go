@@ -47,8 +47,9 @@ func LoadDir(dir string, opts LoadOptions) (*Target, error) {
 		return nil, fmt.Errorf("cannot open target %q: %w", dir, err)
 	}
 	defer root.Close()
-	t := &Target{Kind: "dir", Name: dir, RootDir: rootDir, Repo: repoFromGit(root), Markers: findMarkers(root), Partial: only != ""}
-	paths, errs := discover(root.FS(), only)
+	t := &Target{Kind: "dir", Name: dir, RootDir: rootDir, Repo: repoFromGit(root), Partial: only != ""}
+	paths, markers, errs := discover(root.FS(), only)
+	t.Markers = findMarkers(root, markers)
 	t.Errors = append(t.Errors, errs...)
 	for _, p := range paths {
 		f, ferr := readFile(root, p, opts)
@@ -103,9 +104,9 @@ func KindOf(base string) (FileKind, bool) {
 	return KindWorkflow, false
 }
 
-// discover lists the pipeline files of a tree, as slash paths, sorted.
-func discover(fsys fs.FS, only string) ([]string, []FileError) {
-	var out []string
+// discover lists the pipeline files of a tree, as slash paths, sorted, and the marker files it passed.
+func discover(fsys fs.FS, only string) ([]string, []string, []FileError) {
+	var out, markers []string
 	var errs []FileError
 	isYAML := func(n string) bool { return strings.HasSuffix(n, ".yml") || strings.HasSuffix(n, ".yaml") }
 	// Workflows: direct children of .github/workflows.
@@ -119,7 +120,7 @@ func discover(fsys fs.FS, only string) ([]string, []FileError) {
 		errs = append(errs, FileError{File: ".github/workflows", Message: "cannot list workflows: " + cleanErr(err)})
 	}
 	if only == ".github/workflows" {
-		return out, errs
+		return out, nil, errs
 	}
 	for _, name := range []string{".github/dependabot.yml", ".github/dependabot.yaml"} {
 		if _, err := fs.Stat(fsys, name); err == nil {
@@ -148,6 +149,8 @@ func discover(fsys fs.FS, only string) ([]string, []FileError) {
 		}
 		if k, ok := KindOf(d.Name()); ok && k == KindAction || isDockerfile(d.Name()) {
 			out = append(out, p)
+		} else if isMarker(p) {
+			markers = append(markers, p)
 		}
 		return nil
 	})
@@ -155,7 +158,7 @@ func discover(fsys fs.FS, only string) ([]string, []FileError) {
 		errs = append(errs, FileError{File: start, Message: "cannot walk: " + cleanErr(walkErr)})
 	}
 	slices.Sort(out)
-	return slices.Compact(out), errs
+	return slices.Compact(out), markers, errs
 }
 
 func kindForPath(p string) FileKind {
@@ -195,7 +198,8 @@ func readFileAs(root *os.Root, p string, kind FileKind, opts LoadOptions) (*File
 	if st.Size() > limit {
 		return nil, &FileError{File: p, Message: fmt.Sprintf("not audited: file is %d bytes, over the %d-byte cap (max-file-size)", st.Size(), limit)}
 	}
-	b, err := io.ReadAll(io.LimitReader(fh, limit+1))
+	b := make([]byte, 0, st.Size()+1)
+	b, err = readAllInto(b, io.LimitReader(fh, limit+1))
 	if err != nil {
 		return nil, &FileError{File: p, Message: "not audited: " + cleanErr(err)}
 	}
@@ -203,6 +207,23 @@ func readFileAs(root *os.Root, p string, kind FileKind, opts LoadOptions) (*File
 		return nil, &FileError{File: p, Message: fmt.Sprintf("not audited: file is over the %d-byte cap (max-file-size)", limit)}
 	}
 	return &File{Path: p, Kind: kind, Source: b}, nil
+}
+
+// readAllInto reads r to its end into b, which is sized for the file already.
+func readAllInto(b []byte, r io.Reader) ([]byte, error) {
+	for {
+		n, err := r.Read(b[len(b):cap(b)])
+		b = b[:len(b)+n]
+		if err == io.EOF {
+			return b, nil
+		}
+		if err != nil {
+			return b, err
+		}
+		if len(b) == cap(b) {
+			b = append(b, 0)[:len(b)]
+		}
+	}
 }
 
 // cleanErr drops the absolute path os errors carry: messages name files by their target path.

@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"io"
 	"os"
+	"slices"
 )
 
 // MarkerFiles are files whose mere presence some checks weigh (a Renovate config keeps SHA pins
@@ -18,14 +19,22 @@ var MarkerFiles = []string{
 // MarkerRenovatePackageJSON is the marker set when package.json has a "renovate" key.
 const MarkerRenovatePackageJSON = "package.json#renovate"
 
-// findMarkers records which marker files exist in the root, through the root (no symlink leads
-// out of it).
-func findMarkers(root *os.Root) map[string]bool {
+func isMarker(p string) bool { return p == "package.json" || slices.Contains(MarkerFiles, p) }
+
+// findMarkers records which marker files the walk passed (found, as every file, through the root,
+// so no symlink leads out of it), and reads package.json for a "renovate" key.
+func findMarkers(root *os.Root, seen []string) map[string]bool {
 	m := map[string]bool{}
-	for _, p := range MarkerFiles {
-		if st, err := root.Stat(p); err == nil && st.Mode().IsRegular() {
-			m[p] = true
+	pkg := false
+	for _, p := range seen {
+		if p == "package.json" {
+			pkg = true
+			continue
 		}
+		m[p] = true
+	}
+	if !pkg {
+		return m
 	}
 	if fh, err := root.Open("package.json"); err == nil {
 		b, _ := io.ReadAll(io.LimitReader(fh, 1<<20))

@@ -88,12 +88,18 @@ func TestDependabotMissingActionsRenovateOnDisk(t *testing.T) {
 
 // TestDependabotMissingActionsRemote: a remote target is fetched without its Renovate config, so
 // the finding has low confidence there.
+// TestDependabotMissingActionsRemote: a remote target records the marker files of its tree, so a
+// Renovate config there counts as for a local checkout.
 func TestDependabotMissingActionsRemote(t *testing.T) {
-	tg := &audit.Target{Kind: "repo", Name: "acme/app"}
+	tg := &audit.Target{Kind: "repo", Name: "acme/app", Markers: map[string]bool{}}
 	tg.AddSource(".github/workflows/ci.yml", []byte(dbPinnedWorkflow))
-	fs := audittest.Audit(tg, DependabotMissingActions).Findings
-	if len(fs) != 1 || fs[0].Confidence != audit.LowConfidence || !strings.Contains(fs[0].Message, "remote targets") {
-		t.Fatalf("got %+v, want one low-confidence finding", fs)
+	if fs := audittest.Audit(tg, DependabotMissingActions).Findings; len(fs) != 1 {
+		t.Fatalf("got %+v, want one finding", fs)
+	}
+	tg = &audit.Target{Kind: "repo", Name: "acme/app", Markers: map[string]bool{".github/renovate.json": true}}
+	tg.AddSource(".github/workflows/ci.yml", []byte(dbPinnedWorkflow))
+	if fs := audittest.Audit(tg, DependabotMissingActions).Findings; len(fs) != 0 {
+		t.Fatalf("got %+v with a Renovate config, want none", fs)
 	}
 }
 

@@ -14,7 +14,11 @@ Usage:
   rampart [scan] [TARGET...] [flags]   audit directories, files or owner/repo[@ref] (default .)
   rampart checks [--format text|json]  list the checks
   rampart explain ID|score             show a check's documentation, or how the score is computed
+  rampart org ORG [--out DIR]          audit every repository of an organization or user
+  rampart merge DIR...                 join the shards of an org scan
   rampart version                      print version, commit and Go version
+  rampart action                       the GitHub Action's entrypoint (see docs/action.md)
+  rampart comment --report R --pr N    post the sticky PR comment from an action's report
 
 Run 'rampart scan -h' for the scan flags. Exit codes: 0 clean, 1 findings at or above --fail-on
 or score below --min-score, 2 usage or config error, 3 the audit could not be done.
@@ -43,8 +47,16 @@ func Main(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 		err = runExplain(args, stdout, stderr)
 	case "version":
 		printVersion(stdout)
+	case "org":
+		code, err = runOrg(args, stderr)
+	case "merge":
+		code, err = runMerge(args, stderr)
 	case "help":
 		fmt.Fprint(stdout, usage)
+	case "action":
+		code, err = runAction(args, stdout, stderr)
+	case "comment":
+		code, err = runComment(args, stdout, stderr)
 	default:
 		err = usageError{fmt.Sprintf("%q is not available in this build yet; see 'rampart help'", "rampart "+cmd)}
 	}
