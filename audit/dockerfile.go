@@ -9,9 +9,20 @@ import (
 )
 
 // isDockerfile tells a Dockerfile by its name: Dockerfile, Dockerfile.*, *.Dockerfile, *.dockerfile.
+// A Dockerfile.* whose extension says it is something else (Dockerfile.md, dockerfile.txtar) is not one.
 func isDockerfile(base string) bool {
 	lower := strings.ToLower(base)
-	return lower == "dockerfile" || strings.HasPrefix(lower, "dockerfile.") || strings.HasSuffix(lower, ".dockerfile")
+	if lower == "dockerfile" || strings.HasSuffix(lower, ".dockerfile") {
+		return true
+	}
+	if !strings.HasPrefix(lower, "dockerfile.") {
+		return false
+	}
+	switch path.Ext(lower) {
+	case ".md", ".txt", ".txtar", ".yml", ".yaml", ".json", ".sh", ".ps1", ".py", ".go", ".orig", ".bak", ".swp", ".dockerignore", ".lock":
+		return false
+	}
+	return true
 }
 
 // parseDockerfile reads a Dockerfile's instructions with BuildKit's own parser.

@@ -158,3 +158,12 @@ func TestRepoFromGitRemote(t *testing.T) {
 		}
 	}
 }
+
+func TestIsDockerfile(t *testing.T) {
+	for name, want := range map[string]bool{"Dockerfile": true, "dockerfile": true, "Dockerfile.dev": true, "api.Dockerfile": true,
+		"build.dockerfile": true, "Dockerfile.md": false, "dockerfile.txtar": false, "Dockerfile.yml": false, "README.md": false} {
+		if isDockerfile(name) != want {
+			t.Errorf("isDockerfile(%q) = %v", name, !want)
+		}
+	}
+}
