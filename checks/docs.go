@@ -27,6 +27,42 @@ func DocsMarkdown() string {
 	return b.String()
 }
 
+// ReadmeChecksTable is the table of checks in README.md (between the checks markers).
+func ReadmeChecksTable() string {
+	var b strings.Builder
+	b.WriteString("| check | severity | category | online | what it finds |\n|---|---|---|---|---|\n")
+	for _, c := range All() {
+		online := ""
+		if c.Online {
+			online = "yes"
+		}
+		title := c.Title
+		if c.Persona != "" && c.Persona != "regular" {
+			title += " (" + c.Persona + ")"
+		}
+		fmt.Fprintf(&b, "| [`%s`](docs/checks.md#%s) | %s | `%s` | %s | %s |\n", c.ID, c.ID, c.Severity, c.Category, online, title)
+	}
+	return b.String()
+}
+
+// ReplaceBetween replaces the text between the lines `<!-- NAME:start -->` and `<!-- NAME:end -->`.
+func ReplaceBetween(doc, name, content string) (string, bool) {
+	start, end := "<!-- "+name+":start -->\n", "<!-- "+name+":end -->"
+	i := strings.Index(doc, start)
+	j := strings.Index(doc, end)
+	if i < 0 || j < i {
+		return doc, false
+	}
+	return doc[:i+len(start)] + content + doc[j:], true
+}
+
+// Readme returns README.md with its generated sections brought up to date.
+func Readme(doc string) string {
+	doc, _ = ReplaceBetween(doc, "checks", ReadmeChecksTable())
+	doc, _ = ReplaceBetween(doc, "score", strings.Replace(audit.ScoreDoc(), "# How the score is computed\n\n", "", 1))
+	return doc
+}
+
 func eq(c *audit.Check, tool string) string {
 	if v := c.Equivalents[tool]; v != "" {
 		return "`" + v + "`"

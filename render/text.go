@@ -4,6 +4,7 @@ import (
 	"bufio"
 	"fmt"
 	"io"
+	"strings"
 
 	"github.com/rampart-sec/rampart/audit"
 )
@@ -103,8 +104,22 @@ func writeText(w io.Writer, rep *audit.Report, opts Options) error {
 
 	if len(rep.Skipped) > 0 {
 		fmt.Fprintf(bw, "\n%s\n", p.paint(ansiBold, fmt.Sprintf("skipped checks (%d):", len(rep.Skipped))))
+		// Checks skipped for the same reason share one line: "--offline: impostor-commit, ref-confusion, ...".
+		var reasons []string
+		byReason := map[string][]string{}
 		for _, s := range rep.Skipped {
-			fmt.Fprintf(bw, "  %s: %s\n", cleanLine(s.Check), cleanLine(s.Reason))
+			if _, ok := byReason[s.Reason]; !ok {
+				reasons = append(reasons, s.Reason)
+			}
+			byReason[s.Reason] = append(byReason[s.Reason], cleanLine(s.Check))
+		}
+		for _, r := range reasons {
+			ids := byReason[r]
+			if len(ids) == 1 {
+				fmt.Fprintf(bw, "  %s: %s\n", ids[0], cleanLine(r))
+				continue
+			}
+			fmt.Fprintf(bw, "  %s (%d checks): %s\n", cleanLine(r), len(ids), strings.Join(ids, ", "))
 		}
 	}
 
