@@ -14,6 +14,7 @@ Usage:
   rampart [scan] [TARGET...] [flags]   audit directories, files or owner/repo[@ref] (default .)
   rampart checks [--format text|json]  list the checks
   rampart explain ID|score             show a check's documentation, or how the score is computed
+  rampart fix [TARGET...] [--dry-run]  rewrite workflows to fix what can be fixed safely (docs/fix.md)
   rampart org ORG [--out DIR]          audit every repository of an organization or user
   rampart merge DIR...                 join the shards of an org scan
   rampart version                      print version, commit and Go version
@@ -57,6 +58,8 @@ func Main(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 		code, err = runAction(args, stdout, stderr)
 	case "comment":
 		code, err = runComment(args, stdout, stderr)
+	case "fix":
+		code, err = runFix(args, stdout, stderr)
 	default:
 		err = usageError{fmt.Sprintf("%q is not available in this build yet; see 'rampart help'", "rampart "+cmd)}
 	}
