@@ -233,3 +233,17 @@ func ghProperty(s string) string {
 	s = strings.ReplaceAll(s, ":", "%3A")
 	return strings.ReplaceAll(s, ",", "%2C")
 }
+
+// MarkdownText escapes a string from an audited repository for inline markdown on one line: no
+// raw HTML, no markdown punctuation with meaning, no @-mention, #-reference or autolink, no
+// control character. Every markdown writer (PR comment, step summary, org dashboard) uses it.
+func MarkdownText(s string) string { return mdText(s) }
+
+// MarkdownCode shows an audited string in monospace, escaped as MarkdownText.
+func MarkdownCode(s string) string { return mdCode(s) }
+
+// MarkdownRich escapes a message in which `backticked` parts are shown as code.
+func MarkdownRich(s string) string { return mdRich(s) }
+
+// Truncate shortens s to at most n runes, with an ellipsis when it cut.
+func Truncate(s string, n int) string { return truncate(s, n) }
