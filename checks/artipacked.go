@@ -89,17 +89,18 @@ func runArtipacked(pass *audit.Pass) error {
 		switch {
 		case file.Workflow != nil:
 			for _, j := range audit.Jobs(file.Workflow) {
-				artipSteps(pass, file, fmt.Sprintf("job %q", j.ID.Value), j.Steps)
+				artipSteps(pass, file, j, j.Steps)
 			}
 		case file.Action != nil && file.Action.Runs != nil:
-			artipSteps(pass, file, "this action", file.Action.Runs.Steps)
+			artipSteps(pass, file, nil, file.Action.Runs.Steps)
 		}
 	}
 	return nil
 }
 
-// artipSteps audits one job's (or composite action's) steps.
-func artipSteps(pass *audit.Pass, file *audit.File, where string, steps []*actionlint.Step) {
+// artipSteps audits one job's (or, with a nil job, a composite action's) steps.
+func artipSteps(pass *audit.Pass, file *audit.File, job *actionlint.Job, steps []*actionlint.Step) {
+	var gitAuth []bool // gitAuth[k]: step k or a later one needs the credential; computed when first asked
 	for i, st := range steps {
 		uses := artipUses(st)
 		if uses == nil || !artipIs(uses.Value, "actions/checkout") {
@@ -109,6 +110,10 @@ func artipSteps(pass *audit.Pass, file *audit.File, where string, steps []*actio
 		if !persist {
 			continue
 		}
+		where := "this action"
+		if job != nil {
+			where = fmt.Sprintf("job %q", job.ID.Value)
+		}
 		co := artipVersionOf(file, uses)
 		newStorage := co.known && co.major >= 6
 		var leak *actionlint.Step
@@ -116,6 +121,12 @@ func artipSteps(pass *audit.Pass, file *audit.File, where string, steps []*actio
 		for k := i + 1; k < len(steps) && leak == nil; k++ {
 			if artipLeaksWorkspace(file, steps[k]) {
 				leak, leakIdx = steps[k], k
+			}
+		}
+		if !explicit && gitAuth == nil {
+			gitAuth = make([]bool, len(steps)+1)
+			for k := len(steps) - 1; k >= 0; k-- {
+				gitAuth[k] = gitAuth[k+1] || artipUsesGitAuth(steps[k:k+1])
 			}
 		}
 		label := audit.StepLabel(st, i)
@@ -130,7 +141,7 @@ func artipSteps(pass *audit.Pass, file *audit.File, where string, steps []*actio
 			if p := artipUses(leak); p != nil && p.Pos != nil {
 				f.Related = append(f.Related, audit.Location{File: file.Path, Line: p.Pos.Line, Column: p.Pos.Col, Note: "uploads the workspace, .git/config included"})
 			}
-		case explicit || artipUsesGitAuth(steps[i+1:]):
+		case explicit || gitAuth[i+1]:
 			// The job means to keep the credential; only an upload makes it a leak.
 		default:
 			f := pass.Reportf(file, uses.Pos, "%s in %s does not set persist-credentials: false, leaving the token on disk for every later step", label, where)

@@ -100,11 +100,25 @@ func artipRootPath(path string) bool {
 
 var artipGitAuth = regexp.MustCompile(`\bgit\s+(?:-C\s+\S+\s+)?(?:push|fetch|pull|ls-remote)\b|\bgit\s+submodule\s+update\b`)
 
+// artipMayUseGit is a cheap test before artipGitAuth: a script it matches holds "git" and one of
+// the subcommands.
+func artipMayUseGit(script string) bool {
+	if !strings.Contains(script, "git") {
+		return false
+	}
+	for _, w := range []string{"push", "fetch", "pull", "ls-remote", "submodule"} {
+		if strings.Contains(script, w) {
+			return true
+		}
+	}
+	return false
+}
+
 // artipUsesGitAuth reports whether a later step runs git commands that need the persisted credential,
 // or an action known to push with it.
 func artipUsesGitAuth(steps []*actionlint.Step) bool {
 	for _, st := range steps {
-		if r, ok := st.Exec.(*actionlint.ExecRun); ok && r.Run != nil && artipGitAuth.MatchString(r.Run.Value) {
+		if r, ok := st.Exec.(*actionlint.ExecRun); ok && r.Run != nil && artipMayUseGit(r.Run.Value) && artipGitAuth.MatchString(r.Run.Value) {
 			return true
 		}
 		if u := artipUses(st); u != nil {

@@ -61,11 +61,6 @@ func pcTrue(v string) bool {
 	return false
 }
 
-var (
-	pcSplitRe  = regexp.MustCompile(`&&|\|\||[;|&\n]|\$\(|` + "`")
-	pcAssignRe = regexp.MustCompile(`^[A-Za-z_][A-Za-z0-9_]*=("[^"]*"|'[^']*'|\S*)\s*`)
-)
-
 // pcCommands splits a script into simple commands, each as its words, with line continuations
 // joined, leading variable assignments and sudo/env/exec wrappers dropped, and comments left out.
 func pcCommands(script string) [][]string {
@@ -94,10 +89,12 @@ func pcCommandsAt(script string) []pcCmd {
 		if j := strings.Index(line, " #"); j >= 0 {
 			line = line[:j]
 		}
-		for _, cmd := range pcSplitRe.Split(line, -1) {
+		for rest, more := line, true; more; {
+			var cmd string
+			cmd, rest, more = pcNextCommand(rest)
 			cmd = strings.TrimSpace(strings.TrimLeft(cmd, "({ "))
-			for pcAssignRe.MatchString(cmd) {
-				cmd = pcAssignRe.ReplaceAllString(cmd, "")
+			for n := pcAssignLen(cmd); n > 0; n = pcAssignLen(cmd) {
+				cmd = cmd[n:]
 			}
 			f := strings.Fields(cmd)
 			for len(f) > 0 && (f[0] == "sudo" || f[0] == "env" || f[0] == "exec" || f[0] == "time" || f[0] == "then" || f[0] == "do" || f[0] == "else") {
@@ -113,6 +110,63 @@ func pcCommandsAt(script string) []pcCmd {
 		}
 	}
 	return out
+}
+
+// pcNextCommand cuts line at its first command separator ("&&", "||", ";", "|", "&", a line
+// break, "$(" or a backquote); more is false when line holds none.
+func pcNextCommand(line string) (cmd, rest string, more bool) {
+	for i := 0; i < len(line); i++ {
+		switch line[i] {
+		case '&', '|':
+			if i+1 < len(line) && line[i+1] == line[i] {
+				return line[:i], line[i+2:], true
+			}
+			return line[:i], line[i+1:], true
+		case ';', '\n', '`':
+			return line[:i], line[i+1:], true
+		case '$':
+			if i+1 < len(line) && line[i+1] == '(' {
+				return line[:i], line[i+2:], true
+			}
+		}
+	}
+	return line, "", false
+}
+
+// pcAssignLen returns the length of the variable assignment (NAME=value and the spaces after it)
+// that cmd starts with, or 0: a value is a quoted string when its quote is closed, else the
+// characters up to a space.
+func pcAssignLen(cmd string) int {
+	if cmd == "" || !(cmd[0] == '_' || 'a' <= cmd[0]|0x20 && cmd[0]|0x20 <= 'z') {
+		return 0
+	}
+	i := 1
+	for i < len(cmd) && (cmd[i] == '_' || 'a' <= cmd[i]|0x20 && cmd[i]|0x20 <= 'z' || '0' <= cmd[i] && cmd[i] <= '9') {
+		i++
+	}
+	if i >= len(cmd) || cmd[i] != '=' {
+		return 0
+	}
+	i++
+	if q := byte(0); i < len(cmd) {
+		q = cmd[i]
+		if j := strings.IndexByte(cmd[i+1:], q); (q == '"' || q == '\'') && j >= 0 {
+			i += j + 2
+		} else {
+			for i < len(cmd) && !pcSpace(cmd[i]) {
+				i++
+			}
+		}
+	}
+	for i < len(cmd) && pcSpace(cmd[i]) {
+		i++
+	}
+	return i
+}
+
+// pcSpace reports whether b is a space as regexp's \s means it.
+func pcSpace(b byte) bool {
+	return b == ' ' || b == '\t' || b == '\n' || b == '\f' || b == '\r'
 }
 
 // pcHas reports whether words holds any of the given words.
@@ -155,12 +209,52 @@ func pcLocate(file *audit.File, s *actionlint.String, needle string) *actionlint
 // release ("npm publish"), with the registry it publishes to ("npm", "pypi", "rubygems", "crates",
 // or "" for others).
 func pcPublishCommand(script string) (cmd, registry string, words []string) {
+	if !pcMayPublish(script) {
+		return "", "", nil
+	}
 	for _, f := range pcCommands(script) {
 		if c, r := pcPublishWords(f); c != "" {
 			return c, r, f
 		}
 	}
 	return "", "", nil
+}
+
+// pcMayPublish reports whether a script may hold a publishing command: every command that
+// pcPublishWords recognises holds publish, push, upload, deploy or release (in any case, for the
+// program's name), and so does every script utpTokenOnly reports. It is a cheap test before the
+// script is split into commands.
+func pcMayPublish(script string) bool {
+	for i := 0; i < len(script); i++ {
+		var ok bool
+		switch script[i] | 0x20 {
+		case 'p':
+			ok = pcFoldAt(script, i, "publish") || pcFoldAt(script, i, "push")
+		case 'u':
+			ok = pcFoldAt(script, i, "upload")
+		case 'd':
+			ok = pcFoldAt(script, i, "deploy")
+		case 'r':
+			ok = pcFoldAt(script, i, "release")
+		}
+		if ok {
+			return true
+		}
+	}
+	return false
+}
+
+// pcFoldAt reports whether s holds word (lower-case ASCII) at i, in any case.
+func pcFoldAt(s string, i int, word string) bool {
+	if i+len(word) > len(s) {
+		return false
+	}
+	for k := 0; k < len(word); k++ {
+		if s[i+k]|0x20 != word[k] {
+			return false
+		}
+	}
+	return true
 }
 
 func pcPublishWords(f []string) (string, string) {

@@ -89,7 +89,8 @@ func runHardcodedCredentials(pass *audit.Pass) error {
 			continue
 		}
 		s := &hcScan{pass: pass, file: file, hit: map[int]bool{}}
-		s.formats()
+		formatLines, urlLines := hcCandidates(file.Source)
+		s.formats(formatLines)
 		if w := file.Workflow; w != nil {
 			s.env(w.Env, "workflow env", false)
 			for _, j := range audit.Jobs(w) {
@@ -121,7 +122,7 @@ func runHardcodedCredentials(pass *audit.Pass) error {
 				s.script(r.Run)
 			}
 		}
-		s.urls()
+		s.urls(urlLines)
 	}
 	return nil
 }

@@ -9,13 +9,16 @@ import (
 )
 
 func (s *hcScan) job(j *actionlint.Job) {
-	s.svc = map[string]bool{}
+	s.svc = nil
 	if j.Services != nil {
 		for _, svc := range j.Services.Value {
 			if svc != nil && svc.Container != nil && svc.Container.Env != nil {
 				for _, v := range svc.Container.Env.Vars {
 					if v != nil && v.Name != nil && v.Value != nil {
 						if _, pw := hcCredentialName(v.Name.Value); pw {
+							if s.svc == nil {
+								s.svc = map[string]bool{}
+							}
 							s.svc[strings.TrimSpace(v.Value.Value)] = true
 						}
 					}
@@ -74,12 +77,15 @@ func (s *hcScan) env(env *actionlint.Env, where string, service bool) {
 
 // assign audits a literal value given to a name: an env var, an input.
 func (s *hcScan) assign(name string, val *actionlint.String, where string, service bool) {
-	if val == nil || val.Pos == nil || s.hit[val.Pos.Line] || strings.Contains(val.Value, "${{") {
+	if val == nil || val.Pos == nil {
 		return
 	}
 	cred, password := hcCredentialName(name)
+	if !cred || s.hit[val.Pos.Line] || strings.Contains(val.Value, "${{") {
+		return
+	}
 	v := strings.TrimSpace(val.Value)
-	if !cred || hcPlaceholder(v) || strings.ContainsAny(v, " \n") {
+	if hcPlaceholder(v) || strings.ContainsAny(v, " \n") {
 		return
 	}
 	switch {

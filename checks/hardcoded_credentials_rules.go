@@ -128,6 +128,54 @@ var hcKeySuffixes = []string{"API", "ACCESS", "SECRET", "PRIVATE", "AUTH", "SIGN
 // hcCredentialName reports whether an env var or input name says it holds a credential;
 // password is true for password-like names.
 func hcCredentialName(name string) (cred, password bool) {
+	t := strings.TrimSpace(name)
+	// The last two segments between "_", "-" and ".", read in place and compared without regard
+	// to case when they are ASCII; others take the upper-casing path.
+	var last, prev string
+	nseg, end := 0, len(t)
+	for i := len(t) - 1; i >= -1 && nseg < 2; i-- {
+		if i >= 0 {
+			if c := t[i]; c >= 0x80 {
+				return hcCredentialNameSlow(name)
+			} else if c != '_' && c != '-' && c != '.' {
+				continue
+			}
+		}
+		if i+1 < end {
+			if nseg == 0 {
+				last = t[i+1 : end]
+			} else {
+				prev = t[i+1 : end]
+			}
+			nseg++
+		}
+		end = i
+	}
+	if nseg == 0 {
+		return false, false
+	}
+	for _, s := range hcCredentialSuffixes {
+		if strings.EqualFold(last, s) {
+			return true, strings.HasPrefix(s, "PASS") || s == "PWD"
+		}
+	}
+	if strings.EqualFold(last, "KEY") && nseg > 1 {
+		for _, s := range hcKeySuffixes {
+			if strings.EqualFold(prev, s) {
+				return true, false
+			}
+		}
+	}
+	pw := hcHasSuffixFold(last, "PASSWORD")
+	return hcHasSuffixFold(last, "APIKEY") || pw, pw
+}
+
+func hcHasSuffixFold(s, suffix string) bool {
+	return len(s) >= len(suffix) && strings.EqualFold(s[len(s)-len(suffix):], suffix)
+}
+
+// hcCredentialNameSlow is hcCredentialName for any name.
+func hcCredentialNameSlow(name string) (cred, password bool) {
 	n := strings.ToUpper(strings.NewReplacer("-", "_", ".", "_").Replace(strings.TrimSpace(name)))
 	segs := strings.FieldsFunc(n, func(r rune) bool { return r == '_' })
 	if len(segs) == 0 {

@@ -3,6 +3,7 @@ package checks
 import (
 	"bytes"
 	"regexp"
+	"slices"
 	"strings"
 	"unicode/utf8"
 
@@ -11,23 +12,14 @@ import (
 )
 
 // formats scans every line of the file, comments included, for credentials of a known shape.
-// A format's regexp runs only on the lines that hold one of its literal anchors, and only when
-// the file holds one at all: most files hold none, and the scan then costs a few substring searches.
-func (s *hcScan) formats() {
+// The regexps run only on the lines that hold one of their literal anchors; one pass over the
+// file (hcCandidates) finds those lines.
+func (s *hcScan) formats(lines []int) {
 	f := s.file
-	var active []hcFormat
-	for _, fm := range hcFormats {
-		if hcContainsAny(f.Source, fm.anchors) {
-			active = append(active, fm)
-		}
-	}
-	keys := bytes.Contains(f.Source, []byte("PRIVATE KEY"))
-	if len(active) == 0 && !keys {
-		return
-	}
-	for l := 1; l <= f.LineCount(); l++ {
-		line := f.Line(l)
-		for _, fm := range active {
+	for _, start := range lines {
+		l, _ := f.PosAt(start)
+		line := hcLineAt(f.Source, start)
+		for _, fm := range hcFormats {
 			if !hcLineHasAny(line, fm.anchors) {
 				continue
 			}
@@ -40,7 +32,7 @@ func (s *hcScan) formats() {
 				s.report(audit.At(l, col), tok, "%s (%q) is written in the file", fm.what, hcRedact(tok, fm.prefix))
 			}
 		}
-		if !keys || !strings.Contains(line, "PRIVATE KEY") {
+		if !strings.Contains(line, "PRIVATE KEY") {
 			continue
 		}
 		if m := hcPrivateKey.FindStringIndex(line); m != nil && !s.hit[l] {
@@ -56,13 +48,98 @@ func (s *hcScan) formats() {
 	}
 }
 
-func hcContainsAny(src []byte, anchors []string) bool {
-	for _, a := range anchors {
-		if bytes.Contains(src, []byte(a)) {
-			return true
+// hcLineAt returns the line that starts at byte offset start, without its line break, as File.Line does.
+func hcLineAt(src []byte, start int) string {
+	end := bytes.IndexByte(src[start:], '\n')
+	if end < 0 {
+		end = len(src)
+	} else {
+		end += start
+	}
+	return string(bytes.TrimRight(src[start:end], "\r"))
+}
+
+// hcAnchorAt is a literal to look for where a trigger byte is found: the literal starts back bytes before it.
+type hcAnchorAt struct {
+	lit  string
+	back int
+}
+
+// hcTrigger is a byte that is rare in workflows, with the anchors that hold it.
+type hcTrigger struct {
+	b       byte
+	anchors []hcAnchorAt
+}
+
+// hcTriggers give each anchor of hcFormats (and "PRIVATE KEY") a byte of it that is rare in
+// workflow files, so that a few vectorized byte searches over the file find every anchor.
+var hcTriggers = func() []hcTrigger {
+	var out []hcTrigger
+	add := func(lit string, b byte) {
+		for i := range out {
+			if out[i].b == b {
+				out[i].anchors = append(out[i].anchors, hcAnchorAt{lit, strings.IndexByte(lit, b)})
+				return
+			}
+		}
+		out = append(out, hcTrigger{b, []hcAnchorAt{{lit, strings.IndexByte(lit, b)}}})
+	}
+	all := []string{"PRIVATE KEY"}
+	for _, fm := range hcFormats {
+		all = append(all, fm.anchors...)
+	}
+	for _, a := range all {
+		for _, b := range []byte("JzVAxk_") { // from the rarest
+			if strings.IndexByte(a, b) >= 0 {
+				add(a, b)
+				break
+			}
+		}
+		if !strings.ContainsAny(a, "JzVAxk_") {
+			add(a, a[0])
 		}
 	}
-	return false
+	return out
+}()
+
+// hcCandidates returns the start offsets of the lines that hold an anchor of a credential format
+// (or "PRIVATE KEY"), and of those that hold "@" after "://" (a URL with credentials), in order.
+func hcCandidates(src []byte) (formats, urls []int) {
+	for _, t := range hcTriggers {
+		for off := 0; ; {
+			i := bytes.IndexByte(src[off:], t.b)
+			if i < 0 {
+				break
+			}
+			i += off
+			off = i + 1
+			for _, a := range t.anchors {
+				at := i - a.back
+				if at < 0 || at+len(a.lit) > len(src) || string(src[at:at+len(a.lit)]) != a.lit {
+					continue
+				}
+				formats = append(formats, bytes.LastIndexByte(src[:at], '\n')+1)
+				break
+			}
+		}
+	}
+	if len(formats) > 1 {
+		slices.Sort(formats)
+		formats = slices.Compact(formats)
+	}
+	last := -1
+	for off := 0; ; {
+		i := bytes.IndexByte(src[off:], '@')
+		if i < 0 {
+			break
+		}
+		i += off
+		off = i + 1
+		if start := bytes.LastIndexByte(src[:i], '\n') + 1; start != last && bytes.Contains(src[start:i], []byte("://")) {
+			urls, last = append(urls, start), start
+		}
+	}
+	return formats, urls
 }
 
 func hcLineHasAny(line string, anchors []string) bool {
@@ -100,6 +177,40 @@ func hcMayAssign(line string) bool {
 	if !strings.Contains(line, "=") && !strings.Contains(line, "--") && !strings.Contains(line, " -") {
 		return false
 	}
+	// ASCII lines are searched in place, without regard to case; others are upper-cased.
+	for i := 0; i < len(line); i++ {
+		var hint string
+		switch line[i] &^ 0x20 {
+		case 'T':
+			hint = "TOKEN"
+		case 'S':
+			hint = "SECRET"
+		case 'P':
+			if i+1 < len(line) && line[i+1]&^0x20 == 'W' {
+				hint = "PWD"
+			} else {
+				hint = "PASS"
+			}
+		case 'K':
+			hint = "KEY"
+		case 'C':
+			hint = "CREDENTIAL"
+		case 'A':
+			hint = "AUTH"
+		default:
+			if line[i] >= 0x80 {
+				return hcMayAssignSlow(line)
+			}
+			continue
+		}
+		if i+len(hint) <= len(line) && strings.EqualFold(line[i:i+len(hint)], hint) {
+			return true
+		}
+	}
+	return false
+}
+
+func hcMayAssignSlow(line string) bool {
 	u := strings.ToUpper(line)
 	for _, h := range hcNameHints {
 		if strings.Contains(u, h) {
@@ -109,11 +220,48 @@ func hcMayAssign(line string) bool {
 	return false
 }
 
+// hcAssignEnds are the endings (upper-cased) of every name hcCredentialName accepts, once
+// trailing underscores are dropped.
+var hcAssignEnds = []string{"TOKEN", "SECRET", "PASSWORD", "PASSWD", "PWD", "PASS", "APIKEY", "PASSPHRASE", "CREDENTIAL", "CREDENTIALS", "AUTH", "KEY"}
+
+// hcMayReport is a cheap test before the regexps: a line that hcAssign or hcFlag can report
+// assigns with "=" to a name with a credential's ending, or has a credential flag.
+func hcMayReport(line string) bool {
+	if strings.Contains(line, "-pass") || strings.Contains(line, "-token") || strings.Contains(line, "-api") || strings.Contains(line, "-secret") {
+		return true
+	}
+	for off := 0; ; {
+		i := strings.IndexByte(line[off:], '=')
+		if i < 0 {
+			return false
+		}
+		end := off + i
+		off = end + 1
+		if end > 0 && pcSpace(line[end-1]) {
+			end--
+		}
+		for end > 0 && line[end-1] == '_' {
+			end--
+		}
+		for _, w := range hcAssignEnds {
+			if end >= len(w) && strings.EqualFold(line[end-len(w):end], w) {
+				return true
+			}
+		}
+	}
+}
+
 // script audits the assignments and command-line flags of a run: script.
 func (s *hcScan) script(run *actionlint.String) {
-	for _, line := range strings.Split(run.Value, "\n") {
+	for rest := run.Value; rest != ""; {
+		line := rest
+		if i := strings.IndexByte(rest, '\n'); i >= 0 {
+			line, rest = rest[:i], rest[i+1:]
+		} else {
+			rest = ""
+		}
 		t := strings.TrimSpace(line)
-		if strings.HasPrefix(t, "#") || !hcMayAssign(t) {
+		if !hcMayReport(line) || strings.HasPrefix(t, "#") || !hcMayAssign(t) {
 			continue
 		}
 		for _, re := range []*regexp.Regexp{hcAssign, hcFlag} {
@@ -161,14 +309,16 @@ func (s *hcScan) locate(str *actionlint.String, text string) *actionlint.Pos {
 	return str.Pos
 }
 
-// urls scans the file for passwords embedded in URLs to hosts other than the job's services.
-func (s *hcScan) urls() {
+// urls scans the candidate lines (hcCandidates) for passwords embedded in URLs to hosts other
+// than the job's services.
+func (s *hcScan) urls(lines []int) {
 	f := s.file
-	for l := 1; l <= f.LineCount(); l++ {
+	for _, start := range lines {
+		l, _ := f.PosAt(start)
 		if s.hit[l] {
 			continue
 		}
-		line := f.Line(l)
+		line := hcLineAt(f.Source, start)
 		if !strings.Contains(line, "://") || !strings.Contains(line, "@") {
 			continue
 		}

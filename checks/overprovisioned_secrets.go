@@ -60,19 +60,10 @@ deployment environments named after the matrix value, so that each job gets only
 
 func runOverprovisionedSecrets(pass *audit.Pass) error {
 	for _, file := range pass.Target.Files {
-		var root any
-		switch {
-		case file.Workflow != nil:
-			root = file.Workflow
-		case file.Action != nil:
-			root = file.Action
-		default:
-			continue
-		}
-		for _, e := range secwExprs(file, root) {
-			for _, what := range opsExpansions(e.Node) {
+		for _, e := range secwIndex(file) {
+			for _, what := range e.Expands {
 				f := pass.Reportf(file, audit.At(e.Line, e.Col), "%s in %q exposes every secret of the repository to the runner", what, e.Raw)
-				f.Key = fmt.Sprintf("%s %s", e.In.Value, what)
+				f.Key = e.In.Value + " " + what
 			}
 		}
 	}

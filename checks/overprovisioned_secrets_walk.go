@@ -1,85 +1,174 @@
 package checks
 
 import (
-	"reflect"
-	"sort"
+	"bytes"
+	"cmp"
+	"slices"
 	"strings"
+	"unicode/utf8"
 
 	"github.com/rampart-sec/rampart/audit"
 	"github.com/rhysd/actionlint"
 )
 
-// secwStringType is the type of the syntax tree's string values.
-var secwStringType = reflect.TypeFor[*actionlint.String]()
-
-// secwEachString calls fn for every string value below v (a workflow, a job, a step...), walking
-// the syntax tree by reflection so that no field (env, with, container, outputs...) is missed.
-func secwEachString(v any, fn func(*actionlint.String)) {
-	secwWalk(reflect.ValueOf(v), fn, 0)
-}
-
-func secwWalk(v reflect.Value, fn func(*actionlint.String), depth int) {
-	if !v.IsValid() || depth > 64 {
-		return
-	}
-	switch v.Kind() {
-	case reflect.Pointer:
-		if v.IsNil() {
-			return
-		}
-		if v.Type() == secwStringType {
-			fn(v.Interface().(*actionlint.String))
-			return
-		}
-		secwWalk(v.Elem(), fn, depth+1)
-	case reflect.Interface:
-		if !v.IsNil() {
-			secwWalk(v.Elem(), fn, depth+1)
-		}
-	case reflect.Struct:
-		t := v.Type()
-		for i := range v.NumField() {
-			if t.Field(i).IsExported() {
-				secwWalk(v.Field(i), fn, depth+1)
-			}
-		}
-	case reflect.Slice, reflect.Array:
-		for i := range v.Len() {
-			secwWalk(v.Index(i), fn, depth+1)
-		}
-	case reflect.Map:
-		it := v.MapRange()
-		for it.Next() {
-			secwWalk(it.Value(), fn, depth+1)
-		}
-	}
-}
-
-// secwExpr is one ${{ }} placeholder of a file with the string it stands in.
+// secwExpr is one parsed ${{ }} placeholder of a file that reads the secrets context, with the
+// string it stands in and what it reads. The four secrets checks share one index of them per file.
 type secwExpr struct {
-	audit.Expr
-	In *actionlint.String
+	Raw       string
+	Line, Col int
+	In        *actionlint.String
+	// Job is the job of the string; nil at workflow level and in actions.
+	Job *actionlint.Job
+	// Names are the secrets read as secrets.NAME or secrets['NAME'], upper-cased (secwSecretNames).
+	Names []string
+	// Expands describes each expansion of the whole secrets context (opsExpansions).
+	Expands []string
+	// Leaks are the secrets decoded with fromJSON (ursLeaks).
+	Leaks []string
 }
 
-// secwExprs returns every parsed ${{ }} placeholder in the strings below v.
-func secwExprs(file *audit.File, v any) []secwExpr {
-	var out []secwExpr
-	secwEachString(v, func(s *actionlint.String) {
-		for _, e := range file.Exprs(s) {
-			if e.Node != nil {
-				out = append(out, secwExpr{Expr: e, In: s})
+type secwIndexKey struct{}
+
+// secwIndex returns the placeholders of the file that mention the secrets context, in source
+// order. Only strings that hold "${{" and the word secrets (in any case) are looked at, and the
+// common placeholder ${{ secrets.NAME }} is read without the expression parser. The index is
+// computed once per file and shared: callers must not modify it.
+func secwIndex(file *audit.File) []secwExpr {
+	if file.Workflow == nil && file.Action == nil {
+		return nil
+	}
+	return file.Memo(secwIndexKey{}, func() any {
+		var out []secwExpr
+		for _, r := range file.Strings() {
+			v := r.S.Value
+			i := strings.Index(v, "${{")
+			if i < 0 || !secwMentions(v[i:]) {
+				continue
+			}
+			out = secwString(file, r, out)
+		}
+		// Expressions are found string by string; order them by position, so that the first use
+		// of a secret, the one reported, is the same on every run.
+		slices.SortStableFunc(out, func(a, b secwExpr) int {
+			return cmp.Or(cmp.Compare(a.Line, b.Line), cmp.Compare(a.Col, b.Col))
+		})
+		return out
+	}).([]secwExpr)
+}
+
+// secwMentions reports whether s holds "secrets" in any ASCII case (the expression syntax is
+// case-insensitive; its identifiers are ASCII).
+func secwMentions(s string) bool {
+	if strings.Contains(s, "secrets") {
+		return true
+	}
+	for i := 0; i+7 <= len(s); i++ {
+		if s[i]|0x20 == 's' && s[i+1]|0x20 == 'e' && s[i+2]|0x20 == 'c' && s[i+3]|0x20 == 'r' &&
+			s[i+4]|0x20 == 'e' && s[i+5]|0x20 == 't' && s[i+6]|0x20 == 's' {
+			return true
+		}
+	}
+	return false
+}
+
+// secwString appends the secrets placeholders of one string. When no placeholder of the string
+// holds a quote, where each ends is known without parsing (the first "}}": the lexer stops there
+// or fails), and a placeholder that is exactly secrets.NAME needs no parse; otherwise the string's
+// shared parse (File.ExprsOf) is used. Positions are found as File.Exprs finds them.
+func secwString(file *audit.File, r audit.StringRef, out []secwExpr) []secwExpr {
+	s := r.S
+	v := s.Value
+	type seg struct{ start, end int }
+	var segs []seg
+	simple := true
+	for off := 0; simple; {
+		i := strings.Index(v[off:], "${{")
+		if i < 0 {
+			break
+		}
+		start := off + i
+		end := len(v)
+		if j := strings.Index(v[start+3:], "}}"); j >= 0 {
+			end = start + 3 + j + 2
+			if strings.IndexByte(v[start+3:end-2], '\'') >= 0 {
+				simple = false
+			}
+		} else if strings.IndexByte(v[start+3:], '\'') >= 0 {
+			simple = false
+		}
+		if simple && secwMentions(v[start:end]) && secwSimpleName(v, start, end) == "" {
+			simple = false
+		}
+		segs = append(segs, seg{start, end})
+		off = end
+	}
+	if !simple {
+		for _, e := range file.ExprsOf(s) {
+			if e.Node == nil || !secwMentions(e.Raw) {
+				continue
+			}
+			x := secwExpr{Raw: e.Raw, Line: e.Line, Col: e.Col, In: s, Job: r.Job,
+				Names: secwSecretNames(e.Node), Expands: opsExpansions(e.Node), Leaks: ursLeaks(e.Node)}
+			if len(x.Names)+len(x.Expands)+len(x.Leaks) > 0 {
+				out = append(out, x)
 			}
 		}
-	})
-	// Maps (env:, with:) are walked in random order: sort, so that the first use of a secret,
-	// the one reported, is the same on every run.
-	sort.SliceStable(out, func(i, j int) bool {
-		if out[i].Line != out[j].Line {
-			return out[i].Line < out[j].Line
+		return out
+	}
+	// As File.locate: each placeholder is searched in the source from the end of the previous one.
+	var start, limit, from int
+	located := s.Pos != nil
+	if located {
+		start = file.Offset(s.Pos.Line, s.Pos.Col)
+		limit = min(len(file.Source), start+len(v)+(strings.Count(v, "\n")+2)*256)
+		from = start
+	}
+	for _, sg := range segs {
+		raw := v[sg.start:sg.end]
+		var line, col int
+		if located && start >= 0 {
+			if j := bytes.Index(file.Source[from:limit], []byte(raw)); j >= 0 {
+				line, col = file.PosAt(from + j)
+				from += j + len(raw)
+			} else {
+				line, col = s.Pos.Line, s.Pos.Col
+				if !strings.Contains(v, "\n") && file.Line(s.Pos.Line) != "" {
+					shift := 0
+					if s.Quoted {
+						shift = 1
+					}
+					col = s.Pos.Col + shift + utf8.RuneCountInString(v[:sg.start])
+				}
+			}
+		} else if located {
+			line, col = s.Pos.Line, s.Pos.Col
 		}
-		return out[i].Col < out[j].Col
-	})
+		if name := secwSimpleName(v, sg.start, sg.end); name != "" {
+			out = append(out, secwExpr{Raw: raw, Line: line, Col: col, In: s, Job: r.Job, Names: []string{strings.ToUpper(name)}})
+		}
+	}
 	return out
+}
+
+// secwSimpleName returns NAME when v[start:end] is "${{ secrets.NAME }}" (any spacing, any case of
+// secrets), which parses to secrets.NAME and nothing else; "" otherwise.
+func secwSimpleName(v string, start, end int) string {
+	if end-start < 5 || v[end-2:end] != "}}" {
+		return ""
+	}
+	body := strings.Trim(v[start+3:end-2], " \t\r\n")
+	if len(body) < 9 || !strings.EqualFold(body[:8], "secrets.") {
+		return ""
+	}
+	name := body[8:]
+	for i := 0; i < len(name); i++ {
+		c := name[i]
+		alpha := 'a' <= c && c <= 'z' || 'A' <= c && c <= 'Z' || c == '_'
+		if !alpha && (i == 0 || c != '-' && (c < '0' || c > '9')) {
+			return ""
+		}
+	}
+	return name
 }
 
 // secwSecretNames returns the names of the secrets an expression reads as secrets.NAME or

@@ -112,11 +112,11 @@ func sinhCalleeSecrets(t *audit.Target, uses string) ([]string, bool) {
 		}
 	}
 	var names []string
-	for _, e := range secwExprs(callee, callee.Workflow) {
-		if len(opsExpansions(e.Node)) > 0 {
+	for _, e := range secwIndex(callee) {
+		if len(e.Expands) > 0 {
 			return nil, false // reads them all
 		}
-		for _, n := range secwSecretNames(e.Node) {
+		for _, n := range e.Names {
 			if n != "GITHUB_TOKEN" && !slices.Contains(names, n) {
 				names = append(names, n)
 			}

@@ -1,7 +1,6 @@
 package checks
 
 import (
-	"fmt"
 	"strings"
 
 	"github.com/rampart-sec/rampart/audit"
@@ -63,11 +62,18 @@ Secrets that must stay repository-wide can be listed in ` + "`.github/rampart.ym
 }
 
 func runSecretsOutsideEnv(pass *audit.Pass) error {
-	allow := soeAllowed(pass.Settings)
+	var allow map[string]bool
 	for _, file := range pass.Target.Workflows() {
 		w := file.Workflow
 		if soeReusable(w) {
 			continue
+		}
+		refs := secwIndex(file)
+		if len(refs) == 0 {
+			continue
+		}
+		if allow == nil {
+			allow = soeAllowed(pass.Settings)
 		}
 		var exposed []string // jobs without an environment
 		for _, j := range audit.Jobs(w) {
@@ -75,24 +81,39 @@ func runSecretsOutsideEnv(pass *audit.Pass) error {
 				continue
 			}
 			exposed = append(exposed, j.ID.Value)
-			seen := map[string]bool{}
-			for _, e := range secwExprs(file, j) {
-				for _, name := range secwSecretNames(e.Node) {
+			var seen map[string]bool
+			for _, e := range refs {
+				if e.Job != j {
+					continue
+				}
+				for _, name := range e.Names {
 					if name == "GITHUB_TOKEN" || allow[name] || seen[name] {
 						continue
 					}
+					if seen == nil {
+						seen = map[string]bool{}
+					}
 					seen[name] = true
 					f := pass.Reportf(file, audit.At(e.Line, e.Col), "job %q reads secret %q without a deployment environment", j.ID.Value, name)
-					f.Key = fmt.Sprintf("job %s secret %s", j.ID.Value, name)
+					f.Key = "job " + j.ID.Value + " secret " + name
 				}
 			}
 		}
 		if w.Env == nil || len(exposed) == 0 {
 			continue
 		}
+		inEnv := map[*actionlint.String]bool{w.Env.Expression: true}
+		for _, v := range w.Env.Vars {
+			if v != nil {
+				inEnv[v.Name], inEnv[v.Value] = true, true
+			}
+		}
 		seen := map[string]bool{}
-		for _, e := range secwExprs(file, w.Env) {
-			for _, name := range secwSecretNames(e.Node) {
+		for _, e := range refs {
+			if e.Job != nil || e.In == nil || !inEnv[e.In] {
+				continue
+			}
+			for _, name := range e.Names {
 				if name == "GITHUB_TOKEN" || allow[name] || seen[name] {
 					continue
 				}

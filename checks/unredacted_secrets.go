@@ -1,7 +1,6 @@
 package checks
 
 import (
-	"fmt"
 	"strings"
 
 	"github.com/rampart-sec/rampart/audit"
@@ -55,19 +54,10 @@ it: ` + "`echo \"::add-mask::$(jq -r .password <<< \"$CREDS\")\"`" + `, with ` +
 
 func runUnredactedSecrets(pass *audit.Pass) error {
 	for _, file := range pass.Target.Files {
-		var root any
-		switch {
-		case file.Workflow != nil:
-			root = file.Workflow
-		case file.Action != nil:
-			root = file.Action
-		default:
-			continue
-		}
-		for _, e := range secwExprs(file, root) {
-			for _, name := range ursLeaks(e.Node) {
+		for _, e := range secwIndex(file) {
+			for _, name := range e.Leaks {
 				f := pass.Reportf(file, audit.At(e.Line, e.Col), "%q decodes secret %q: the values taken from it are not masked in logs", e.Raw, name)
-				f.Key = fmt.Sprintf("%s fromJSON(secrets.%s)", e.In.Value, name)
+				f.Key = e.In.Value + " fromJSON(secrets." + name + ")"
 			}
 		}
 	}

@@ -141,6 +141,9 @@ func utpAction(pass *audit.Pass, file *audit.File, s audit.StepRef, a *actionlin
 
 // utpRun reports a publishing command run with a token in a job that cannot use trusted publishing.
 func utpRun(pass *audit.Pass, file *audit.File, s audit.StepRef, r *actionlint.ExecRun, idToken bool) {
+	if !pcMayPublish(r.Run.Value) {
+		return // neither a publishing command nor a release script
+	}
 	var cmd, registry, line string
 	var words []string
 	for _, pc := range pcCommandsAt(r.Run.Value) {
