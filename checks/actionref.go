@@ -18,10 +18,24 @@ type actionUse struct {
 	Owner, Name, Path string
 	// Ref is what follows "@" as written.
 	Ref string
-	// Where names the step or job for messages and fingerprints.
-	Where string
 	// Reusable is true for a job's reusable workflow.
 	Reusable bool
+
+	// job and step (at index) are where the use stands, for where; step is nil for a reusable workflow.
+	job   *actionlint.Job
+	step  *actionlint.Step
+	index int
+}
+
+// where names the step or job for messages and fingerprints; it is built only when asked for.
+func (u actionUse) where() string {
+	switch {
+	case u.step == nil:
+		return fmt.Sprintf("job %q", u.job.ID.Value)
+	case u.job != nil && u.job.ID != nil:
+		return fmt.Sprintf("job %q, %s", u.job.ID.Value, audit.StepLabel(u.step, u.index))
+	}
+	return "composite action, " + audit.StepLabel(u.step, u.index)
 }
 
 // Slug is the lower-cased "owner/name" of the repository the action comes from.
@@ -39,7 +53,7 @@ func (u actionUse) Package() string {
 func (u actionUse) Value() string { return strings.TrimSpace(u.Uses.Value) }
 
 // IsSHA reports whether the ref is a full 40-character commit SHA.
-func (u actionUse) IsSHA() bool { return arSHARe.MatchString(u.Ref) }
+func (u actionUse) IsSHA() bool { return isFullSHA(u.Ref) }
 
 // What is "action" or "reusable workflow", for messages.
 func (u actionUse) What() string {
@@ -51,14 +65,55 @@ func (u actionUse) What() string {
 
 // Key is a fingerprint key: where the use stands and what it names, without line numbers.
 func (u actionUse) Key(extra string) string {
-	return strings.TrimSpace(u.Where + " " + strings.ToLower(u.Value()) + " " + extra)
+	return strings.TrimSpace(u.where() + " " + strings.ToLower(u.Value()) + " " + extra)
 }
 
-var (
-	arSHARe   = regexp.MustCompile(`^[0-9a-fA-F]{40}$`)
-	arOwnerRe = regexp.MustCompile(`^[A-Za-z0-9](?:[A-Za-z0-9-]*[A-Za-z0-9])?$`)
-	arNameRe  = regexp.MustCompile(`^[A-Za-z0-9._-]+$`)
-)
+// isFullSHA reports whether s is a full 40-character hexadecimal commit SHA.
+func isFullSHA(s string) bool {
+	if len(s) != 40 {
+		return false
+	}
+	for i := 0; i < len(s); i++ {
+		if !isHexDigit(s[i]) {
+			return false
+		}
+	}
+	return true
+}
+
+func isHexDigit(c byte) bool {
+	return '0' <= c && c <= '9' || 'a' <= c && c <= 'f' || 'A' <= c && c <= 'F'
+}
+
+func isAlnum(c byte) bool {
+	return '0' <= c && c <= '9' || 'a' <= c && c <= 'z' || 'A' <= c && c <= 'Z'
+}
+
+// arValidOwner is a GitHub owner name: letters, digits and inner hyphens.
+func arValidOwner(s string) bool {
+	if s == "" || !isAlnum(s[0]) || !isAlnum(s[len(s)-1]) {
+		return false
+	}
+	for i := 1; i < len(s)-1; i++ {
+		if !isAlnum(s[i]) && s[i] != '-' {
+			return false
+		}
+	}
+	return true
+}
+
+// arValidName is a repository name: letters, digits, ".", "_" and "-".
+func arValidName(s string) bool {
+	if s == "" {
+		return false
+	}
+	for i := 0; i < len(s); i++ {
+		if c := s[i]; !isAlnum(c) && c != '.' && c != '_' && c != '-' {
+			return false
+		}
+	}
+	return true
+}
 
 // arParseUse parses "owner/repo[/path]@ref"; local (./), docker:// and expression values,
 // and values without a ref, are not remote uses this family of checks can ask GitHub about.
@@ -72,51 +127,87 @@ func arParseUse(v string) (owner, name, path, ref string, ok bool) {
 		return "", "", "", "", false
 	}
 	ref = v[at+1:]
-	parts := strings.SplitN(v[:at], "/", 3)
-	if len(parts) < 2 || !arOwnerRe.MatchString(parts[0]) || !arNameRe.MatchString(parts[1]) {
+	owner, rest, ok := strings.Cut(v[:at], "/")
+	if !ok {
 		return "", "", "", "", false
 	}
-	if len(parts) == 3 {
-		path = strings.Trim(parts[2], "/")
+	name, path, _ = strings.Cut(rest, "/")
+	if !arValidOwner(owner) || !arValidName(name) {
+		return "", "", "", "", false
 	}
-	return strings.ToLower(parts[0]), strings.ToLower(parts[1]), path, ref, true
+	return strings.ToLower(owner), strings.ToLower(name), strings.Trim(path, "/"), ref, true
 }
 
+type arUsesKey struct{}
+
 // arUses lists every remote uses: of the target's workflows and composite actions, in file order.
+// Each file's list is computed once and shared by the checks that ask: callers must not modify it.
 func arUses(t *audit.Target) []actionUse {
 	var out []actionUse
 	for _, file := range t.Files {
-		for _, s := range file.Steps() {
-			a := s.Uses()
-			if a == nil || a.Uses == nil {
-				continue
-			}
-			where := "composite action, " + s.Label()
-			if s.Job != nil && s.Job.ID != nil {
-				where = fmt.Sprintf("job %q, %s", s.Job.ID.Value, s.Label())
-			}
-			if u, ok := arNewUse(file, a.Uses, where, false); ok {
-				out = append(out, u)
-			}
-		}
-		for _, j := range audit.Jobs(file.Workflow) {
-			if j.WorkflowCall == nil || j.WorkflowCall.Uses == nil || j.ID == nil {
-				continue
-			}
-			if u, ok := arNewUse(file, j.WorkflowCall.Uses, fmt.Sprintf("job %q", j.ID.Value), true); ok {
-				out = append(out, u)
-			}
-		}
+		out = append(out, arFileUses(file)...)
 	}
 	return out
 }
 
-func arNewUse(file *audit.File, s *actionlint.String, where string, reusable bool) (actionUse, bool) {
-	owner, name, path, ref, ok := arParseUse(s.Value)
-	if !ok {
-		return actionUse{}, false
+// arFileUses lists a file's remote uses: each job's steps in order, then the jobs' reusable
+// workflows (or a composite action's steps).
+func arFileUses(file *audit.File) []actionUse {
+	if file.Workflow == nil && (file.Action == nil || file.Action.Runs == nil) {
+		return nil
 	}
-	return actionUse{File: file, Uses: s, Owner: owner, Name: name, Path: path, Ref: ref, Where: where, Reusable: reusable}, true
+	return file.Memo(arUsesKey{}, func() any {
+		var out []actionUse
+		arEachUse(file, func(s *actionlint.String, j *actionlint.Job, st *actionlint.Step, i int) {
+			if owner, name, path, ref, ok := arParseUse(s.Value); ok {
+				if out == nil {
+					out = make([]actionUse, 0, 8)
+				}
+				out = append(out, actionUse{File: file, Uses: s, Owner: owner, Name: name, Path: path, Ref: ref, Reusable: st == nil, job: j, step: st, index: i})
+			}
+		})
+		return out[:len(out):len(out)]
+	}).([]actionUse)
+}
+
+// arEachUse calls fn with every uses: of a file, in arFileUses' order, remote or not: s, and
+// where it stands (st is nil for a job's reusable workflow, j for a composite action's step).
+func arEachUse(file *audit.File, fn func(s *actionlint.String, j *actionlint.Job, st *actionlint.Step, i int)) {
+	steps := func(j *actionlint.Job, sts []*actionlint.Step) {
+		for i, st := range sts {
+			if st == nil {
+				continue
+			}
+			if a, ok := st.Exec.(*actionlint.ExecAction); ok && a.Uses != nil {
+				fn(a.Uses, j, st, i)
+			}
+		}
+	}
+	switch {
+	case file.Workflow != nil:
+		jobs := arJobs(file)
+		for _, j := range jobs {
+			steps(j, j.Steps)
+		}
+		for _, j := range jobs {
+			if j.WorkflowCall != nil && j.WorkflowCall.Uses != nil && j.ID != nil {
+				fn(j.WorkflowCall.Uses, j, nil, 0)
+			}
+		}
+	case file.Action != nil && file.Action.Runs != nil:
+		steps(nil, file.Action.Runs.Steps)
+	}
+}
+
+type arJobsKey struct{}
+
+// arJobs is audit.Jobs of the file's workflow, sorted once per file and shared by the checks of
+// this family (uses:, if: conditions, permissions, images): callers must not modify it.
+func arJobs(file *audit.File) []*actionlint.Job {
+	if file.Workflow == nil {
+		return nil
+	}
+	return file.Memo(arJobsKey{}, func() any { return audit.Jobs(file.Workflow) }).([]*actionlint.Job)
 }
 
 // arShortSHA abbreviates a commit SHA for messages.

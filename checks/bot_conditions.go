@@ -1,6 +1,7 @@
 package checks
 
 import (
+	"bytes"
 	"fmt"
 	"strings"
 
@@ -72,46 +73,71 @@ auto-merge through branch protection rather than a privileged workflow.`,
 }
 
 func runBotConditions(pass *audit.Pass) error {
-	for _, c := range ucConditions(pass.Target) {
-		var found, dominating, safe bool
-		var ctx string
-		for _, e := range ucParse(c.File, c.If) {
-			f, d, cx := bcWalk(e.Node, true)
-			if f && ctx == "" {
-				found, dominating, ctx = true, d, cx
+	for _, file := range pass.Target.Files {
+		for _, c := range ucConditions(file) {
+			if bcMayHold(c.If.Value) {
+				bcCondition(pass, c)
 			}
-			safe = safe || bcHasAuthorCheck(e.Node)
 		}
-		if !found || (safe && !dominating) {
-			continue
-		}
-		sev, trigger := audit.Low, ""
-		if c.Job == nil {
-			sev = audit.Medium
-		} else if t := bcPrivileged(c.File.Workflow); t != "" {
-			sev, trigger = audit.High, t
-		} else if !bcPullRequest(c.File.Workflow) {
-			continue // push, status, schedule...: only those who can write to the repository cause them
-		}
-		msg := fmt.Sprintf("condition of %s trusts %s to name a bot, but it names whoever caused the event and can be made a bot by an attacker's pull request", c.where(), ctx)
-		if trigger != "" {
-			msg += " in a " + trigger + " workflow"
-		}
-		if fm := bcFetchMetadata(c); fm != "" {
-			sev = audit.Low
-			msg += "; " + fm + " verifies the pull request's author first"
-		}
-		f := pass.Reportf(c.File, c.If.Pos, "%s", msg)
-		f.Severity = sev
-		if !dominating {
-			f.Confidence = audit.MediumConfidence
-		}
-		if c.Job == nil {
-			f.Confidence = audit.LowConfidence
-		}
-		f.Key = c.where() + ": " + ctx
 	}
 	return nil
+}
+
+// bcMayHold is a prefilter that spares most conditions a parse. A bot check is an == comparison
+// or a function call, so it holds "==" or "("; and it is one of: a comparison of the actor with
+// a name ending in "[bot]" (also in contains(fromJSON('[..."x[bot]"...]'), github.actor)), a
+// comparison of an id ("actor_id", "sender.id"), or startsWith/endsWith of the actor with a bot's
+// name ("bot", "renovate"). "github.actor != 'dependabot[bot]'" keeps bots out and is skipped.
+func bcMayHold(v string) bool {
+	if !strings.Contains(v, "==") && !strings.Contains(v, "(") {
+		return false
+	}
+	var buf [256]byte
+	low := ucLowerASCII(buf[:0], v)
+	has := func(w string) bool { return bytes.Contains(low, []byte(w)) }
+	return has("[bot]") || has("actor_id") || has("sender") ||
+		(has("startswith") || has("endswith")) && (has("bot") || has("renovate"))
+}
+
+// bcCondition reports the bot check of one condition, if it holds one.
+func bcCondition(pass *audit.Pass, c ucCond) {
+	var found, dominating, safe bool
+	var ctx string
+	for _, e := range ucParse(c.File, c.If) {
+		f, d, cx := bcWalk(e.Node, true)
+		if f && ctx == "" {
+			found, dominating, ctx = true, d, cx
+		}
+		safe = safe || bcHasAuthorCheck(e.Node)
+	}
+	if !found || (safe && !dominating) {
+		return
+	}
+	sev, trigger := audit.Low, ""
+	if c.Job == nil {
+		sev = audit.Medium
+	} else if t := bcPrivileged(c.File.Workflow); t != "" {
+		sev, trigger = audit.High, t
+	} else if !bcPullRequest(c.File.Workflow) {
+		return // push, status, schedule...: only those who can write to the repository cause them
+	}
+	msg := fmt.Sprintf("condition of %s trusts %s to name a bot, but it names whoever caused the event and can be made a bot by an attacker's pull request", c.where(), ctx)
+	if trigger != "" {
+		msg += " in a " + trigger + " workflow"
+	}
+	if fm := bcFetchMetadata(c); fm != "" {
+		sev = audit.Low
+		msg += "; " + fm + " verifies the pull request's author first"
+	}
+	f := pass.Reportf(c.File, c.If.Pos, "%s", msg)
+	f.Severity = sev
+	if !dominating {
+		f.Confidence = audit.MediumConfidence
+	}
+	if c.Job == nil {
+		f.Confidence = audit.LowConfidence
+	}
+	f.Key = c.where() + ": " + ctx
 }
 
 var (

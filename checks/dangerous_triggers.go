@@ -77,16 +77,17 @@ and check out the reviewed commit SHA, never a branch name.`,
 }
 
 func runDangerousTriggers(pass *audit.Pass) error {
+	callers := dtCallers(pass.Target)
 	for _, file := range pass.Target.Workflows() {
 		if file.Workflow == nil {
 			continue
 		}
-		ev := dtEventsOf(pass.Target, file)
+		ev := dtEventsOf(callers, file)
 		if len(ev.names) == 0 {
 			continue
 		}
 		found := false
-		for _, j := range audit.Jobs(file.Workflow) {
+		for _, j := range arJobs(file) {
 			// A job that calls a reusable workflow of the repository hands it the trigger:
 			// that workflow's findings say so.
 			if dtTriggerJob(pass, file, j, ev) || j.WorkflowCall != nil && j.WorkflowCall.Uses != nil && strings.HasPrefix(j.WorkflowCall.Uses.Value, "./") {

@@ -77,7 +77,11 @@ func dtClassifyRef(file *audit.File, s *actionlint.String, env func(string) *act
 		}
 		take(dtRefClass{what: what, conf: audit.HighConfidence, fork: true})
 	}
-	for _, e := range file.Exprs(s) {
+	exprs := file.Exprs
+	if s.Pos != nil {
+		exprs = file.ExprsOf // a string of the workflow, not a line cut from a script: shared parse
+	}
+	for _, e := range exprs(s) {
 		if e.Node == nil {
 			continue
 		}

@@ -1,6 +1,7 @@
 package checks
 
 import (
+	"bytes"
 	"regexp"
 	"slices"
 	"strings"
@@ -53,22 +54,40 @@ func dtIsReusable(w *actionlint.Workflow) bool {
 	return false
 }
 
+// dtCaller is a workflow of the target with its own privileged triggers.
+type dtCaller struct {
+	file *audit.File
+	ev   dtPrivilegedEvents
+}
+
+// dtCallers lists the target's workflows that have privileged triggers of their own, in order:
+// the only ones that can hand a trigger to a reusable workflow.
+func dtCallers(t *audit.Target) []dtCaller {
+	var out []dtCaller
+	for _, f := range t.Files {
+		if f.Kind != audit.KindWorkflow || f.Workflow == nil {
+			continue
+		}
+		if ev := dtOwnEvents(f.Workflow); len(ev.names) > 0 {
+			out = append(out, dtCaller{f, ev})
+		}
+	}
+	return out
+}
+
 // dtEventsOf returns a workflow's privileged triggers; a reusable workflow inherits those of the
-// workflows of the target that call it.
-func dtEventsOf(t *audit.Target, file *audit.File) dtPrivilegedEvents {
+// workflows of the target (callers, from dtCallers) that call it.
+func dtEventsOf(callers []dtCaller, file *audit.File) dtPrivilegedEvents {
 	ev := dtOwnEvents(file.Workflow)
 	if !dtIsReusable(file.Workflow) {
 		return ev
 	}
-	for _, caller := range t.Workflows() {
-		if caller.Workflow == nil || caller == file {
+	for _, c := range callers {
+		if c.file == file {
 			continue
 		}
-		cev := dtOwnEvents(caller.Workflow)
-		if len(cev.names) == 0 {
-			continue
-		}
-		for _, j := range caller.Workflow.Jobs {
+		cev := c.ev
+		for _, j := range c.file.Workflow.Jobs {
 			if j == nil || j.WorkflowCall == nil || j.WorkflowCall.Uses == nil || dtCleanDir(j.WorkflowCall.Uses.Value) != file.Path {
 				continue
 			}
@@ -79,7 +98,7 @@ func dtEventsOf(t *audit.Target, file *audit.File) dtPrivilegedEvents {
 			}
 			ev.guarded = ev.guarded && cev.guarded
 			if ev.via == "" {
-				ev.via = caller.Path
+				ev.via = c.file.Path
 			}
 		}
 	}
@@ -103,16 +122,31 @@ func dtEnvLookup(w *actionlint.Workflow, j *actionlint.Job, st *actionlint.Step)
 	}
 }
 
-var dtSecretRe = regexp.MustCompile(`secrets\.([A-Za-z0-9_]+)`)
+// dtReadsSecrets reports whether src names a secret other than GITHUB_TOKEN: a match of
+// secrets\.([A-Za-z0-9_]+) whose name is not GITHUB_TOKEN in any case.
+func dtReadsSecrets(src []byte) bool {
+	for off := 0; ; {
+		i := bytes.Index(src[off:], []byte("secrets."))
+		if i < 0 {
+			return false
+		}
+		start := off + i + len("secrets.")
+		end := start
+		for end < len(src) && (isAlnum(src[end]) || src[end] == '_') {
+			end++
+		}
+		if end > start && !bytes.EqualFold(src[start:end], []byte("GITHUB_TOKEN")) {
+			return true
+		}
+		off = off + i + 1
+	}
+}
 
 // dtPrivileges says what an outsider's run gets: secrets and the token's write access.
 func dtPrivileges(file *audit.File) string {
 	var out []string
-	for _, m := range dtSecretRe.FindAllStringSubmatch(string(file.Source), -1) {
-		if !strings.EqualFold(m[1], "GITHUB_TOKEN") {
-			out = append(out, "the repository's secrets")
-			break
-		}
+	if dtReadsSecrets(file.Source) {
+		out = append(out, "the repository's secrets")
 	}
 	perms := []*actionlint.Permissions{file.Workflow.Permissions}
 	if perms[0] == nil {

@@ -25,7 +25,15 @@ func dtShellCheckout(file *audit.File, ref audit.StepRef, env func(string) *acti
 	script := r.Run.Value
 	pc := &dtPrCheckout{index: ref.Index, step: ref.Step, pos: r.RunPos}
 	at := -1
-	if loc := dtGhCheckoutRe.FindStringIndex(script); loc != nil {
+	hasCheckout := strings.Contains(script, "checkout")
+	if !hasCheckout && !strings.Contains(script, "git") {
+		return nil // neither gh pr checkout nor git
+	}
+	var loc []int
+	if hasCheckout {
+		loc = dtGhCheckoutRe.FindStringIndex(script)
+	}
+	if loc != nil {
 		pc.what, pc.conf, at = "the pull request head (gh pr checkout)", audit.HighConfidence, loc[1]
 	} else {
 		c, end := dtGitCheckout(file, ref.Step, script, env)
@@ -48,10 +56,13 @@ func dtShellCheckout(file *audit.File, ref audit.StepRef, env func(string) *acti
 // dtGitCheckout finds the first line of a script that fetches or checks out pull request code
 // with git: a pull/N/head ref, or a context value or step variable that names pull request code.
 func dtGitCheckout(file *audit.File, st *actionlint.Step, script string, env func(string) *actionlint.String) (dtRefClass, int) {
+	if !strings.Contains(script, "git") {
+		return dtRefClass{}, 0
+	}
 	off := 0
 	for _, line := range strings.SplitAfter(script, "\n") {
 		off += len(line)
-		if !dtGitFetchRe.MatchString(line) {
+		if !strings.Contains(line, "git") || !dtGitFetchRe.MatchString(line) {
 			continue
 		}
 		c := dtClassifyRef(file, &actionlint.String{Value: line}, env, 0)

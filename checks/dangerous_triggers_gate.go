@@ -68,15 +68,15 @@ func dtCondGate(file *audit.File, events []string, s *actionlint.String) dtTrigg
 	if s == nil || strings.TrimSpace(s.Value) == "" {
 		return dtNoTriggerGate
 	}
-	v := strings.TrimSpace(s.Value)
-	if !strings.Contains(v, "${{") {
-		n, err := actionlint.NewExprParser().Parse(actionlint.NewExprLexer(v + "}}"))
-		if err != nil {
+	if !strings.Contains(s.Value, "${{") {
+		// The parse unsound-condition and bot-conditions share.
+		exprs := ucParse(file, s)
+		if len(exprs) == 0 {
 			return dtNoTriggerGate
 		}
-		return dtExprGate(n, events)
+		return dtExprGate(exprs[0].Node, events)
 	}
-	exprs := file.Exprs(s)
+	exprs := file.ExprsOf(s)
 	if len(exprs) != 1 || exprs[0].Node == nil {
 		return dtNoTriggerGate
 	}

@@ -24,6 +24,9 @@ func dtTriggerJob(pass *audit.Pass, file *audit.File, j *actionlint.Job, ev dtPr
 			checkouts = append(checkouts, pc)
 		}
 	}
+	if len(checkouts) == 0 {
+		return false
+	}
 	event := "a " + ev.names[0] + " workflow"
 	if ev.names[0] == "issue_comment" {
 		event = "an issue_comment workflow"

@@ -2,9 +2,11 @@ package checks
 
 import (
 	"fmt"
+	"slices"
 	"strings"
 
 	"github.com/rampart-sec/rampart/audit"
+	"github.com/rhysd/actionlint"
 )
 
 // DependabotMissingActions flags actions pinned to commit SHAs that no update bot keeps current.
@@ -86,32 +88,43 @@ func runDependabotMissingActions(pass *audit.Pass) error {
 		// repository's update tooling.
 		return nil
 	}
+	// One walk of the uses: counts the SHA pins (keeping the first few, for the message and the
+	// related locations) and notes whether Renovate runs from a workflow. Only a value that ends
+	// in a full SHA, or names renovatebot/, is parsed.
 	var pins []actionUse
-	for _, u := range arUses(t) {
-		if u.IsSHA() {
-			pins = append(pins, u)
-		}
+	var slugs []string
+	npins, renovate := 0, false
+	for _, file := range t.Files {
+		arEachUse(file, func(s *actionlint.String, j *actionlint.Job, st *actionlint.Step, i int) {
+			v := strings.TrimSpace(s.Value)
+			sha := isFullSHA(v[strings.LastIndexByte(v, '@')+1:])
+			bot := !renovate && len(v) > len("renovatebot/") && strings.EqualFold(v[:len("renovatebot/")], "renovatebot/")
+			if !sha && !bot {
+				return
+			}
+			owner, name, path, ref, ok := arParseUse(v)
+			if !ok {
+				return
+			}
+			renovate = renovate || owner == "renovatebot"
+			if !sha {
+				return
+			}
+			npins++
+			if len(pins) < 5 {
+				pins = append(pins, actionUse{File: file, Uses: s, Owner: owner, Name: name, Path: path, Ref: ref, Reusable: st == nil, job: j, step: st, index: i})
+			}
+			if len(slugs) <= 3 {
+				if slug := owner + "/" + name; !slices.Contains(slugs, slug) {
+					slugs = append(slugs, slug)
+				}
+			}
+		})
 	}
-	if len(pins) == 0 || dbRenovateFound(t) {
+	if npins == 0 {
 		return nil
 	}
-	var slugs []string
-	seen := map[string]bool{}
-	for _, u := range pins {
-		if !seen[u.Slug()] {
-			seen[u.Slug()] = true
-			slugs = append(slugs, u.Slug())
-		}
-	}
-	shown := strings.Join(slugs[:min(3, len(slugs))], ", ")
-	if len(slugs) > 3 {
-		shown += ", ..."
-	}
-	what, them := fmt.Sprintf("%d action references pinned to commit SHAs (%s)", len(pins), shown), "them"
-	if len(pins) == 1 {
-		what, them = fmt.Sprintf("1 action reference pinned to a commit SHA (%s)", shown), "it"
-	}
-
+	// An enabled github-actions entry of dependabot.yml settles it, before the costlier search for Renovate.
 	dep, inTarget := dbDependabotFile(t)
 	var off *dbUpdate
 	for _, u := range dbUpdates(dep) {
@@ -126,6 +139,18 @@ func runDependabotMissingActions(pass *audit.Pass) error {
 		}
 		return nil
 	}
+	if renovate || dbRenovateFound(t) {
+		return nil
+	}
+	shown := strings.Join(slugs[:min(3, len(slugs))], ", ")
+	if len(slugs) > 3 {
+		shown += ", ..."
+	}
+	what, them := fmt.Sprintf("%d action references pinned to commit SHAs (%s)", npins, shown), "them"
+	if npins == 1 {
+		what, them = fmt.Sprintf("1 action reference pinned to a commit SHA (%s)", shown), "it"
+	}
+
 	first := pins[0]
 	var f *audit.Finding
 	switch {
@@ -150,7 +175,7 @@ func runDependabotMissingActions(pass *audit.Pass) error {
 		}
 	}
 	f.Key = "no github-actions updates"
-	for _, u := range pins[:min(5, len(pins))] {
+	for _, u := range pins {
 		if u.Uses.Pos != nil && (u.File.Path != f.File || u.Uses.Pos.Line != f.Line) {
 			f.Related = append(f.Related, audit.Location{File: u.File.Path, Line: u.Uses.Pos.Line, Column: u.Uses.Pos.Col, EndLine: u.Uses.Pos.Line, Note: "pinned to " + arShortSHA(u.Ref)})
 		}

@@ -3,6 +3,7 @@ package checks
 import (
 	"os"
 	"path/filepath"
+	"regexp"
 	"strings"
 	"testing"
 
@@ -149,5 +150,17 @@ func TestDependabotMissingActionsSingleFile(t *testing.T) {
 	tg.AddSource(".github/workflows/ci.yml", []byte(dbPinnedWorkflow))
 	if fs := audittest.Audit(tg, DependabotMissingActions).Findings; len(fs) != 0 {
 		t.Fatalf("got %+v, want none", fs)
+	}
+}
+
+// TestDbRenovateComment holds dbRenovateComment to the regular expression it replaces.
+func TestDbRenovateComment(t *testing.T) {
+	re := regexp.MustCompile(`(?i)#\s*renovate\s*:`)
+	for _, src := range []string{"", "#", "# renovate:", "#renovate:", "# ReNoVaTe :", "#\n\trenovate\r\n:", "# renovate", "renovate:",
+		"# renovat:", "# rénovate:", "## renovate:", "# renovate: datasource=x", "x # RENOVATE\f:", "# renovate\v:", "# x renovate:",
+		"#renovate#renovate:", "# renovatee:", "  - uses: a/b@v1 # renovate: tag=v1\n"} {
+		if got, want := dbRenovateComment([]byte(src)), re.MatchString(src); got != want {
+			t.Errorf("dbRenovateComment(%q) = %v, want %v", src, got, want)
+		}
 	}
 }

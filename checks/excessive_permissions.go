@@ -3,6 +3,7 @@ package checks
 import (
 	"fmt"
 	"slices"
+	"strconv"
 	"strings"
 
 	"github.com/rampart-sec/rampart/audit"
@@ -75,18 +76,18 @@ Also set the repository's (or organization's) default workflow permissions to re
 func runExcessivePermissions(pass *audit.Pass) error {
 	for _, file := range pass.Target.Workflows() {
 		w := file.Workflow
-		jobs := audit.Jobs(w)
+		jobs := arJobs(file)
 		reusable := reusableOnly(w)
 		var inheriting []*actionlint.Job // jobs without their own permissions:
 		for _, j := range jobs {
 			if j.Permissions == nil {
 				inheriting = append(inheriting, j)
 			} else {
-				checkPermissions(pass, file, j.Permissions, fmt.Sprintf("job %q", j.ID.Value), nil, len(jobs), reusable)
+				checkPermissions(pass, file, j.Permissions, j, nil, len(jobs), reusable)
 			}
 		}
 		if w.Permissions != nil {
-			checkPermissions(pass, file, w.Permissions, "the workflow", inheriting, len(jobs), reusable)
+			checkPermissions(pass, file, w.Permissions, nil, inheriting, len(jobs), reusable)
 			continue
 		}
 		if reusable || len(inheriting) == 0 {
@@ -112,10 +113,18 @@ func runExcessivePermissions(pass *audit.Pass) error {
 
 // checkPermissions reports write-all, read-all and, at the workflow level, inherited write scopes.
 // inheriting are the jobs that take the workflow's permissions (nil for a job's own block).
-func checkPermissions(pass *audit.Pass, file *audit.File, p *actionlint.Permissions, owner string, inheriting []*actionlint.Job, njobs int, reusable bool) {
-	workflow := owner == "the workflow"
+// job is nil for the workflow's block.
+func checkPermissions(pass *audit.Pass, file *audit.File, p *actionlint.Permissions, job *actionlint.Job, inheriting []*actionlint.Job, njobs int, reusable bool) {
+	workflow := job == nil
 	if workflow && len(inheriting) == 0 {
 		return // every job sets its own permissions: the workflow's grant nothing
+	}
+	if !workflow && p.All == nil {
+		return // scoped writes in a job's own block are the least-privilege pattern
+	}
+	owner := "the workflow"
+	if !workflow {
+		owner = "job " + strconv.Quote(job.ID.Value)
 	}
 	note := ""
 	if reusable {

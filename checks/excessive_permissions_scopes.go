@@ -1,7 +1,7 @@
 package checks
 
 import (
-	"regexp"
+	"bytes"
 
 	"github.com/rampart-sec/rampart/audit"
 	"github.com/rhysd/actionlint"
@@ -46,19 +46,34 @@ func reusableOnly(w *actionlint.Workflow) bool {
 	return len(w.On) > 0
 }
 
-var jobsKeyRe = regexp.MustCompile(`^["']?jobs["']?\s*:`)
-
-// jobsKey is where the workflow's top-level jobs: key is, or 1:1.
+// jobsKey finds the line of the top-level jobs: key, as the first line that matches
+// ^["']?jobs["']?\s*: (found from each "jobs" of the source, without splitting it into lines).
 func jobsKey(file *audit.File) (line, col int) {
-	for i := 1; i <= file.LineCount(); i++ {
-		if jobsKeyRe.MatchString(file.Line(i)) {
-			return i, 1
+	src := file.Source
+	for off := 0; ; {
+		i := bytes.Index(src[off:], []byte("jobs"))
+		if i < 0 {
+			return 1, 1
+		}
+		i += off
+		off = i + 1
+		ls := bytes.LastIndexByte(src[:i], '\n') + 1
+		if i-ls > 1 || i-ls == 1 && src[ls] != '"' && src[ls] != '\'' {
+			continue
+		}
+		j := i + len("jobs")
+		if j < len(src) && (src[j] == '"' || src[j] == '\'') {
+			j++
+		}
+		for j < len(src) && (src[j] == ' ' || src[j] == '\t' || src[j] == '\r' || src[j] == '\f') {
+			j++
+		}
+		if j < len(src) && src[j] == ':' {
+			return bytes.Count(src[:ls], []byte("\n")) + 1, 1
 		}
 	}
-	return 1, 1
 }
 
-// inheritors are related locations naming the jobs that inherit a workflow-level grant (at most 10).
 func inheritors(file *audit.File, jobs []*actionlint.Job, grant string) []audit.Location {
 	var out []audit.Location
 	for _, j := range jobs {

@@ -93,7 +93,7 @@ func runForbiddenUses(pass *audit.Pass) error {
 				fuCheck(pass, cfg, file, a.Uses, "action", where, docker)
 			}
 		}
-		for _, j := range audit.Jobs(file.Workflow) {
+		for _, j := range arJobs(file) {
 			if j.WorkflowCall != nil && j.WorkflowCall.Uses != nil {
 				fuCheck(pass, cfg, file, j.WorkflowCall.Uses, "reusable workflow", fmt.Sprintf("job %q", j.ID.Value), docker)
 			}

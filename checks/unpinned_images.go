@@ -1,6 +1,7 @@
 package checks
 
 import (
+	"cmp"
 	"fmt"
 	"slices"
 	"strings"
@@ -80,7 +81,7 @@ Get the digest with ` + "`docker buildx imagetools inspect postgres:17`" + ` (th
 
 func runUnpinnedImages(pass *audit.Pass) error {
 	for _, file := range pass.Target.Workflows() {
-		for _, j := range audit.Jobs(file.Workflow) {
+		for _, j := range uiJobs(file) {
 			job := fmt.Sprintf("job %q", j.ID.Value)
 			if j.Container != nil {
 				checkImage(pass, file, j, j.Container.Image, job+" container image")
@@ -111,6 +112,25 @@ func runUnpinnedImages(pass *audit.Pass) error {
 	}
 	checkDockerfiles(pass)
 	return nil
+}
+
+// uiJobs returns the jobs of a workflow that have a container or services, in source order
+// (only they are sorted: most jobs have neither).
+func uiJobs(file *audit.File) []*actionlint.Job {
+	var out []*actionlint.Job
+	for _, j := range file.Workflow.Jobs {
+		if j != nil && (j.Container != nil || j.Services != nil) {
+			out = append(out, j)
+		}
+	}
+	// As audit.Jobs orders them: by position, a job without one first.
+	slices.SortFunc(out, func(a, b *actionlint.Job) int {
+		if a.Pos == nil || b.Pos == nil {
+			return cmp.Compare(uiBtoi(a.Pos != nil), uiBtoi(b.Pos != nil))
+		}
+		return cmp.Or(cmp.Compare(a.Pos.Line, b.Pos.Line), cmp.Compare(a.Pos.Col, b.Pos.Col))
+	})
+	return out
 }
 
 // checkImage reports an image that is not pinned to a digest; what names it for the message.
@@ -168,4 +188,11 @@ func checkImage(pass *audit.Pass, file *audit.File, job *actionlint.Job, img *ac
 			f.Related = append(f.Related, audit.Location{File: file.Path, Line: mv.pos.Line, Column: mv.pos.Col, EndLine: mv.pos.Line, Note: mv.value + " " + parseImage(mv.value).Problem()})
 		}
 	}
+}
+
+func uiBtoi(b bool) int {
+	if b {
+		return 1
+	}
+	return 0
 }

@@ -2,6 +2,7 @@ package checks
 
 import (
 	"fmt"
+	"strconv"
 	"strings"
 
 	"github.com/rampart-sec/rampart/audit"
@@ -83,26 +84,54 @@ func runUnpinnedUses(pass *audit.Pass) error {
 	_, configured := pass.Settings["policy"]
 	self := strings.ToLower(pass.Target.Repo)
 	for _, file := range pass.Target.Files {
-		for _, s := range file.Steps() {
-			if a := s.Uses(); a != nil && a.Uses != nil {
-				where := "composite action, " + s.Label()
-				if s.Job != nil {
-					where = fmt.Sprintf("job %q, %s", s.Job.ID.Value, s.Label())
+		steps := func(j *actionlint.Job, sts []*actionlint.Step) {
+			for i, st := range sts {
+				if st == nil {
+					continue
 				}
-				checkUses(pass, file, a.Uses, "action", where, policy, configured, self)
+				if a, ok := st.Exec.(*actionlint.ExecAction); ok && a.Uses != nil {
+					checkUses(pass, file, a.Uses, "action", usesWhere{j, st, i}, policy, configured, self)
+				}
 			}
 		}
-		for _, j := range audit.Jobs(file.Workflow) {
-			if j.WorkflowCall != nil && j.WorkflowCall.Uses != nil {
-				checkUses(pass, file, j.WorkflowCall.Uses, "reusable workflow", fmt.Sprintf("job %q", j.ID.Value), policy, configured, self)
+		switch {
+		case file.Workflow != nil:
+			jobs := arJobs(file)
+			for _, j := range jobs {
+				steps(j, j.Steps)
 			}
+			for _, j := range jobs {
+				if j.WorkflowCall != nil && j.WorkflowCall.Uses != nil {
+					checkUses(pass, file, j.WorkflowCall.Uses, "reusable workflow", usesWhere{job: j}, policy, configured, self)
+				}
+			}
+		case file.Action != nil && file.Action.Runs != nil:
+			steps(nil, file.Action.Runs.Steps)
 		}
 	}
 	return nil
 }
 
+// usesWhere is where a uses: stands: a job's step, a composite action's step (job nil), or a
+// job's reusable workflow (step nil). Its text is built only for findings.
+type usesWhere struct {
+	job   *actionlint.Job
+	step  *actionlint.Step
+	index int
+}
+
+func (w usesWhere) String() string {
+	switch {
+	case w.step == nil:
+		return "job " + strconv.Quote(w.job.ID.Value)
+	case w.job != nil:
+		return "job " + strconv.Quote(w.job.ID.Value) + ", " + audit.StepLabel(w.step, w.index)
+	}
+	return "composite action, " + audit.StepLabel(w.step, w.index)
+}
+
 // checkUses reports one uses: value that its policy does not accept.
-func checkUses(pass *audit.Pass, file *audit.File, uses *actionlint.String, what, where string, policy usesPolicy, configured bool, self string) {
+func checkUses(pass *audit.Pass, file *audit.File, uses *actionlint.String, what string, where usesWhere, policy usesPolicy, configured bool, self string) {
 	v := strings.TrimSpace(uses.Value)
 	if strings.HasPrefix(v, "docker://") {
 		checkDockerUses(pass, file, uses, where, policy, configured)
@@ -129,29 +158,30 @@ func checkUses(pass *audit.Pass, file *audit.File, uses *actionlint.String, what
 	default:
 		what = "third-party " + what
 	}
-	var msg string
+	// The message is concatenated (%q is strconv.Quote): one finding per unpinned use adds up.
+	msg := what + " " + strconv.Quote(v)
 	switch kind {
 	case "none":
-		msg = fmt.Sprintf("%s %q has no ref: it runs whatever its default branch holds", what, v)
+		msg += " has no ref: it runs whatever its default branch holds"
 	case "short-sha":
-		msg = fmt.Sprintf("%s %q is pinned to short SHA %q, not to a full 40-character commit SHA", what, v, r.Ref)
+		msg += " is pinned to short SHA " + strconv.Quote(r.Ref) + ", not to a full 40-character commit SHA"
 	case "branch":
-		msg = fmt.Sprintf("%s %q follows branch %q, not a full commit SHA", what, v, r.Ref)
+		msg += " follows branch " + strconv.Quote(r.Ref) + ", not a full commit SHA"
 	case "tag":
-		msg = fmt.Sprintf("%s %q is pinned to tag %q, not to a full commit SHA", what, v, r.Ref)
+		msg += " is pinned to tag " + strconv.Quote(r.Ref) + ", not to a full commit SHA"
 	default:
-		msg = fmt.Sprintf("%s %q is pinned to ref %q, not to a full commit SHA", what, v, r.Ref)
+		msg += " is pinned to ref " + strconv.Quote(r.Ref) + ", not to a full commit SHA"
 	}
 	if configured {
-		msg += fmt.Sprintf(" (policy %q: %s)", pat, pol)
+		msg += " (policy " + strconv.Quote(pat) + ": " + string(pol) + ")"
 	}
 	f := pass.Reportf(file, uses.Pos, "%s", msg)
 	f.Severity = sev
-	f.Key = where + " " + strings.ToLower(r.Name)
+	f.Key = where.String() + " " + strings.ToLower(r.Name)
 }
 
 // checkDockerUses reports a docker:// step without a digest; the policy applies to "docker://name".
-func checkDockerUses(pass *audit.Pass, file *audit.File, uses *actionlint.String, where string, policy usesPolicy, configured bool) {
+func checkDockerUses(pass *audit.Pass, file *audit.File, uses *actionlint.String, where usesWhere, policy usesPolicy, configured bool) {
 	v := strings.TrimSpace(uses.Value)
 	img := parseImage(v)
 	if img.Pinned() || img.Name == "" || strings.Contains(v, "${{") {
@@ -166,5 +196,5 @@ func checkDockerUses(pass *audit.Pass, file *audit.File, uses *actionlint.String
 		f.Message += fmt.Sprintf(" (policy %q: %s)", pat, pol)
 	}
 	f.Severity = img.Severity()
-	f.Key = where + " " + img.Name
+	f.Key = where.String() + " " + img.Name
 }

@@ -2,7 +2,6 @@ package checks
 
 import (
 	"fmt"
-	"regexp"
 	"sort"
 	"strings"
 )
@@ -55,6 +54,11 @@ func parseUsesPolicy(settings map[string]any) (usesPolicy, error) {
 // lookup returns the policy for an action named owner/repo[/path] and the pattern that chose it.
 // The most specific pattern wins: an exact name, then the longest "prefix/*", then "*".
 func (p usesPolicy) lookup(name string) (pinPolicy, string) {
+	if len(p) == 1 {
+		if pol, ok := p["*"]; ok {
+			return pol, "*" // the default policy alone
+		}
+	}
 	name = strings.ToLower(name)
 	best, bestScore := "*", -1
 	for pat := range p {
@@ -99,23 +103,63 @@ func parseUsesRef(v string) (usesRef, bool) {
 	if i := strings.LastIndex(v, "@"); i >= 0 {
 		r.Name, r.Ref, r.HasRef = v[:i], v[i+1:], true
 	}
-	parts := strings.SplitN(r.Name, "/", 3)
-	if len(parts) < 2 || parts[0] == "" || parts[1] == "" {
+	owner, rest, ok := strings.Cut(r.Name, "/")
+	repo, _, _ := strings.Cut(rest, "/")
+	if !ok || owner == "" || repo == "" {
 		return usesRef{}, false
 	}
-	r.Owner, r.Repo = strings.ToLower(parts[0]), strings.ToLower(parts[0]+"/"+parts[1])
+	r.Owner, r.Repo = strings.ToLower(owner), strings.ToLower(r.Name[:len(owner)+1+len(repo)])
 	return r, true
 }
 
 // githubOwners are the owners whose actions GitHub itself publishes.
 var githubOwners = map[string]bool{"actions": true, "github": true, "dependabot": true}
 
-var (
-	fullSHA  = regexp.MustCompile(`^[0-9a-fA-F]{40}$`)
-	shortSHA = regexp.MustCompile(`^[0-9a-fA-F]{7,39}$`)
-	// versionRef looks like a release tag: v4, 1.2.3, v2.0.0-beta.1.
-	versionRef = regexp.MustCompile(`^[vV]?\d+(\.\d+)*([-+._][0-9A-Za-z.\-+_]*)?$`)
-)
+// isShortSHA reports whether ref is 7 to 39 hexadecimal digits with at least one letter
+// (all digits reads as a version or a number, not a SHA).
+func isShortSHA(ref string) bool {
+	if len(ref) < 7 || len(ref) > 39 {
+		return false
+	}
+	letter := false
+	for i := 0; i < len(ref); i++ {
+		c := ref[i]
+		if !isHexDigit(c) {
+			return false
+		}
+		letter = letter || c > '9'
+	}
+	return letter
+}
+
+// isVersionRef reports whether ref looks like a release tag: v4, 1.2.3, v2.0.0-beta.1. It is
+// ^[vV]?\d+(\.\d+)*([-+._][0-9A-Za-z.\-+_]*)?$ written out, which reduces to digits after an
+// optional v, then nothing, or one of -+._ and any of those characters, letters and digits.
+func isVersionRef(ref string) bool {
+	i := 0
+	if i < len(ref) && (ref[i] == 'v' || ref[i] == 'V') {
+		i++
+	}
+	start := i
+	for i < len(ref) && '0' <= ref[i] && ref[i] <= '9' {
+		i++
+	}
+	if i == start {
+		return false
+	}
+	if i == len(ref) {
+		return true
+	}
+	if c := ref[i]; c != '-' && c != '+' && c != '.' && c != '_' {
+		return false
+	}
+	for i++; i < len(ref); i++ {
+		if c := ref[i]; !isAlnum(c) && c != '.' && c != '-' && c != '+' && c != '_' {
+			return false
+		}
+	}
+	return true
+}
 
 // branchNames are refs that are almost always branches (or tags moved on every release).
 var branchNames = map[string]bool{
@@ -129,11 +173,11 @@ func refKind(r usesRef) string {
 	switch {
 	case !r.HasRef || r.Ref == "":
 		return "none"
-	case fullSHA.MatchString(r.Ref):
+	case isFullSHA(r.Ref):
 		return "sha"
-	case shortSHA.MatchString(r.Ref) && strings.ContainsAny(strings.ToLower(r.Ref), "abcdef"):
+	case isShortSHA(r.Ref):
 		return "short-sha"
-	case versionRef.MatchString(r.Ref):
+	case isVersionRef(r.Ref):
 		return "tag"
 	case branchNames[strings.ToLower(r.Ref)] || strings.Contains(r.Ref, "/"):
 		return "branch"

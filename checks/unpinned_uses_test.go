@@ -1,6 +1,10 @@
 package checks
 
-import "testing"
+import (
+	"regexp"
+	"strings"
+	"testing"
+)
 
 func TestUsesPolicyLookup(t *testing.T) {
 	p, err := parseUsesPolicy(map[string]any{"policy": map[string]any{
@@ -43,6 +47,28 @@ func TestRefKind(t *testing.T) {
 		}
 		if got := refKind(r); got != want {
 			t.Errorf("refKind(%q) = %q, want %q", ref, got, want)
+		}
+	}
+}
+
+// TestRefMatchers holds the hand-written ref matchers to the regular expressions they replace.
+func TestRefMatchers(t *testing.T) {
+	shortRe := regexp.MustCompile(`^[0-9a-fA-F]{7,39}$`)
+	versionRe := regexp.MustCompile(`^[vV]?\d+(\.\d+)*([-+._][0-9A-Za-z.\-+_]*)?$`)
+	fullRe := regexp.MustCompile(`^[0-9a-fA-F]{40}$`)
+	refs := []string{"", "v", "V", "v4", "V4", "4", "v4.", "v4.2.2", "1.0.0-beta.1", "v1_2", "v1+b", "v1-", "v1.x", "v1x", "vv1",
+		"v1.2.3/x", "v1 ", "main", "release/v1", "1234567", "123456", "ed68ef8", "ED68EF8", "ed68ef82c095e0d48ec87eccea555d944a631a4",
+		"ed68ef82c095e0d48ec87eccea555d944a631a4c", "ED68EF82C095E0D48EC87ECCEA555D944A631A4C", "ed68ef82c095e0d48ec87eccea555d944a631a4cc",
+		"g68ef82", "v2.0.0-rc.1+build.5", "1.2.3é", "v٣"}
+	for _, r := range refs {
+		if got, want := isShortSHA(r), shortRe.MatchString(r) && strings.ContainsAny(strings.ToLower(r), "abcdef"); got != want {
+			t.Errorf("isShortSHA(%q) = %v, want %v", r, got, want)
+		}
+		if got, want := isVersionRef(r), versionRe.MatchString(r); got != want {
+			t.Errorf("isVersionRef(%q) = %v, want %v", r, got, want)
+		}
+		if got, want := isFullSHA(r), fullRe.MatchString(r); got != want {
+			t.Errorf("isFullSHA(%q) = %v, want %v", r, got, want)
 		}
 	}
 }

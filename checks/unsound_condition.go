@@ -67,35 +67,49 @@ whole value; with a block scalar, use ` + "`|-`" + ` or ` + "`>-`" + ` so that n
 }
 
 func runUnsoundCondition(pass *audit.Pass) error {
-	for _, c := range ucConditions(pass.Target) {
-		v := c.If.Value
-		if !strings.Contains(v, "${{") {
-			continue
-		}
-		exprs := c.File.Exprs(c.If)
-		outside := v
-		for _, e := range exprs {
-			outside = strings.Replace(outside, e.Raw, "", 1)
-		}
-		if outside == "" && len(exprs) == 1 {
-			continue
-		}
-		var why string
-		switch {
-		case strings.TrimSpace(outside) == "" && len(exprs) == 1:
-			why = "the block scalar keeps a newline after ${{ }}, so it is a non-empty string; use |- or >-"
-		case len(exprs) > 1:
-			why = "it holds several ${{ }} with text between them, so it is a non-empty string; write one expression"
-		default:
-			why = "text stands outside ${{ }}, so it is a non-empty string; write one expression"
-		}
-		f := pass.Reportf(c.File, c.If.Pos, "condition of %s is always true: %s", c.where(), why)
-		f.Key = c.where() + ": " + strings.TrimSpace(v)
-		if !ucSecurityRelevant(ucParse(c.File, c.If)) {
-			f.Severity = audit.Medium
+	for _, file := range pass.Target.Files {
+		for _, c := range ucConditions(file) {
+			if v := c.If.Value; strings.Contains(v, "${{") && !ucOneWholeExpr(v) {
+				ucUnsoundCondition(pass, c)
+			}
 		}
 	}
 	return nil
+}
+
+// ucOneWholeExpr reports, without parsing, that v is a single ${{ }} that is the whole value:
+// it starts with its only "${{" and ends with its only "}}" (a "}}" can end the expression only
+// there, so the placeholder spans the value whether it parses or not).
+func ucOneWholeExpr(v string) bool {
+	return strings.HasPrefix(v, "${{") && strings.HasSuffix(v, "}}") && !strings.HasSuffix(v, "}}}") &&
+		strings.Count(v, "${{") == 1 && strings.Count(v, "}}") == 1
+}
+
+// ucUnsoundCondition reports a condition with anything outside its ${{ }}.
+func ucUnsoundCondition(pass *audit.Pass, c ucCond) {
+	v := c.If.Value
+	exprs := c.File.ExprsOf(c.If)
+	outside := v
+	for _, e := range exprs {
+		outside = strings.Replace(outside, e.Raw, "", 1)
+	}
+	if outside == "" && len(exprs) == 1 {
+		return
+	}
+	var why string
+	switch {
+	case strings.TrimSpace(outside) == "" && len(exprs) == 1:
+		why = "the block scalar keeps a newline after ${{ }}, so it is a non-empty string; use |- or >-"
+	case len(exprs) > 1:
+		why = "it holds several ${{ }} with text between them, so it is a non-empty string; write one expression"
+	default:
+		why = "text stands outside ${{ }}, so it is a non-empty string; write one expression"
+	}
+	f := pass.Reportf(c.File, c.If.Pos, "condition of %s is always true: %s", c.where(), why)
+	f.Key = c.where() + ": " + strings.TrimSpace(v)
+	if !ucSecurityRelevant(ucParse(c.File, c.If)) {
+		f.Severity = audit.Medium
+	}
 }
 
 // ucSecurityRelevant reports whether a condition reads the github or secrets context.

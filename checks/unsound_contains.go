@@ -62,31 +62,69 @@ var ucUserContexts = []string{
 }
 
 func runUnsoundContains(pass *audit.Pass) error {
-	for _, c := range ucConditions(pass.Target) {
-		for _, e := range ucParse(c.File, c.If) {
-			actionlint.VisitExprNode(e.Node, func(n, _ actionlint.ExprNode, entering bool) {
-				call, ok := n.(*actionlint.FuncCallNode)
-				if !entering || !ok || !strings.EqualFold(call.Callee, "contains") || len(call.Args) != 2 {
-					return
-				}
-				hay, ok := ucString(call.Args[0])
-				if !ok {
-					return
-				}
-				path, ok := audit.ExprPath(call.Args[1])
-				if !ok {
-					return
-				}
-				f := pass.Reportf(c.File, e.Pos, "condition of %s tests %s with contains(%q, ...), a substring match that values other than those listed also pass", c.where(), path, hay)
-				f.Key = fmt.Sprintf("%s: contains(%q, %s)", c.where(), hay, path)
-				if !ucUserControlled(path) {
-					f.Severity, f.Confidence = audit.Info, audit.MediumConfidence
-				}
-			})
+	for _, file := range pass.Target.Files {
+		for _, c := range ucConditions(file) {
+			if ucMayHaveLiteralContains(c.If.Value) {
+				ucContainsCalls(pass, c)
+			}
 		}
 	}
 	return nil
 }
+
+// ucContainsCalls reports the contains() calls of one condition that search a string literal.
+func ucContainsCalls(pass *audit.Pass, c ucCond) {
+	for _, e := range ucParse(c.File, c.If) {
+		actionlint.VisitExprNode(e.Node, func(n, _ actionlint.ExprNode, entering bool) {
+			call, ok := n.(*actionlint.FuncCallNode)
+			if !entering || !ok || !strings.EqualFold(call.Callee, "contains") || len(call.Args) != 2 {
+				return
+			}
+			hay, ok := ucString(call.Args[0])
+			if !ok {
+				return
+			}
+			path, ok := audit.ExprPath(call.Args[1])
+			if !ok {
+				return
+			}
+			f := pass.Reportf(c.File, e.Pos, "condition of %s tests %s with contains(%q, ...), a substring match that values other than those listed also pass", c.where(), path, hay)
+			f.Key = fmt.Sprintf("%s: contains(%q, %s)", c.where(), hay, path)
+			if !ucUserControlled(path) {
+				f.Severity, f.Confidence = audit.Info, audit.MediumConfidence
+			}
+		})
+	}
+}
+
+// ucMayHaveLiteralContains is a prefilter for the conditions worth parsing: a contains() call
+// whose first argument is a string literal is spelled "contains", then "(", then a "'" with
+// only blanks and opening parentheses between (a literal in parentheses parses as the literal).
+func ucMayHaveLiteralContains(v string) bool {
+	const word = "contains"
+	for i := 0; i+len(word) <= len(v); i++ {
+		if !ucFoldEq(v[i], 'c') || !ucContainsFold(v[i:i+len(word)], word) {
+			continue
+		}
+		j := i + len(word)
+		for j < len(v) && ucBlank(v[j]) {
+			j++
+		}
+		if j == len(v) || v[j] != '(' {
+			continue
+		}
+		for j < len(v) && (v[j] == '(' || ucBlank(v[j])) {
+			j++
+		}
+		if j < len(v) && v[j] == '\'' {
+			return true
+		}
+	}
+	return false
+}
+
+// ucBlank is the expression lexer's white space.
+func ucBlank(c byte) bool { return c == ' ' || c == '\n' || c == '\r' || c == '\t' }
 
 func ucUserControlled(path string) bool {
 	for _, p := range ucUserContexts {
