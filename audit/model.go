@@ -174,6 +174,17 @@ func (t *Target) File(path string) *File {
 	return nil
 }
 
+type jobsKey struct{}
+
+// Jobs returns the file's workflow jobs in source order, sorted once per file; callers must not
+// modify the slice.
+func (f *File) Jobs() []*actionlint.Job {
+	if f.Workflow == nil {
+		return nil
+	}
+	return f.Memo(jobsKey{}, func() any { return Jobs(f.Workflow) }).([]*actionlint.Job)
+}
+
 // Jobs returns a workflow's jobs in source order.
 func Jobs(w *actionlint.Workflow) []*actionlint.Job {
 	if w == nil {
@@ -250,7 +261,7 @@ func (f *File) Steps() []StepRef {
 	var out []StepRef
 	switch {
 	case f.Workflow != nil:
-		for _, j := range Jobs(f.Workflow) {
+		for _, j := range f.Jobs() {
 			for i, s := range j.Steps {
 				if s != nil {
 					out = append(out, StepRef{File: f, Job: j, Index: i, Step: s})

@@ -19,8 +19,9 @@ type Pass struct {
 	// Online is the GitHub API; nil when offline or without a token (online checks do not run then).
 	Online *Online
 
-	findings []*Finding
-	unknown  []string
+	findings    []*Finding
+	unknown     []string
+	remediation string // the first paragraph of the check's Fix, computed once
 }
 
 // Unknown records that the check could not learn something (the token cannot read a setting).
@@ -40,7 +41,7 @@ func (p *Pass) Reportf(file *File, pos *actionlint.Pos, format string, args ...a
 		Category:    p.Check.Category,
 		File:        file.Path,
 		Message:     fmt.Sprintf(format, args...),
-		Remediation: firstParagraph(p.Check.Fix),
+		Remediation: p.remediationText(),
 		URL:         p.Check.URL(),
 	}
 	if pos != nil {
@@ -55,6 +56,13 @@ func (p *Pass) Reportf(file *File, pos *actionlint.Pos, format string, args ...a
 	f.EndLine = f.Line
 	p.findings = append(p.findings, f)
 	return f
+}
+
+func (p *Pass) remediationText() string {
+	if p.remediation == "" {
+		p.remediation = firstParagraph(p.Check.Fix)
+	}
+	return p.remediation
 }
 
 // At is a position for Reportf from a line and column.

@@ -23,7 +23,7 @@ type stringsKey struct{}
 // computed once per file; callers must not modify the slice.
 func (f *File) Strings() []StringRef {
 	return f.Memo(stringsKey{}, func() any {
-		w := &stringWalker{}
+		w := &stringWalker{out: make([]StringRef, 0, len(f.Source)/48+8)}
 		switch {
 		case f.Workflow != nil:
 			w.workflow(f.Workflow)

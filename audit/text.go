@@ -12,11 +12,14 @@ func itoa(i int) string     { return strconv.Itoa(i) }
 // lineStarts indexes the byte offset of each line.
 func (f *File) lineStarts() []int {
 	if f.lines == nil {
-		f.lines = append(make([]int, 0, 64), 0)
-		for i, b := range f.Source {
-			if b == '\n' {
-				f.lines = append(f.lines, i+1)
+		f.lines = append(make([]int, 0, bytes.Count(f.Source, []byte{'\n'})+1), 0)
+		for off := 0; ; {
+			i := bytes.IndexByte(f.Source[off:], '\n')
+			if i < 0 {
+				break
 			}
+			off += i + 1
+			f.lines = append(f.lines, off)
 		}
 	}
 	return f.lines
