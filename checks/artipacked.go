@@ -16,6 +16,7 @@ var Artipacked = &audit.Check{
 	Severity:   audit.Medium,
 	Confidence: audit.LowConfidence,
 	Category:   audit.CategoryCredentials,
+	Fixable:    true,
 	Doc: `By default ` + "`actions/checkout`" + ` keeps the token it fetched with (the job's ` + "`GITHUB_TOKEN`" + `, or the PAT given as
 ` + "`token:`" + `) so that later ` + "`git`" + ` commands are authenticated. Up to v5 it writes the token into the checked-out
 repository's ` + "`.git/config`" + `; a later step that uploads the workspace as an artifact

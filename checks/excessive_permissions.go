@@ -18,6 +18,7 @@ var ExcessivePermissions = &audit.Check{
 	Severity:   audit.High,
 	Confidence: audit.HighConfidence,
 	Category:   audit.CategoryPermissions,
+	Fixable:    true,
 	Doc: `Every job gets a ` + "`GITHUB_TOKEN`" + `. Whatever runs in the job (each action, each build script,
 each dependency they install) can use it, and an injection or a compromised action turns its
 permissions into the attacker's: ` + "`contents: write`" + ` pushes code and moves tags, ` + "`id-token: write`" + `

@@ -16,6 +16,7 @@ var UnpinnedUses = &audit.Check{
 	Severity:   audit.High,
 	Confidence: audit.HighConfidence,
 	Category:   audit.CategorySupplyChain,
+	Fixable:    true,
 	Doc: `A ` + "`uses:`" + ` that names a tag or a branch runs whatever that ref points to when the job starts.
 Tags and branches move: whoever controls the action's repository (its maintainers, or an attacker who
 stole their credentials) can point ` + "`v4`" + ` at new code, and every workflow that uses it runs that code
