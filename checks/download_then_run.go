@@ -2,6 +2,7 @@ package checks
 
 import (
 	"regexp"
+	"slices"
 	"strings"
 
 	"github.com/rampart-sec/rampart/audit"
@@ -65,7 +66,7 @@ var (
 
 func runDownloadThenRun(pass *audit.Pass) error {
 	for _, s := range shellScripts(pass.Target) {
-		if !dtrMaybe(s.Text) {
+		if !dtrMaybe(s.Folded()) && !shellOddFold(s.Text) {
 			continue
 		}
 		seen := map[int]bool{}
@@ -85,8 +86,23 @@ func runDownloadThenRun(pass *audit.Pass) error {
 			}
 			f.Key = job + " " + s.Ref.Label() + " " + f.Message
 		}
-		if s.shellPosix() {
+		// The folded text holds more than the lower-case text that the check has always looked
+		// in (no quotes): that one decides, for the few scripts that get this far.
+		maybe := -1
+		exact := func() bool {
+			if maybe < 0 {
+				maybe = 0
+				if dtrMaybe(strings.ToLower(s.Text)) {
+					maybe = 1
+				}
+			}
+			return maybe == 1
+		}
+		if s.shellPosix() && dtrPosixMaybe(s.Folded()) && exact() {
 			dtrPosix(s, report)
+		}
+		if !dtrPwshMaybe(s) || !exact() {
+			continue
 		}
 		for _, loc := range dtrPwshRe.FindAllStringIndex(s.Text, -1) {
 			report(loc[0], "runs a downloaded PowerShell script with Invoke-Expression: %q", dtrClip(s.Text[loc[0]:loc[1]]))
@@ -95,14 +111,39 @@ func runDownloadThenRun(pass *audit.Pass) error {
 	return nil
 }
 
-func dtrMaybe(text string) bool {
-	l := strings.ToLower(text)
+// dtrMaybe reports whether a script (folded: see shellScript.Folded) may download something.
+func dtrMaybe(folded string) bool {
 	for _, w := range []string{"curl", "wget", "iwr", "irm", "invoke-", "downloadstring", "fetch", "http "} {
-		if strings.Contains(l, w) {
+		if strings.Contains(folded, w) {
 			return true
 		}
 	}
 	return false
+}
+
+// dtrPosixMaybe reports whether dtrPosix may find something in a POSIX script (folded): a
+// downloader's name as a word, and something that runs code: an interpreter, eval, source, "."
+// or a script's name.
+func dtrPosixMaybe(f string) bool {
+	if !slices.ContainsFunc(dtrDownloaderNames, func(n string) bool { return shellHasWord(f, n) }) {
+		return false
+	}
+	return slices.ContainsFunc(dtrRunnerNames, func(n string) bool { return shellHasWord(f, n) }) ||
+		slices.ContainsFunc(dtrScriptExt, func(ext string) bool { return strings.Contains(f, ext) })
+}
+
+var (
+	dtrDownloaderNames = []string{"curl", "wget", "fetch", "http", "https"}
+	dtrRunnerNames     = []string{"sh", "bash", "python", "python3", "node", "eval", "source", ".", "perl", "ruby", "php",
+		"zsh", "dash", "ksh", "python2", "pwsh", "powershell"}
+)
+
+// dtrPwshMaybe reports whether dtrPwshRe may match: each of its forms needs iex,
+// invoke-expression or scriptblock]::create.
+func dtrPwshMaybe(s *shellScript) bool {
+	f := s.Folded()
+	return strings.Contains(f, "iex") || strings.Contains(f, "invoke-expression") || strings.Contains(f, "scriptblock]::create(") ||
+		shellOddFold(s.Text)
 }
 
 func dtrClip(s string) string {

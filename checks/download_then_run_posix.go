@@ -23,7 +23,7 @@ func dtrPosix(s *shellScript, report func(off int, format string, args ...any)) 
 		verified  bool
 	}
 	var pending []*download
-	for _, c := range s.Cmds {
+	for _, c := range s.Cmds() {
 		name := c.Name()
 		if dtrDownloaders[name] {
 			for n := c.Pipe; n != nil; n = n.Pipe {

@@ -5,6 +5,7 @@ import (
 	"strings"
 
 	"github.com/rampart-sec/rampart/audit"
+	"github.com/rhysd/actionlint"
 )
 
 // GitHubEnv flags writes of attacker-controlled data to $GITHUB_ENV, $GITHUB_PATH and
@@ -93,9 +94,18 @@ func runGitHubEnv(pass *audit.Pass) error {
 			if s == nil || !strings.Contains(s.Text, "GITHUB_") && !strings.Contains(s.Text, "github.") {
 				continue
 			}
+			writes, envWrites := ghenvMaybe(s)
+			if !writes {
+				continue
+			}
 			fl := &ghenvFlow{s: s, events: events, vars: map[string]ghenvTaint{}, inner: map[*shellCmd][]*shellCmd{}}
 			if ref.Job != nil {
 				fl.untrusted = untrusted[ref.Job.ID.Value]
+			}
+			// Without a privileged trigger only an attacker's value is reported, and a write to
+			// GITHUB_OUTPUT only when it carries at least untrusted files: both need a source.
+			if (events == nil || !envWrites) && fl.untrusted == "" && !ghenvMaySource(s) {
+				continue
 			}
 			for _, w := range ghenvWrites(fl) {
 				ghenvReport(pass, fl, w)
@@ -162,4 +172,61 @@ func ghenvUntrusted(ref audit.StepRef, events []string) string {
 		return "a downloaded artifact or pull request checkout"
 	}
 	return ""
+}
+
+// ghenvTokens are what a write to an environment file names, in lower case: $GITHUB_ENV,
+// ${{ github.env }}, $env:GITHUB_PATH, %GITHUB_OUTPUT%...; the first are those of GITHUB_OUTPUT.
+var ghenvTokens = []string{"github_output", "github_env", "github_path", "github.env", "github.path"}
+
+// ghenvMaybe reports whether a script may write to an environment file (writes), and to
+// GITHUB_ENV or GITHUB_PATH (env), so that scripts that do not are never parsed.
+func ghenvMaybe(s *shellScript) (writes, env bool) {
+	f := ghenvJoined(s)
+	for i, t := range ghenvTokens {
+		if strings.Contains(f, t) {
+			writes = true
+			if i > 0 {
+				return true, true
+			}
+		}
+	}
+	return writes, false
+}
+
+// ghenvJoined is the script folded (see shellScript.Folded) with its line continuations
+// removed: one may split a variable's name ($GITHUB_\<newline>ENV).
+func ghenvJoined(s *shellScript) string {
+	f := s.Folded()
+	if strings.Contains(f, "\\\n") {
+		f = strings.ReplaceAll(f, "\\\n", "")
+	}
+	return f
+}
+
+// ghenvMaySource reports whether a script may read an attacker-controlled value: it needs a
+// ${{ }} placeholder, $GITHUB_HEAD_REF, $GITHUB_EVENT_PATH, or a variable of an env: block
+// (the step's, the job's or the workflow's) set by a placeholder.
+func ghenvMaySource(s *shellScript) bool {
+	f := ghenvJoined(s)
+	if strings.Contains(f, "${{") || strings.Contains(f, "github_head_ref") || strings.Contains(f, "github_event_path") {
+		return true
+	}
+	envs := []*actionlint.Env{s.Ref.Step.Env}
+	if s.Ref.Job != nil {
+		envs = append(envs, s.Ref.Job.Env)
+	}
+	if s.Ref.File.Workflow != nil {
+		envs = append(envs, s.Ref.File.Workflow.Env)
+	}
+	for _, env := range envs {
+		if env == nil {
+			continue
+		}
+		for _, v := range env.Vars {
+			if v != nil && v.Value != nil && strings.Contains(v.Value.Value, "${{") {
+				return true
+			}
+		}
+	}
+	return false
 }

@@ -64,6 +64,9 @@ var (
 // that no newline can match; an attacker's value that passed it cannot add lines to a file.
 func ghenvValidated(text string) map[string]bool {
 	var out map[string]bool
+	if !strings.Contains(text, "=~") {
+		return nil
+	}
 	for _, m := range ghenvValidateRe.FindAllStringSubmatch(text, -1) {
 		re := m[2]
 		if strings.Contains(re, "space") || strings.Contains(re, "[^") || strings.Contains(re, "\\s") {
@@ -211,7 +214,7 @@ func (fl *ghenvFlow) param(name string) ghenvTaint {
 	}
 	if v := ghenvEnvVar(fl.s.Ref, name, false); v != nil {
 		t := ghenvTaint{}
-		for _, e := range fl.s.Ref.File.Exprs(v) {
+		for _, e := range fl.s.Ref.File.ExprsOf(v) {
 			t = t.max(fl.expr(e.Node, 0))
 		}
 		if t.level > ghenvSafe {
@@ -254,7 +257,7 @@ func (fl *ghenvFlow) expr(n actionlint.ExprNode, depth int) ghenvTaint {
 			}
 		case "env":
 			if v := ghenvEnvVar(fl.s.Ref, rest, true); v != nil && depth < 3 {
-				for _, e := range fl.s.Ref.File.Exprs(v) {
+				for _, e := range fl.s.Ref.File.ExprsOf(v) {
 					if et := fl.expr(e.Node, depth+1); et.level > ghenvSafe {
 						et.what = p + " (" + et.what + ")"
 						t = t.max(et)

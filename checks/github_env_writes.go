@@ -78,13 +78,13 @@ func ghenvWrites(fl *ghenvFlow) []ghenvWrite {
 	if !s.shellPosix() {
 		return ghenvLineWrites(fl)
 	}
-	for _, c := range s.Cmds {
+	for _, c := range s.Cmds() {
 		if c.Outer != nil {
 			fl.inner[c.Outer] = append(fl.inner[c.Outer], c)
 		}
 	}
 	var out []ghenvWrite
-	for _, c := range s.Cmds {
+	for _, c := range s.Cmds() {
 		if len(c.Assigns) > 0 && (len(c.Args) == 0 || c.Decl != "") {
 			t := fl.cmd(c)
 			for _, a := range c.Assigns {
@@ -131,10 +131,11 @@ func ghenvLineWrites(fl *ghenvFlow) []ghenvWrite {
 		return nil
 	}
 	var out []ghenvWrite
-	for i, start := range s.lineStart {
+	lines := s.lines()
+	for i, start := range lines {
 		end := len(s.Text)
-		if i+1 < len(s.lineStart) {
-			end = s.lineStart[i+1]
+		if i+1 < len(lines) {
+			end = lines[i+1]
 		}
 		line := s.Text[start:end]
 		m := re.FindStringSubmatchIndex(line)

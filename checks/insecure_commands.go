@@ -60,51 +60,82 @@ var icScriptRe = regexp.MustCompile(`(?i)ACTIONS_ALLOW_UNSECURE_COMMANDS\s*=\s*[
 
 func runInsecureCommands(pass *audit.Pass) error {
 	for _, file := range pass.Target.Files {
-		check := func(env *actionlint.Env, where string) { icEnv(pass, file, env, where) }
 		if w := file.Workflow; w != nil {
-			check(w.Env, "workflow env")
-			for _, j := range audit.Jobs(w) {
-				check(j.Env, "job "+j.ID.Value+" env")
-			}
-		}
-		if a := file.Action; a != nil && a.Runs != nil {
-			check(a.Runs.Env, "action env")
-		}
-		for _, ref := range file.Steps() {
-			check(ref.Step.Env, ref.Label()+" env")
-			if s := shellScriptOf(ref); s != nil && strings.Contains(s.Text, icName) {
-				if loc := icScriptRe.FindStringIndex(s.Text); loc != nil {
-					f := pass.Reportf(file, s.Pos(loc[0]), "%s writes %s=true to the job's environment, re-enabling the set-env and add-path commands", ref.Label(), icName)
-					f.Key = ref.Label() + " script"
+			icEnv(pass, file, w.Env, func() string { return "workflow env" })
+			for _, j := range w.Jobs {
+				if j != nil && j.Env != nil {
+					icEnv(pass, file, j.Env, func() string { return "job " + j.ID.Value + " env" })
 				}
 			}
 		}
+		if a := file.Action; a != nil && a.Runs != nil {
+			icEnv(pass, file, a.Runs.Env, func() string { return "action env" })
+		}
+		icSteps(pass, file)
 	}
 	return nil
 }
 
-func icEnv(pass *audit.Pass, file *audit.File, env *actionlint.Env, where string) {
+// icEnv reports an env: block that sets ACTIONS_ALLOW_UNSECURE_COMMANDS; where names the block
+// for the message (called only when there is something to report).
+func icEnv(pass *audit.Pass, file *audit.File, env *actionlint.Env, where func() string) {
 	if env == nil {
 		return
 	}
-	names := make([]string, 0, len(env.Vars))
-	for k := range env.Vars {
-		names = append(names, k)
+	var names []string
+	for k, v := range env.Vars {
+		if v != nil && v.Name != nil && v.Value != nil && strings.EqualFold(v.Name.Value, icName) {
+			names = append(names, k)
+		}
+	}
+	if len(names) == 0 {
+		return
 	}
 	sort.Strings(names)
 	for _, k := range names {
 		v := env.Vars[k]
-		if v == nil || v.Name == nil || !strings.EqualFold(v.Name.Value, icName) || v.Value == nil {
-			continue
-		}
 		val := strings.TrimSpace(v.Value.Value)
 		switch {
 		case strings.EqualFold(val, "true"):
-			f := pass.Reportf(file, v.Name.Pos, "%s sets %s: true, re-enabling the set-env and add-path commands", where, icName)
-			f.Key = where
+			f := pass.Reportf(file, v.Name.Pos, "%s sets %s: true, re-enabling the set-env and add-path commands", where(), icName)
+			f.Key = where()
 		case strings.Contains(val, "${{"):
-			f := pass.Reportf(file, v.Name.Pos, "%s sets %s from the expression %q, which may re-enable the set-env and add-path commands", where, icName, val)
-			f.Confidence, f.Key = audit.LowConfidence, where
+			f := pass.Reportf(file, v.Name.Pos, "%s sets %s from the expression %q, which may re-enable the set-env and add-path commands", where(), icName, val)
+			f.Confidence, f.Key = audit.LowConfidence, where()
+		}
+	}
+}
+
+// icSteps checks the env: blocks and the run: scripts of the file's steps.
+func icSteps(pass *audit.Pass, file *audit.File) {
+	if a := file.Action; a != nil && a.Runs != nil {
+		icJobSteps(pass, file, nil, a.Runs.Steps)
+	}
+	if w := file.Workflow; w != nil {
+		for _, j := range w.Jobs {
+			if j != nil {
+				icJobSteps(pass, file, j, j.Steps)
+			}
+		}
+	}
+}
+
+func icJobSteps(pass *audit.Pass, file *audit.File, job *actionlint.Job, steps []*actionlint.Step) {
+	for i, st := range steps {
+		if st == nil {
+			continue
+		}
+		ref := audit.StepRef{File: file, Job: job, Index: i, Step: st}
+		if st.Env != nil {
+			icEnv(pass, file, st.Env, func() string { return ref.Label() + " env" })
+		}
+		if r := ref.Run(); r == nil || r.Run == nil || !strings.Contains(r.Run.Value, icName) {
+			continue
+		}
+		s := shellScriptOf(ref)
+		if loc := icScriptRe.FindStringIndex(s.Text); loc != nil {
+			f := pass.Reportf(file, s.Pos(loc[0]), "%s writes %s=true to the job's environment, re-enabling the set-env and add-path commands", ref.Label(), icName)
+			f.Key = ref.Label() + " script"
 		}
 	}
 }

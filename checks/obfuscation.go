@@ -99,28 +99,106 @@ func obfUses(pass *audit.Pass, file *audit.File, u *actionlint.String) {
 
 // obfConstExprs reports ${{ }} expressions that read no context: they compute a constant.
 func obfConstExprs(pass *audit.Pass, file *audit.File) {
-	src := file.Source
+	if !bytes.Contains(file.Source, []byte("${{")) {
+		return
+	}
+	src := string(file.Source)
 	for off := 0; ; {
-		i := bytes.Index(src[off:], []byte("${{"))
+		i := strings.Index(src[off:], "${{")
 		if i < 0 {
 			return
 		}
 		start := off + i
 		off = start + 3
-		line, col := file.PosAt(start)
-		if strings.HasPrefix(strings.TrimSpace(file.Line(line)), "#") {
+		if obfReadsContext(src[off:]) {
 			continue
 		}
-		l := actionlint.NewExprLexer(string(src[start+3:]))
+		// A comment line (found without the file's line table, which only a finding needs).
+		ls := strings.LastIndexByte(src[:start], '\n') + 1
+		le := strings.IndexByte(src[start:], '\n')
+		if le < 0 {
+			le = len(src)
+		} else {
+			le += start
+		}
+		if strings.HasPrefix(strings.TrimSpace(src[ls:le]), "#") {
+			continue
+		}
+		l := actionlint.NewExprLexer(src[off:])
 		node, err := actionlint.NewExprParser().Parse(l)
 		if err != nil || !obfConstant(node) {
 			continue
 		}
-		raw := string(src[start : start+3+l.Offset()])
+		raw := src[start : start+3+l.Offset()]
 		off = start + len(raw)
+		line, col := file.PosAt(start)
 		f := pass.Reportf(file, audit.At(line, col), "expression %q only computes a constant; write the value plainly", raw)
 		f.Key = "expr " + raw
 	}
+}
+
+// obfReadsContext is a quick look at an expression's text (what follows "${{"), token by token as
+// actionlint's lexer reads it: it reports true when it finds a context read (an identifier that
+// is neither a property name, a function name nor a keyword) before the closing "}}", so that the
+// expression cannot be a constant and need not be parsed. When unsure it reports false.
+func obfReadsContext(text string) bool {
+	prev := byte(0) // the last byte of the previous token; 'n' after a number, 'i' after an identifier
+	for i := 0; i < len(text); {
+		c := text[i]
+		switch {
+		case c == ' ' || c == '\t' || c == '\n' || c == '\r':
+			i++
+			continue
+		case c == '\'':
+			for i++; ; i++ {
+				j := strings.IndexByte(text[i:], '\'')
+				if j < 0 {
+					return false
+				}
+				i += j + 1
+				if i >= len(text) || text[i] != '\'' {
+					break
+				}
+			}
+			prev = '\''
+			continue
+		case c == '}':
+			if i+1 < len(text) && text[i+1] == '}' {
+				return false
+			}
+		case c >= '0' && c <= '9' || c == '-':
+			for i++; i < len(text) && obfNumByte(text[i]); i++ {
+			}
+			prev = 'n'
+			continue
+		case c >= 'a' && c <= 'z' || c >= 'A' && c <= 'Z' || c == '_':
+			j := i + 1
+			for j < len(text) && (obfIdentByte(text[j])) {
+				j++
+			}
+			word := text[i:j]
+			k := j
+			for k < len(text) && (text[k] == ' ' || text[k] == '\t' || text[k] == '\n' || text[k] == '\r') {
+				k++
+			}
+			if prev != '.' && (k >= len(text) || text[k] != '(') && word != "null" && word != "true" && word != "false" {
+				return true
+			}
+			i, prev = j, 'i'
+			continue
+		}
+		prev = c
+		i++
+	}
+	return false
+}
+
+func obfIdentByte(c byte) bool {
+	return c >= 'a' && c <= 'z' || c >= 'A' && c <= 'Z' || c >= '0' && c <= '9' || c == '_' || c == '-'
+}
+
+func obfNumByte(c byte) bool {
+	return c >= 'a' && c <= 'z' || c >= 'A' && c <= 'Z' || c >= '0' && c <= '9' || c == '_' || c == '-' || c == '.' || c == '+'
 }
 
 // obfConstant reports whether an expression is a needless constant: a string literal or a function

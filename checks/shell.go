@@ -1,12 +1,12 @@
 package checks
 
 import (
+	"bytes"
 	"errors"
 	"path"
 	"sort"
 	"strings"
 	"sync"
-	"sync/atomic"
 	"unicode/utf8"
 
 	"github.com/rampart-sec/rampart/audit"
@@ -14,8 +14,10 @@ import (
 	"mvdan.cc/sh/v3/syntax"
 )
 
-// shellScript is a step's run: script, parsed once and shared by the checks that read scripts.
-// POSIX shells are parsed with mvdan.cc/sh; PowerShell and others keep only Text for regexes.
+// shellScript is a step's run: script, memoized per file and shared by the checks that read
+// scripts. Only its text and shell are computed up front: the placeholders, the line map and the
+// parse (POSIX shells, with mvdan.cc/sh) are computed the first time a check asks for them, so a
+// check that filters scripts by the tokens it looks for pays for none of it.
 type shellScript struct {
 	Ref audit.StepRef
 	Run *actionlint.String
@@ -23,11 +25,13 @@ type shellScript struct {
 	Shell string
 	// Text is the script as the runner gets it, ${{ }} placeholders included.
 	Text string
-	// Exprs are the placeholders of Text; their Offset is a byte offset in Text.
-	Exprs []audit.Expr
-	// Cmds are the script's simple commands in source order, those inside $( ) and <( ) included.
-	Cmds []*shellCmd
 
+	cmds      []*shellCmd // see Cmds
+	parsed    bool
+	folded    string // see Folded
+	hasFolded bool
+	exprs     []audit.Expr // see Exprs
+	hasExprs  bool
 	lineStart []int
 	lineMap   []shellLineMap
 }
@@ -92,7 +96,11 @@ func (s *shellScript) shellPosix() bool {
 
 // Pos returns the workflow file position of a byte offset in Text.
 func (s *shellScript) Pos(off int) *actionlint.Pos {
-	i := sort.Search(len(s.lineStart), func(i int) bool { return s.lineStart[i] > off }) - 1
+	lines := s.lines()
+	if s.lineMap == nil {
+		s.mapLines(s.Ref.File)
+	}
+	i := sort.Search(len(lines), func(i int) bool { return lines[i] > off }) - 1
 	if i < 0 || i >= len(s.lineMap) || s.lineMap[i].line == 0 {
 		if s.Run.Pos != nil {
 			return &actionlint.Pos{Line: s.Run.Pos.Line, Col: s.Run.Pos.Col}
@@ -100,19 +108,112 @@ func (s *shellScript) Pos(off int) *actionlint.Pos {
 		return nil
 	}
 	off = min(off, len(s.Text))
-	col := utf8.RuneCountInString(s.Text[s.lineStart[i]:off])
+	col := utf8.RuneCountInString(s.Text[lines[i]:off])
 	return &actionlint.Pos{Line: s.lineMap[i].line, Col: s.lineMap[i].col + col + 1}
+}
+
+// Exprs returns the placeholders of Text; their Offset is a byte offset in Text.
+func (s *shellScript) Exprs() []audit.Expr {
+	if !s.hasExprs {
+		s.exprs, s.hasExprs = s.Ref.File.ExprsOf(s.Run), true
+	}
+	return s.exprs
 }
 
 // ExprsIn returns the placeholders that start in [start, end) of Text.
 func (s *shellScript) ExprsIn(start, end int) []audit.Expr {
 	var out []audit.Expr
-	for _, e := range s.Exprs {
+	for _, e := range s.Exprs() {
 		if e.Offset >= start && e.Offset < end {
 			out = append(out, e)
 		}
 	}
 	return out
+}
+
+// lines returns the byte offset of each line start of Text.
+func (s *shellScript) lines() []int {
+	if s.lineStart == nil {
+		s.lineStart = make([]int, 1, strings.Count(s.Text, "\n")+1)
+		for i := 0; i < len(s.Text); i++ {
+			if s.Text[i] == '\n' {
+				s.lineStart = append(s.lineStart, i+1)
+			}
+		}
+	}
+	return s.lineStart
+}
+
+// Folded returns Text with its ASCII letters in lower case and its quotes (" and ') removed,
+// computed once per script: checks look in it for the words they need before asking for the
+// parse. A word of the script is in it, even one that the shell builds by removing quotes
+// (p"ip"). Non-ASCII text is kept as it is: the only non-ASCII letters that case folding matches
+// to ASCII ones are K (Kelvin, U+212A) and ſ (long s, U+017F), which shellOddFold finds.
+func (s *shellScript) Folded() string {
+	if !s.hasFolded {
+		s.hasFolded = true
+		b := make([]byte, len(s.Text))
+		j := 0
+		for i := 0; i < len(s.Text); i++ {
+			c := s.Text[i]
+			b[j] = shellFoldTable[c]
+			if c != '"' && c != '\'' {
+				j++
+			}
+		}
+		s.folded = string(b[:j])
+	}
+	return s.folded
+}
+
+// shellFoldTable maps each byte to itself, ASCII upper-case letters to lower case.
+var shellFoldTable = func() (t [256]byte) {
+	for i := range t {
+		t[i] = byte(i)
+		if i >= 'A' && i <= 'Z' {
+			t[i] = byte(i) + 'a' - 'A'
+		}
+	}
+	return t
+}()
+
+// shellOddFold reports whether text holds a non-ASCII letter that Go's case folding matches to
+// an ASCII one: K (Kelvin) folds to k, ſ (long s) to s.
+func shellOddFold(text string) bool {
+	return strings.Contains(text, "\u212a") || strings.Contains(text, "\u017f")
+}
+
+// shellHasWord reports whether text holds word with no letter, digit, '_', '.' or '-' right
+// before or after it: a command's name (x.go, gopher and go-task are not go).
+func shellHasWord(text, word string) bool {
+	for off := 0; ; {
+		i := strings.Index(text[off:], word)
+		if i < 0 {
+			return false
+		}
+		i += off
+		end := i + len(word)
+		if (i == 0 || !shellWordByte(text[i-1])) && (end == len(text) || !shellWordByte(text[end])) {
+			return true
+		}
+		off = i + 1
+	}
+}
+
+func shellWordByte(c byte) bool {
+	return c >= 'a' && c <= 'z' || c >= 'A' && c <= 'Z' || c >= '0' && c <= '9' || c == '_' || c == '.' || c == '-'
+}
+
+// Cmds returns the script's simple commands in source order, those inside $( ) and <( )
+// included; nil for shells other than POSIX ones. The script is parsed on the first call.
+func (s *shellScript) Cmds() []*shellCmd {
+	if !s.parsed {
+		s.parsed = true
+		if s.shellPosix() {
+			s.parse()
+		}
+	}
+	return s.cmds
 }
 
 // Name is the command's program name (its base name), after wrappers such as sudo and env.
@@ -169,40 +270,46 @@ func (c *shellCmd) ArgTexts() []string {
 	return out
 }
 
-var (
-	shellCache sync.Map // *actionlint.String -> *shellScript
-	shellCount atomic.Int64
-)
+type shellKey struct{}
+
+// shellScriptsOf returns the run: scripts of a workflow or composite action, in step order,
+// computed once per file.
+func shellScriptsOf(f *audit.File) []*shellScript {
+	if f.Workflow == nil && (f.Action == nil || f.Action.Runs == nil) {
+		return nil
+	}
+	return f.Memo(shellKey{}, func() any {
+		var out []*shellScript
+		for _, ref := range f.Steps() {
+			if r := ref.Run(); r != nil && r.Run != nil {
+				out = append(out, &shellScript{Ref: ref, Run: r.Run, Shell: shellName(ref, r), Text: r.Run.Value})
+			}
+		}
+		return out
+	}).([]*shellScript)
+}
 
 // shellScripts returns the run: scripts of every workflow and composite action of the target.
 func shellScripts(t *audit.Target) []*shellScript {
 	var out []*shellScript
 	for _, f := range t.Files {
-		for _, ref := range f.Steps() {
-			if s := shellScriptOf(ref); s != nil {
-				out = append(out, s)
-			}
-		}
+		out = append(out, shellScriptsOf(f)...)
 	}
 	return out
 }
 
-// shellScriptOf returns the step's parsed script, nil for a uses: step.
+// shellScriptOf returns the step's script; nil for a uses: step.
 func shellScriptOf(ref audit.StepRef) *shellScript {
 	r := ref.Run()
 	if r == nil || r.Run == nil {
 		return nil
 	}
-	if v, ok := shellCache.Load(r.Run); ok {
-		return v.(*shellScript)
+	for _, s := range shellScriptsOf(ref.File) {
+		if s.Run == r.Run {
+			return s
+		}
 	}
-	s := shellParse(ref, r)
-	if shellCount.Add(1) > 20000 { // bound the cache for org scans
-		shellCache.Clear()
-		shellCount.Store(0)
-	}
-	v, _ := shellCache.LoadOrStore(r.Run, s)
-	return v.(*shellScript)
+	return nil
 }
 
 // shellName resolves the shell a run: step uses: its shell:, the job's and the workflow's
@@ -233,31 +340,24 @@ func shellName(ref audit.StepRef, r *actionlint.ExecRun) string {
 	return "bash"
 }
 
-func shellParse(ref audit.StepRef, r *actionlint.ExecRun) *shellScript {
-	s := &shellScript{Ref: ref, Run: r.Run, Shell: shellName(ref, r), Text: r.Run.Value}
-	s.Exprs = ref.File.Exprs(r.Run)
-	s.lineStart = append(s.lineStart, 0)
-	for i := 0; i < len(s.Text); i++ {
-		if s.Text[i] == '\n' {
-			s.lineStart = append(s.lineStart, i+1)
-		}
-	}
-	s.mapLines(ref.File)
-	if !s.shellPosix() {
-		return s
-	}
+var shellParsers = sync.Pool{New: func() any { return syntax.NewParser(syntax.Variant(syntax.LangBash)) }}
+
+// parse parses a POSIX script and collects its commands.
+func (s *shellScript) parse() {
+	lines := s.lines()
 	// Placeholders become same-length words so that offsets stay right.
 	src := []byte(s.Text)
-	for _, e := range s.Exprs {
+	for _, e := range s.Exprs() {
 		for i := e.Offset; i < e.Offset+len(e.Raw) && i < len(src); i++ {
 			if src[i] != '\n' {
 				src[i] = 'X'
 			}
 		}
 	}
-	p := syntax.NewParser(syntax.Variant(syntax.LangBash))
+	p := shellParsers.Get().(*syntax.Parser)
+	defer shellParsers.Put(p)
 	for try := 0; try < 6; try++ {
-		f, err := p.Parse(strings.NewReader(string(src)), "")
+		f, err := p.Parse(bytes.NewReader(src), "")
 		if err == nil {
 			s.collect(f)
 			break
@@ -272,19 +372,18 @@ func shellParse(ref audit.StepRef, r *actionlint.ExecRun) *shellScript {
 		case errors.As(err, &le):
 			line = int(le.Pos.Line())
 		}
-		if line < 1 || line > len(s.lineStart) {
+		if line < 1 || line > len(lines) {
 			break
 		}
-		for i := s.lineStart[line-1]; i < len(src) && src[i] != '\n'; i++ {
+		for i := lines[line-1]; i < len(src) && src[i] != '\n'; i++ {
 			src[i] = ' '
 		}
 	}
-	return s
 }
 
 // mapLines finds each script line in the workflow source.
 func (s *shellScript) mapLines(f *audit.File) {
-	s.lineMap = make([]shellLineMap, len(s.lineStart))
+	s.lineMap = make([]shellLineMap, len(s.lines()))
 	pos := s.Run.Pos
 	if pos == nil {
 		return

@@ -19,7 +19,7 @@ func (s *shellScript) collect(f *syntax.File) {
 		case *syntax.Stmt:
 			if c := s.newCmd(x, stack, byStmt); c != nil {
 				byStmt[x] = c
-				s.Cmds = append(s.Cmds, c)
+				s.cmds = append(s.cmds, c)
 			}
 		case *syntax.BinaryCmd:
 			if x.Op == syntax.Pipe || x.Op == syntax.PipeAll {
@@ -55,8 +55,13 @@ func (s *shellScript) newCmd(st *syntax.Stmt, stack []syntax.Node, byStmt map[*s
 	c := &shellCmd{Offset: int(st.Pos().Offset())}
 	switch x := st.Cmd.(type) {
 	case *syntax.CallExpr:
-		for _, a := range x.Args {
-			c.Args = append(c.Args, s.word(a))
+		if len(x.Args) > 0 {
+			words := make([]shellWord, len(x.Args))
+			c.Args = make([]*shellWord, len(x.Args))
+			for i, a := range x.Args {
+				s.fillWord(&words[i], a)
+				c.Args[i] = &words[i]
+			}
 		}
 		c.Assigns = s.assigns(x.Assigns)
 	case *syntax.DeclClause:
@@ -124,43 +129,85 @@ func (s *shellScript) redir(r *syntax.Redirect, inherited bool) shellRedir {
 // word builds a shellWord from a parsed word, taking text from the original script so that
 // ${{ }} placeholders come back as written.
 func (s *shellScript) word(w *syntax.Word) *shellWord {
-	sw := &shellWord{Literal: true, Offset: int(w.Pos().Offset()), End: int(w.End().Offset())}
-	var b []byte
-	var part func(p syntax.WordPart)
-	part = func(p syntax.WordPart) {
-		start, end := int(p.Pos().Offset()), int(p.End().Offset())
-		switch x := p.(type) {
-		case *syntax.Lit:
-			b = append(b, s.slice(start, end)...)
-		case *syntax.SglQuoted:
-			if x.Dollar {
-				start++
-			}
-			b = append(b, s.slice(start+1, end-1)...)
-		case *syntax.DblQuoted:
-			for _, q := range x.Parts {
-				part(q)
-			}
-		case *syntax.ParamExp:
-			sw.Literal = false
-			if x.Param != nil {
-				sw.Params = append(sw.Params, x.Param.Value)
-			}
-			b = append(b, s.slice(start, end)...)
-		case *syntax.CmdSubst, *syntax.ProcSubst:
-			sw.Literal, sw.Substs = false, true
-			b = append(b, s.slice(start, end)...)
-		default:
-			sw.Literal = false
-			b = append(b, s.slice(start, end)...)
+	sw := &shellWord{}
+	s.fillWord(sw, w)
+	return sw
+}
+
+func (s *shellScript) fillWord(sw *shellWord, w *syntax.Word) {
+	*sw = shellWord{Literal: true, Offset: int(w.Pos().Offset()), End: int(w.End().Offset())}
+	var b shellText
+	for _, p := range w.Parts {
+		s.wordPart(sw, &b, p)
+	}
+	sw.Text = b.String()
+	sw.HasExpr = s.hasExprIn(sw.Offset, sw.End)
+}
+
+func (s *shellScript) wordPart(sw *shellWord, b *shellText, p syntax.WordPart) {
+	start, end := int(p.Pos().Offset()), int(p.End().Offset())
+	switch x := p.(type) {
+	case *syntax.Lit:
+		b.add(s.slice(start, end))
+	case *syntax.SglQuoted:
+		if x.Dollar {
+			start++
+		}
+		b.add(s.slice(start+1, end-1))
+	case *syntax.DblQuoted:
+		for _, q := range x.Parts {
+			s.wordPart(sw, b, q)
+		}
+	case *syntax.ParamExp:
+		sw.Literal = false
+		if x.Param != nil {
+			sw.Params = append(sw.Params, x.Param.Value)
+		}
+		b.add(s.slice(start, end))
+	case *syntax.CmdSubst, *syntax.ProcSubst:
+		sw.Literal, sw.Substs = false, true
+		b.add(s.slice(start, end))
+	default:
+		sw.Literal = false
+		b.add(s.slice(start, end))
+	}
+}
+
+// shellText joins the pieces of a word's text; a word of one piece (most are) keeps it as a
+// substring of the script, with no copy.
+type shellText struct {
+	one string
+	b   []byte
+	n   int
+}
+
+func (t *shellText) add(piece string) {
+	switch t.n {
+	case 0:
+		t.one = piece
+	case 1:
+		t.b = append(append(make([]byte, 0, len(t.one)+len(piece)+16), t.one...), piece...)
+	default:
+		t.b = append(t.b, piece...)
+	}
+	t.n++
+}
+
+func (t *shellText) String() string {
+	if t.n <= 1 {
+		return t.one
+	}
+	return string(t.b)
+}
+
+// hasExprIn reports whether a placeholder starts in [start, end) of Text.
+func (s *shellScript) hasExprIn(start, end int) bool {
+	for _, e := range s.Exprs() {
+		if e.Offset >= start && e.Offset < end {
+			return true
 		}
 	}
-	for _, p := range w.Parts {
-		part(p)
-	}
-	sw.Text = string(b)
-	sw.HasExpr = len(s.ExprsIn(sw.Offset, sw.End)) > 0
-	return sw
+	return false
 }
 
 func (s *shellScript) slice(start, end int) string {

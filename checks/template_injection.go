@@ -2,6 +2,7 @@ package checks
 
 import (
 	"fmt"
+	"strings"
 
 	"github.com/rampart-sec/rampart/audit"
 )
@@ -99,18 +100,24 @@ func runTemplateInjection(pass *audit.Pass) error {
 		}
 		for _, ref := range file.Steps() {
 			sc := tiScope{file: file, wf: file.Workflow, job: ref.Job, step: ref.Step}
-			where := ref.Label() + " of this composite action"
-			if ref.Job != nil && ref.Job.ID != nil {
-				where = fmt.Sprintf("%s in job %q", ref.Label(), ref.Job.ID.Value)
-			}
+			where := ""
 			for _, sink := range stepSinks(ref) {
-				for _, e := range file.Exprs(sink.value) {
+				if !tiMayExpand(sink.value.Value) {
+					continue
+				}
+				for _, e := range file.ExprsOf(sink.value) {
 					if e.Node == nil {
 						continue
 					}
 					srcs := sc.sources(e.Node)
 					if len(srcs) == 0 {
 						continue
+					}
+					if where == "" {
+						where = ref.Label() + " of this composite action"
+						if ref.Job != nil && ref.Job.ID != nil {
+							where = fmt.Sprintf("%s in job %q", ref.Label(), ref.Job.ID.Value)
+						}
 					}
 					r := rateSource(srcs[0], trig)
 					f := pass.Reportf(file, audit.At(e.Line, e.Col), "%s", tiMessage(srcs, r, sink, where, e.Text))
@@ -121,4 +128,95 @@ func runTemplateInjection(pass *audit.Pass) error {
 		}
 	}
 	return nil
+}
+
+// tiMayExpand reports whether a value holds a ${{ }} expression that may read a context other
+// than those that are never attacker-controlled (secrets, vars, runner, job, strategy and the
+// github fields outside github.event and github.head_ref): only then is it parsed. It reads each
+// expression token by token as actionlint's lexer does; when unsure it reports true.
+func tiMayExpand(v string) bool {
+	for off := 0; ; {
+		i := strings.Index(v[off:], "${{")
+		if i < 0 {
+			return false
+		}
+		off += i + 3
+		if !tiSafeExpr(v[off:]) {
+			return true
+		}
+	}
+}
+
+// tiSafeExpr reports whether the expression at the start of text (what follows "${{") reads
+// only contexts that are never attacker-controlled.
+func tiSafeExpr(text string) bool {
+	prev := byte(0) // the last byte of the previous token; 'n' after a number, 'i' after an identifier
+	for i := 0; i < len(text); {
+		c := text[i]
+		switch {
+		case c == ' ' || c == '\t' || c == '\n' || c == '\r':
+			i++
+			continue
+		case c == '\'':
+			for i++; ; i++ {
+				j := strings.IndexByte(text[i:], '\'')
+				if j < 0 {
+					return false
+				}
+				i += j + 1
+				if i >= len(text) || text[i] != '\'' {
+					break
+				}
+			}
+			prev = '\''
+			continue
+		case c == '}':
+			if i+1 < len(text) && text[i+1] == '}' {
+				return true
+			}
+		case c >= '0' && c <= '9' || c == '-':
+			for i++; i < len(text) && obfNumByte(text[i]); i++ {
+			}
+			prev = 'n'
+			continue
+		case c >= 'a' && c <= 'z' || c >= 'A' && c <= 'Z' || c == '_':
+			j := i + 1
+			for j < len(text) && obfIdentByte(text[j]) {
+				j++
+			}
+			word := text[i:j]
+			k := j
+			for k < len(text) && (text[k] == ' ' || text[k] == '\t' || text[k] == '\n' || text[k] == '\r') {
+				k++
+			}
+			if prev != '.' && (k >= len(text) || text[k] != '(') && word != "null" && word != "true" && word != "false" && !tiSafeRoot(word, text[k:]) {
+				return false
+			}
+			i, prev = j, 'i'
+			continue
+		}
+		prev = c
+		i++
+	}
+	return false
+}
+
+// tiSafeRoot reports whether a context read, its name then the text after it, is never
+// attacker-controlled.
+func tiSafeRoot(name, rest string) bool {
+	for _, safe := range []string{"secrets", "vars", "runner", "job", "strategy"} {
+		if strings.EqualFold(name, safe) {
+			return true
+		}
+	}
+	if !strings.EqualFold(name, "github") || !strings.HasPrefix(rest, ".") {
+		return false
+	}
+	rest = strings.TrimLeft(rest[1:], " \t\n\r")
+	j := 0
+	for j < len(rest) && obfIdentByte(rest[j]) {
+		j++
+	}
+	field := rest[:j]
+	return field != "" && !strings.EqualFold(field, "event") && !strings.EqualFold(field, "head_ref")
 }

@@ -85,6 +85,15 @@ var tiContexts = func() []tiContext {
 	return t
 }()
 
+// tiContextSegs are the paths of tiContexts split at their dots.
+var tiContextSegs = func() [][]string {
+	out := make([][]string, len(tiContexts))
+	for i, c := range tiContexts {
+		out[i] = strings.Split(c.path, ".")
+	}
+	return out
+}()
+
 // tiFreeText are field names that hold free text; a github.event field with one of these names
 // that the table does not list is reported with low confidence.
 var tiFreeText = map[string]bool{
@@ -113,9 +122,8 @@ func classifyGitHub(path string) (tiKind, []string) {
 		}
 	}
 	kind, events := tiSafe, map[string]bool{}
-	for _, c := range tiContexts {
-		cs := strings.Split(c.path, ".")
-		if !segsMatch(segs, cs) {
+	for i, c := range tiContexts {
+		if !segsMatch(segs, tiContextSegs[i]) {
 			continue
 		}
 		if c.kind < kind {

@@ -102,12 +102,29 @@ func (sc tiScope) inString(s *actionlint.String) []tiSource {
 	}
 	sc.depth++
 	var out []tiSource
-	for _, e := range sc.file.Exprs(&actionlint.String{Value: s.Value}) {
-		if e.Node != nil {
-			out = append(out, sc.sources(e.Node)...)
-		}
+	for _, n := range tiExprNodes(sc.file, s.Value) {
+		out = append(out, sc.sources(n)...)
 	}
 	return out
+}
+
+type tiNodesKey struct{ value string }
+
+// tiExprNodes returns the parsed ${{ }} expressions of a value defined elsewhere (an env: entry,
+// a job output, a matrix value), memoized per file and value: many steps read the same one.
+func tiExprNodes(file *audit.File, value string) []actionlint.ExprNode {
+	if !strings.Contains(value, "${{") {
+		return nil
+	}
+	return file.Memo(tiNodesKey{value}, func() any {
+		var out []actionlint.ExprNode
+		for _, e := range file.Exprs(&actionlint.String{Value: value}) {
+			if e.Node != nil {
+				out = append(out, e.Node)
+			}
+		}
+		return out
+	}).([]actionlint.ExprNode)
 }
 
 // resolve classifies one context path, following env:, job outputs and matrix values to where

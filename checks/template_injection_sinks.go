@@ -1,6 +1,7 @@
 package checks
 
 import (
+	"slices"
 	"strings"
 
 	"github.com/rampart-sec/rampart/audit"
@@ -43,7 +44,7 @@ func stepSinks(ref audit.StepRef) []tiSink {
 		return []tiSink{{value: r.Run, name: "run"}}
 	}
 	u := ref.Uses()
-	if u == nil || u.Uses == nil {
+	if u == nil || u.Uses == nil || !tiHasCodeInput(u.Inputs) {
 		return nil
 	}
 	name, _, _ := strings.Cut(strings.ToLower(u.Uses.Value), "@")
@@ -116,4 +117,29 @@ func rateSource(s tiSource, t tiTriggers) tiRating {
 		return tiRating{severity: audit.Low, confidence: audit.LowConfidence}
 	}
 	return tiRating{severity: audit.Low, confidence: audit.LowConfidence}
+}
+
+// tiCodeInputNames are the inputs of tiCodeInputs.
+var tiCodeInputNames = func() []string {
+	var out []string
+	for _, ci := range tiCodeInputs {
+		if !slices.Contains(out, ci.input) {
+			out = append(out, ci.input)
+		}
+	}
+	return out
+}()
+
+// tiHasCodeInput reports whether a step's with: holds an input that some action of
+// tiCodeInputs evaluates as code: most steps have none, and need no look at their action.
+func tiHasCodeInput(inputs map[string]*actionlint.Input) bool {
+	if len(inputs) == 0 {
+		return false
+	}
+	for _, name := range tiCodeInputNames {
+		if inputs[name] != nil {
+			return true
+		}
+	}
+	return false
 }

@@ -2,6 +2,7 @@ package checks
 
 import (
 	"fmt"
+	"strings"
 
 	"github.com/rampart-sec/rampart/audit"
 )
@@ -67,10 +68,15 @@ written inline in workflows need a Renovate regex manager.`,
 func runUnpinnedTools(pass *audit.Pass) error {
 	for _, s := range shellScripts(pass.Target) {
 		if !s.shellPosix() {
-			utPwsh(pass, s)
+			if utPwshMaybe(s.Folded()) {
+				utPwsh(pass, s)
+			}
 			continue
 		}
-		for _, c := range s.Cmds {
+		if !utMaybe(s.Folded()) {
+			continue
+		}
+		for _, c := range s.Cmds() {
 			for _, p := range utCheck(c) {
 				f := pass.Reportf(s.Ref.File, s.Pos(p.word.Offset), "%s", p.msg)
 				if p.low {
@@ -85,4 +91,80 @@ func runUnpinnedTools(pass *audit.Pass) error {
 		}
 	}
 	return nil
+}
+
+// utMaybe reports whether a POSIX script (folded: see shellScript.Folded) may run an install
+// that utCheck knows, so that scripts that do not are never parsed: each needs the program's
+// name as a word, then blanks, then its subcommand (npm's -g and go's @version anywhere).
+func utMaybe(f string) bool {
+	install := strings.Contains(f, "install")
+	switch {
+	case install && (utFollowed(f, "pip", "install") || utFollowed(f, "pipx", "install") || utFollowed(f, "cargo", "install", "binstall") ||
+		utFollowed(f, "gem", "install") || utFollowed(f, "choco", "install")):
+		return true
+	case strings.Contains(f, "tool") && (utFollowed(f, "uv", "tool") || utFollowed(f, "dotnet", "tool")):
+		return true
+	case strings.Contains(f, "global") && utFollowed(f, "yarn", "global"):
+		return true
+	case strings.Contains(f, "upgrade") && utFollowed(f, "choco", "upgrade"):
+		return true
+	case (strings.Contains(f, "-g") || strings.Contains(f, "--location")) &&
+		(utFollowed(f, "npm", "install", "i", "add") || utFollowed(f, "pnpm", "install", "i", "add") || utFollowed(f, "bun", "install", "i", "add")):
+		return true
+	case strings.Contains(f, "@") && (install || strings.Contains(f, "run")) && utFollowed(f, "go", "install", "run"):
+		return true
+	}
+	return false
+}
+
+// utFollowed reports whether folded text holds name as a command's name (a word, or the last
+// element of a path; "pip" also with a version, pip3.12) followed by one of subs as the next word.
+func utFollowed(f, name string, subs ...string) bool {
+	for off := 0; ; {
+		i := strings.Index(f[off:], name)
+		if i < 0 {
+			return false
+		}
+		i += off
+		off = i + 1
+		if i > 0 && shellWordByte(f[i-1]) {
+			continue
+		}
+		j := i + len(name)
+		if name == "pip" {
+			for j < len(f) && (f[j] >= '0' && f[j] <= '9' || f[j] == '.') {
+				j++
+			}
+		}
+		// The name's word ends here (a trailing / is dropped from a program's name); blanks and
+		// line continuations separate it from the next word.
+		for j < len(f) && f[j] == '/' {
+			j++
+		}
+		k := j
+		for k < len(f) && (f[k] == ' ' || f[k] == '\t' || f[k] == '\\' && k+1 < len(f) && f[k+1] == '\n') {
+			if f[k] == '\\' {
+				k++
+			}
+			k++
+		}
+		if k == j {
+			continue
+		}
+		for _, sub := range subs {
+			if strings.HasPrefix(f[k:], sub) && (k+len(sub) == len(f) || !shellWordByte(f[k+len(sub)])) {
+				return true
+			}
+		}
+	}
+}
+
+// utPwshMaybe reports whether a PowerShell or cmd script (folded) may match utPwshCmdRe.
+func utPwshMaybe(f string) bool {
+	for _, name := range []string{"pip", "py", "npm", "go", "cargo", "gem", "choco", "dotnet", "uv"} {
+		if strings.Contains(f, name) {
+			return true
+		}
+	}
+	return false
 }

@@ -1,0 +1,38 @@
+package checks
+
+import (
+	"testing"
+
+	"github.com/rhysd/actionlint"
+)
+
+var prefilterCases = []string{
+	" 'a' }}", " format('{0}', 'x') }}", " fromJSON('\"x\"') }}", " !true }}", " 1 == 1 }}", " 'a'.b }}",
+	" format ('x') }}", " ('a') }}", " 0x1F }}", " 1.5e-3 }}", " 'it''s' }}", " null }}", " 'x}}' }}",
+	" github.sha }}", " matrix }}", " hashFiles('x') }}", " format('{0}', github.event.x) }}", " a.b-c }}",
+	" secrets.X }}", " GitHub . Event . issue.title }}", " github['head_ref'] }}", " github }}",
+	" toJSON(github.event) }}", " secrets[github.head_ref] }}", " runner.os == 'Linux' && github.head_ref }}",
+	" github.event_name }}", " vars.X || github.head_ref }}", " job.status }}", " github.*.x }}",
+}
+
+// TestObfReadsContext checks obfuscation's prefilter against the parser: an expression that
+// it skips must not be a constant.
+func TestObfReadsContext(t *testing.T) {
+	for _, c := range prefilterCases {
+		node, err := actionlint.NewExprParser().Parse(actionlint.NewExprLexer(c))
+		if obfReadsContext(c) && err == nil && obfConstant(node) {
+			t.Errorf("%q: skipped, but it is a constant", c)
+		}
+	}
+}
+
+// TestTISafeExpr checks template-injection's prefilter against the parser: an expression that
+// it skips must have no source.
+func TestTISafeExpr(t *testing.T) {
+	for _, c := range prefilterCases {
+		node, err := actionlint.NewExprParser().Parse(actionlint.NewExprLexer(c))
+		if tiSafeExpr(c) && err == nil && len(tiScope{}.sources(node)) > 0 {
+			t.Errorf("%q: skipped, but it has a source", c)
+		}
+	}
+}
