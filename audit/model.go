@@ -256,8 +256,15 @@ func StepLabel(st *actionlint.Step, index int) string {
 	return "step " + itoa(index+1)
 }
 
-// Steps returns every step of the file: each job's steps in order, or a composite action's steps.
+type stepsKey struct{}
+
+// Steps returns every step of the file: each job's steps in order, or a composite action's
+// steps. It is computed once per file; callers must not modify the slice.
 func (f *File) Steps() []StepRef {
+	return f.Memo(stepsKey{}, func() any { return f.steps() }).([]StepRef)
+}
+
+func (f *File) steps() []StepRef {
 	var out []StepRef
 	switch {
 	case f.Workflow != nil:
