@@ -141,7 +141,8 @@ func validRepo(s string) bool {
 			return false
 		}
 	}
-	return !strings.Contains(name, "/") && name != "." && name != ".."
+	// "." and ".." would move an API path ("repos/../x/...") to another endpoint.
+	return !strings.Contains(name, "/") && name != "." && name != ".." && owner != "." && owner != ".."
 }
 
 // SplitRepo splits "owner/name"; ok is false when s is not one.

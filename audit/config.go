@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"errors"
 	"fmt"
+	"io"
 	"os"
 	"path/filepath"
 	"strings"
@@ -51,24 +52,40 @@ type Exception struct {
 // ConfigFileNames are where a target's config is looked for, in order.
 var ConfigFileNames = []string{".github/rampart.yml", ".github/rampart.yaml", "rampart.yml", "rampart.yaml"}
 
-// FindConfig returns the path of the config file in a target root, or "".
+// FindConfig returns the path of the config file in a target root, or "". The file is looked
+// up through an os.Root: a config that is a symlink, or that is reached through a symlinked
+// directory leading out of the target (.github -> /elsewhere), is not used.
 func FindConfig(root string) string {
+	r, err := os.OpenRoot(root)
+	if err != nil {
+		return ""
+	}
+	defer r.Close()
 	for _, name := range ConfigFileNames {
-		p := filepath.Join(root, filepath.FromSlash(name))
-		if st, err := os.Lstat(p); err == nil && st.Mode().IsRegular() {
-			return p
+		if st, err := r.Lstat(filepath.FromSlash(name)); err == nil && st.Mode().IsRegular() {
+			return filepath.Join(root, filepath.FromSlash(name))
 		}
 	}
 	return ""
 }
 
+// maxConfigSize caps the config file.
+const maxConfigSize = 1 << 20
+
 // LoadConfig reads and validates a config file. knownChecks, when given, are the valid check ids.
+// It reads at most maxConfigSize bytes (a --config of /dev/zero or a huge file is an error, not
+// a full memory).
 func LoadConfig(path string, knownChecks map[string]bool) (*Config, error) {
-	b, err := os.ReadFile(path)
+	f, err := os.Open(path)
 	if err != nil {
 		return nil, fmt.Errorf("cannot read config: %w", err)
 	}
-	if len(b) > 1<<20 {
+	defer f.Close()
+	b, err := io.ReadAll(io.LimitReader(f, maxConfigSize+1))
+	if err != nil {
+		return nil, fmt.Errorf("cannot read config: %w", err)
+	}
+	if len(b) > maxConfigSize {
 		return nil, fmt.Errorf("%s: config file is larger than 1 MiB", path)
 	}
 	c, err := ParseConfig(b, knownChecks)

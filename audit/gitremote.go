@@ -5,6 +5,7 @@ import (
 	"bytes"
 	"io"
 	"os"
+	"path/filepath"
 	"regexp"
 	"strings"
 )
@@ -15,7 +16,10 @@ var remoteRepo = regexp.MustCompile(`^(?:https?://(?:[^@/]+@)?[^/]+/|ssh://git@[
 // repoFromGit reads the owner/name of the "origin" remote from the target's .git/config, or "".
 // It reads one small file through the root and runs nothing.
 func repoFromGit(root *os.Root) string {
-	fh, err := root.Open(".git/config")
+	if !isRegular(root, filepath.Join(".git", "config")) {
+		return ""
+	}
+	fh, err := root.Open(filepath.Join(".git", "config"))
 	if err != nil {
 		return ""
 	}

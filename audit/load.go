@@ -183,6 +183,12 @@ func readFileAs(root *os.Root, p string, kind FileKind, opts LoadOptions) (*File
 	if limit <= 0 {
 		limit = DefaultMaxFileSize
 	}
+	// Stat first: opening a FIFO (a tarball or a hostile checkout can hold one) would block.
+	if st, err := root.Stat(filepath.FromSlash(p)); err != nil {
+		return nil, &FileError{File: p, Message: "not audited: " + cleanErr(err)}
+	} else if !st.Mode().IsRegular() {
+		return nil, &FileError{File: p, Message: "not audited: not a regular file"}
+	}
 	fh, err := root.Open(filepath.FromSlash(p))
 	if err != nil {
 		return nil, &FileError{File: p, Message: "not audited: " + cleanErr(err)}
@@ -225,6 +231,9 @@ func readAllInto(b []byte, r io.Reader) ([]byte, error) {
 		}
 	}
 }
+
+// CleanErr is the message of an os error without the absolute path it carries.
+func CleanErr(err error) string { return cleanErr(err) }
 
 // cleanErr drops the absolute path os errors carry: messages name files by their target path.
 func cleanErr(err error) string {

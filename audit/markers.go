@@ -36,6 +36,9 @@ func findMarkers(root *os.Root, seen []string) map[string]bool {
 	if !pkg {
 		return m
 	}
+	if !isRegular(root, "package.json") {
+		return m
+	}
 	if fh, err := root.Open("package.json"); err == nil {
 		b, _ := io.ReadAll(io.LimitReader(fh, 1<<20))
 		fh.Close()
@@ -44,6 +47,13 @@ func findMarkers(root *os.Root, seen []string) map[string]bool {
 		}
 	}
 	return m
+}
+
+// isRegular reports whether name, in the root, is a regular file: what is not (a FIFO) is never
+// opened, since opening it could block.
+func isRegular(root *os.Root, name string) bool {
+	st, err := root.Stat(name)
+	return err == nil && st.Mode().IsRegular()
 }
 
 // Has reports whether a marker file exists in the target, or is one of its audited files.

@@ -3,6 +3,8 @@ package cli
 import (
 	"bytes"
 	"context"
+	"crypto/rand"
+	"encoding/hex"
 	"errors"
 	"flag"
 	"fmt"
@@ -53,11 +55,16 @@ func (l actionLog) do(f func()) {
 	defer func() { _ = recover() }()
 	f()
 }
+
+// warn and info write one line: the arguments may come from API answers or the event, so
+// the line is cleaned as audited text (go-githubactions' Infof writes its message as it is).
 func (l actionLog) warn(format string, args ...any) {
-	l.do(func() { l.ga.Warningf(format, args...) })
+	msg := render.TerminalLine(fmt.Sprintf(format, args...))
+	l.do(func() { l.ga.Warningf("%s", msg) })
 }
 func (l actionLog) info(format string, args ...any) {
-	l.do(func() { l.ga.Infof(format, args...) })
+	msg := render.TerminalLine(fmt.Sprintf(format, args...))
+	l.do(func() { l.ga.Infof("%s", msg) })
 }
 
 // actionRun is `rampart action` with its environment.
@@ -97,6 +104,12 @@ func actionRun(getenv func(string) string, stdout io.Writer) (int, error) {
 	if in.Config != "" {
 		p := in.Config
 		if !filepath.IsAbs(p) {
+			// The workspace holds the pull request's files: a config there that is a symlink
+			// (to .git/config, or out of the workspace) would have rampart parse, and quote in its
+			// errors, a file the pull request does not own.
+			if err := regularInWorkspace(workspace, p); err != nil {
+				return ExitUsage, usageError{fmt.Sprintf("input config %q: %v", in.Config, err)}
+			}
 			p = filepath.Join(workspace, p)
 		}
 		if global, err = audit.LoadConfig(p, known); err != nil {
@@ -390,21 +403,64 @@ func prefixPaths(rep *audit.Report, prefix string) {
 	}
 }
 
-// writeWorkspaceFile renders rep in format to a path relative to the workspace.
+// writeWorkspaceFile renders rep in format to a path relative to the workspace. The workspace
+// holds the audited (pull request) files, so the file is written through an os.Root (no path or
+// symlinked directory leads out of it) to a temporary file that is then renamed over the
+// destination: a symlink planted at the destination is replaced, never written through.
 func writeWorkspaceFile(workspace, rel, format string, rep *audit.Report, failed bool) error {
-	if filepath.IsAbs(rel) {
-		return fmt.Errorf("%q must be relative to the workspace", rel)
+	if filepath.IsAbs(rel) || !filepath.IsLocal(filepath.FromSlash(rel)) {
+		return fmt.Errorf("%q must be a path inside the workspace", rel)
 	}
 	var buf bytes.Buffer
 	if err := render.Write(&buf, format, rep, render.Options{Checks: checks.All(), Failed: failed}); err != nil {
 		return fmt.Errorf("cannot render the %s report: %v", format, err)
 	}
-	p := filepath.Join(workspace, filepath.FromSlash(rel))
-	if err := os.MkdirAll(filepath.Dir(p), 0o755); err != nil {
+	root, err := os.OpenRoot(workspace)
+	if err != nil {
+		return fmt.Errorf("cannot open the workspace: %v", err)
+	}
+	defer root.Close()
+	name := filepath.Clean(filepath.FromSlash(rel))
+	if dir := filepath.Dir(name); dir != "." {
+		if err := root.MkdirAll(dir, 0o755); err != nil {
+			return fmt.Errorf("cannot write %q: %v", rel, err)
+		}
+	}
+	var rnd [8]byte
+	_, _ = rand.Read(rnd[:])
+	tmp := filepath.Join(filepath.Dir(name), ".rampart-"+hex.EncodeToString(rnd[:])+".tmp")
+	f, err := root.OpenFile(tmp, os.O_WRONLY|os.O_CREATE|os.O_EXCL, 0o644)
+	if err != nil {
 		return fmt.Errorf("cannot write %q: %v", rel, err)
 	}
-	if err := os.WriteFile(p, buf.Bytes(), 0o644); err != nil {
-		return fmt.Errorf("cannot write %q: %v", rel, err)
+	_, werr := f.Write(buf.Bytes())
+	if cerr := f.Close(); werr == nil {
+		werr = cerr
+	}
+	if werr == nil {
+		werr = root.Rename(tmp, name)
+	}
+	if werr != nil {
+		_ = root.Remove(tmp)
+		return fmt.Errorf("cannot write %q: %v", rel, werr)
+	}
+	return nil
+}
+
+// regularInWorkspace checks that rel names a regular file inside the workspace, reached without
+// leaving it, and is not itself a symlink.
+func regularInWorkspace(workspace, rel string) error {
+	root, err := os.OpenRoot(workspace)
+	if err != nil {
+		return fmt.Errorf("cannot open the workspace: %v", err)
+	}
+	defer root.Close()
+	st, err := root.Lstat(filepath.FromSlash(rel))
+	switch {
+	case err != nil:
+		return fmt.Errorf("not a file in the workspace (%v)", audit.CleanErr(err))
+	case !st.Mode().IsRegular():
+		return errors.New("not a regular file in the workspace (a symlink is not followed)")
 	}
 	return nil
 }
@@ -508,6 +564,6 @@ func runComment(args []string, stdout, stderr io.Writer) (int, error) {
 		}
 		return ExitNoAudit, auditError{err.Error()}
 	}
-	fmt.Fprintf(stdout, "rampart: pull request #%d comment %s %s\n", *pr, up.Action, up.URL)
+	fmt.Fprintf(stdout, "rampart: pull request #%d comment %s %s\n", *pr, up.Action, render.TerminalLine(up.URL))
 	return ExitOK, nil
 }

@@ -14,6 +14,7 @@ import (
 	"github.com/rampart-sec/rampart/audit"
 	"github.com/rampart-sec/rampart/checks"
 	"github.com/rampart-sec/rampart/fix"
+	"github.com/rampart-sec/rampart/render"
 )
 
 // FixOptions are the flags of `rampart fix`.
@@ -169,12 +170,12 @@ func fixRun(o FixOptions, stdout, stderr io.Writer) (int, error) {
 			default:
 				verb = "not fixed"
 			}
-			fmt.Fprintf(summary, "%s:%d:%d: %s %s: %s\n", show(f.File), f.Line, f.Column, verb, f.Check, oc.Note)
+			fmt.Fprintf(summary, "%s:%d:%d: %s %s: %s\n", render.TerminalLine(show(f.File)), f.Line, f.Column, verb, f.Check, render.TerminalLine(oc.Note))
 		}
 		nLeft += len(res.Remaining)
 	}
 	for _, f := range failures {
-		fmt.Fprintf(stderr, "rampart: %s\n", f)
+		fmt.Fprintf(stderr, "rampart: %s\n", render.TerminalLine(f))
 	}
 	verb := "changed"
 	if o.DryRun {

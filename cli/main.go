@@ -6,6 +6,8 @@ import (
 	"fmt"
 	"io"
 	"strings"
+
+	"github.com/rampart-sec/rampart/render"
 )
 
 const usage = `rampart audits GitHub Actions workflows and CI pipelines for security hazards.
@@ -66,7 +68,10 @@ func Main(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 	if err == nil {
 		return code
 	}
-	fmt.Fprintf(stderr, "rampart: %v\n", err)
+	// Errors quote audited content (file names, YAML parser messages, API answers): they are
+	// printed as render prints audited text, so none can drive a terminal or start a workflow
+	// command in a job log.
+	fmt.Fprintf(stderr, "rampart: %s\n", render.TerminalText(err.Error(), "  "))
 	var ue usageError
 	var ae auditError
 	switch {

@@ -17,6 +17,7 @@ import (
 	"github.com/rampart-sec/rampart/checks"
 	"github.com/rampart-sec/rampart/github"
 	"github.com/rampart-sec/rampart/org"
+	"github.com/rampart-sec/rampart/render"
 )
 
 // OrgOptions are the flags of `rampart org`.
@@ -173,7 +174,7 @@ func orgScan(ctx context.Context, o OrgOptions, stderr io.Writer, transport *org
 		if err != nil {
 			return ExitNoAudit, auditError{err.Error()}
 		}
-		fmt.Fprintf(stderr, "dashboard: %s\n", url)
+		fmt.Fprintf(stderr, "dashboard: %s\n", render.TerminalLine(url))
 	}
 	if st.Failed > 0 {
 		return ExitNoAudit, auditError{fmt.Sprintf("%d repositories could not be scanned (see org.json); run again with --resume to retry them", st.Failed)}
@@ -253,7 +254,7 @@ func runMerge(args []string, stderr io.Writer) (int, error) {
 		if err != nil {
 			return ExitNoAudit, auditError{err.Error()}
 		}
-		fmt.Fprintf(stderr, "dashboard: %s\n", url)
+		fmt.Fprintf(stderr, "dashboard: %s\n", render.TerminalLine(url))
 	}
 	if st.Failed > 0 {
 		return ExitNoAudit, auditError{fmt.Sprintf("%d repositories could not be scanned (see org.json)", st.Failed)}

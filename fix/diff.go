@@ -6,6 +6,47 @@ import (
 	"strings"
 )
 
+// diffName writes a file name of a diff header as git does: as it is, or, when it holds a
+// control character, a double quote or a backslash, C-quoted ("a/x\nb"). A file name of the
+// audited repository with a line break could otherwise forge header and hunk lines of its own
+// for `git apply` to follow, and an escape sequence would reach the terminal.
+func diffName(s string) string {
+	if !strings.ContainsFunc(s, func(r rune) bool { return r < 0x20 || r == 0x7f || r == '"' || r == '\\' }) {
+		return s
+	}
+	var b strings.Builder
+	b.WriteByte('"')
+	for i := 0; i < len(s); i++ {
+		switch c := s[i]; c {
+		case '"', '\\':
+			b.WriteByte('\\')
+			b.WriteByte(c)
+		case '\a':
+			b.WriteString(`\a`)
+		case '\b':
+			b.WriteString(`\b`)
+		case '\t':
+			b.WriteString(`\t`)
+		case '\n':
+			b.WriteString(`\n`)
+		case '\v':
+			b.WriteString(`\v`)
+		case '\f':
+			b.WriteString(`\f`)
+		case '\r':
+			b.WriteString(`\r`)
+		default:
+			if c < 0x20 || c == 0x7f {
+				fmt.Fprintf(&b, `\%03o`, c)
+			} else {
+				b.WriteByte(c)
+			}
+		}
+	}
+	b.WriteByte('"')
+	return b.String()
+}
+
 // WriteDiff writes a unified diff of the change (--- a/path, +++ b/path, three lines of context),
 // as git diff and patch -p1 read it.
 func WriteDiff(w io.Writer, c Change) error {
@@ -15,7 +56,7 @@ func WriteDiff(w io.Writer, c Change) error {
 		return nil
 	}
 	p := strings.TrimPrefix(c.Path, "/")
-	if _, err := fmt.Fprintf(w, "--- a/%s\n+++ b/%s\n", p, p); err != nil {
+	if _, err := fmt.Fprintf(w, "--- %s\n+++ %s\n", diffName("a/"+p), diffName("b/"+p)); err != nil {
 		return err
 	}
 	const ctx = 3

@@ -40,11 +40,18 @@ type Options struct {
 	// MaxRetries for 5xx and network errors (default 3); RetryDelay is the first backoff (default 500ms).
 	MaxRetries int
 	RetryDelay time.Duration
-	// MaxRateWait bounds one wait for a rate limit reset or Retry-After (default 2 minutes).
+	// MaxRateWait bounds one wait for a primary rate limit's reset (default 2 minutes); a reset
+	// further away fails the request with a *RateLimitError.
 	MaxRateWait time.Duration
+	// MaxRetryWait bounds one wait that GitHub asks for with Retry-After (secondary rate limits,
+	// 429; default DefaultMaxRetryWait, 2 minutes): an answer asking for longer fails the request
+	// at once with a *RetryAfterError naming the wait, instead of sleeping through it.
+	MaxRetryWait time.Duration
 	// RequestTimeout bounds one attempt of one request (default 30 seconds).
 	RequestTimeout time.Duration
 	UserAgent      string
+	// MaxResponseBytes caps the body of one answer (DefaultMaxResponseBytes when 0; no cap when negative).
+	MaxResponseBytes int64
 }
 
 // Client is one run's connection to GitHub. It is safe for concurrent use.
@@ -63,7 +70,11 @@ func New(o Options) (*Client, error) {
 	if base == nil {
 		base = http.DefaultTransport
 	}
-	c := &Client{counter: &counter{next: base}}
+	maxBody := o.MaxResponseBytes
+	if maxBody == 0 {
+		maxBody = DefaultMaxResponseBytes
+	}
+	c := &Client{counter: &counter{next: base, max: maxBody}}
 	var rt http.RoundTripper = c.counter
 
 	apiBase, enterprise, err := apiBaseURL(o)
@@ -105,6 +116,9 @@ func New(o Options) (*Client, error) {
 	}
 	if o.MaxRateWait > 0 {
 		c.retry.maxWait = o.MaxRateWait
+	}
+	if o.MaxRetryWait > 0 {
+		c.retry.maxRetryWait = o.MaxRetryWait
 	}
 	if o.RequestTimeout > 0 {
 		c.retry.attemptTimeout = o.RequestTimeout

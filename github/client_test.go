@@ -643,3 +643,54 @@ func TestContractRejectsWrongShapes(t *testing.T) {
 		t.Logf("rejected as expected: %.300s", v)
 	}
 }
+
+// endless is a JSON answer whose string never ends within n bytes.
+type endless struct{ n int64 }
+
+func (e *endless) Read(p []byte) (int, error) {
+	if e.n <= 0 {
+		return 0, io.EOF
+	}
+	if int64(len(p)) > e.n {
+		p = p[:e.n]
+	}
+	for i := range p {
+		p[i] = 'a'
+	}
+	e.n -= int64(len(p))
+	return len(p), nil
+}
+
+// A server that streams without end (a hostile GitHub Enterprise, a proxy) makes the request
+// fail at the cap on an answer's body, instead of filling the memory.
+func TestResponseBodyIsCapped(t *testing.T) {
+	reads := int64(0)
+	tr := roundTripFunc(func(r *http.Request) (*http.Response, error) {
+		body := io.MultiReader(strings.NewReader(`{"name":"`), &endless{n: 8 << 20}, strings.NewReader(`"}`))
+		counted := readerFunc(func(p []byte) (int, error) {
+			n, err := body.Read(p)
+			reads += int64(n)
+			return n, err
+		})
+		return &http.Response{StatusCode: 200, Header: http.Header{"Content-Type": {"application/json"}},
+			Body: io.NopCloser(counted), Request: r}, nil
+	})
+	c, err := New(Options{Token: testToken, BaseURL: "https://ghes.invalid/api/v3/", Transport: tr, MaxResponseBytes: 1 << 20})
+	if err != nil {
+		t.Fatal(err)
+	}
+	_, err = c.Actions().Repo(ctx(t), "octocat", "Hello-World")
+	if err == nil || !strings.Contains(err.Error(), ErrResponseTooLarge.Error()) {
+		t.Fatalf("err = %v, want %q", err, ErrResponseTooLarge)
+	}
+	if reads > 2<<20 {
+		t.Errorf("read %d bytes of an answer capped at 1 MiB", reads)
+	}
+	if strings.Contains(err.Error(), testToken) {
+		t.Errorf("the error shows the token")
+	}
+}
+
+type readerFunc func([]byte) (int, error)
+
+func (f readerFunc) Read(p []byte) (int, error) { return f(p) }

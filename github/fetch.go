@@ -98,6 +98,9 @@ func (c *Client) FetchTarget(ctx context.Context, a *Actions, owner, name, ref s
 			continue
 		}
 		switch {
+		case !isObjectID(e.sha):
+			// The id goes into the blob request's path: only a hex object id may.
+			t.Errors = append(t.Errors, audit.FileError{File: e.path, Message: "not audited: the API gave no valid object id for it"})
 		case e.mode == "120000":
 			t.Errors = append(t.Errors, audit.FileError{File: e.path, Message: "not audited: symbolic link (not followed through the API)"})
 		case int64(e.size) > limit:
@@ -186,6 +189,19 @@ func checkPath(p string) error {
 		}
 	}
 	return nil
+}
+
+// isObjectID reports whether s is a git object id: 40 (SHA-1) or 64 (SHA-256) hex digits.
+func isObjectID(s string) bool {
+	if len(s) != 40 && len(s) != 64 {
+		return false
+	}
+	for i := 0; i < len(s); i++ {
+		if c := s[i]; !(c >= '0' && c <= '9' || c >= 'a' && c <= 'f' || c >= 'A' && c <= 'F') {
+			return false
+		}
+	}
+	return true
 }
 
 // safeName quotes a rejected path for the report without its control characters.

@@ -135,3 +135,26 @@ func TestFetchTargetMissingRepo(t *testing.T) {
 		t.Fatalf("err = %v", err)
 	}
 }
+
+// An object id from the tree answer goes into the blob request's path: one that is not hex
+// ("../../user") is refused, and no request is sent for it.
+func TestFetchTargetRejectsBadObjectIDs(t *testing.T) {
+	reg := githubtest.New(t)
+	reg.Register("GET repos/octocat/Hello-World/git/trees/v1.0?recursive=1", githubtest.JSON(t, 200, map[string]any{
+		"sha": strings.Repeat("a", 40), "url": "https://api.github.com/repos/octocat/Hello-World/git/trees/" + strings.Repeat("a", 40),
+		"truncated": false,
+		"tree": []map[string]any{{"path": ".github/workflows/ci.yml", "mode": "100644", "type": "blob", "sha": "../../../../user", "size": 10,
+			"url": "https://api.github.com/repos/octocat/Hello-World/git/blobs/x"}},
+	}))
+	c, _ := newClient(t, reg, Options{})
+	tg, err := c.FetchTarget(ctx(t), nil, "octocat", "Hello-World", "v1.0", FetchOptions{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(tg.Files) != 0 || len(tg.Errors) != 1 || !strings.Contains(tg.Errors[0].Message, "no valid object id") {
+		t.Errorf("files %d, errors %+v", len(tg.Files), tg.Errors)
+	}
+	if c.Requests() != 1 {
+		t.Errorf("requests = %d, want 1 (the tree)", c.Requests())
+	}
+}

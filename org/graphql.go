@@ -15,6 +15,8 @@ import (
 	"sync"
 	"sync/atomic"
 	"time"
+
+	"github.com/rampart-sec/rampart/github"
 )
 
 // Counter is the bottom of the HTTP stack (github.Options.Transport): it counts every request
@@ -185,6 +187,13 @@ func (g *gqlClient) do(ctx context.Context, query string, vars map[string]any) (
 		}
 		var qe *queryError
 		if errors.Is(err, errTooBig) || errors.As(err, &qe) && qe.fatal {
+			return nil, err
+		}
+		// A rate limit the transport would not wait for (a reset or a Retry-After beyond its
+		// bounds): sending the query again sooner would only be refused again.
+		var rle *github.RateLimitError
+		var rae *github.RetryAfterError
+		if errors.As(err, &rle) || errors.As(err, &rae) {
 			return nil, err
 		}
 		last = err

@@ -13,18 +13,21 @@ import (
 const DashboardTitle = "rampart: organization security dashboard"
 
 // UpsertDashboard keeps one issue of repo ("owner/name") up to date with body: the open issue
-// whose body carries Marker is edited in place, or a new one is opened. It returns the issue's URL.
+// whose body starts with Marker and that the token's identity opened is edited in place, or a new
+// one is opened. It returns the issue's URL. An issue by anyone else, even one that copies the
+// marker, is never edited: its author could edit the dashboard afterwards.
 func UpsertDashboard(ctx context.Context, c *github.Client, repo, body string) (string, error) {
 	owner, name, ok := strings.Cut(repo, "/")
 	if !ok || owner == "" || name == "" || strings.Contains(name, "/") {
 		return "", fmt.Errorf("--dashboard-issue must be OWNER/REPO, not %q", repo)
 	}
-	if !strings.Contains(body, Marker) {
+	if !strings.HasPrefix(body, Marker) {
 		body = Marker + "\n" + body
 	}
 	if n := len([]rune(body)); n > IssueBodyLimit {
 		return "", fmt.Errorf("the dashboard is %d characters, over GitHub's %d-character limit", n, IssueBodyLimit)
 	}
+	mine := dashboardAuthor(ctx, c)
 	opt := &gh.IssueListByRepoOptions{State: "open", ListOptions: gh.ListOptions{PerPage: 100}}
 	for page := 0; page < 20; page++ {
 		issues, resp, err := c.REST.Issues.ListByRepo(ctx, owner, name, opt)
@@ -32,7 +35,7 @@ func UpsertDashboard(ctx context.Context, c *github.Client, repo, body string) (
 			return "", fmt.Errorf("cannot list the issues of %q to find the dashboard: %w (the token needs issues: write)", repo, err)
 		}
 		for _, is := range issues {
-			if is.IsPullRequest() || !strings.Contains(is.GetBody(), Marker) {
+			if is.IsPullRequest() || !strings.HasPrefix(is.GetBody(), Marker) || !mine(is.GetUser().GetLogin()) {
 				continue
 			}
 			if is.GetBody() == body {
@@ -54,6 +57,17 @@ func UpsertDashboard(ctx context.Context, c *github.Client, repo, body string) (
 		return "", fmt.Errorf("cannot open the dashboard issue in %q: %w (the token needs issues: write)", repo, err)
 	}
 	return created.GetHTMLURL(), nil
+}
+
+// dashboardAuthor tells which issue authors are the token's identity: its login from GET /user,
+// or, when that is refused (a GitHub App installation token cannot read /user), an App's bot
+// account ("slug[bot]"), which no person can sign up as.
+func dashboardAuthor(ctx context.Context, c *github.Client) func(string) bool {
+	if u, _, err := c.REST.Users.Get(ctx, ""); err == nil && u.GetLogin() != "" {
+		login := u.GetLogin()
+		return func(l string) bool { return strings.EqualFold(l, login) }
+	}
+	return func(l string) bool { return strings.HasSuffix(l, "[bot]") }
 }
 
 // DashboardBody renders the dashboard for the issue from a finished scan's org.json, within the

@@ -432,7 +432,15 @@ func readReport(path string, f func(*RepoResult) error) (*Report, error) {
 	return rep, nil
 }
 
-// sarifName is a repository's SARIF file name under DIR/sarif.
+// sarifName is a repository's SARIF file name under DIR/sarif. The name comes from an API
+// answer: "/" becomes "__", and every character but letters, digits, "-", "_" and "." becomes
+// "_" (a backslash is a separator on Windows), so the file stays in DIR/sarif.
 func sarifName(full string) string {
-	return filepath.Join("sarif", strings.ReplaceAll(full, "/", "__")+".sarif")
+	name := strings.Map(func(r rune) rune {
+		if r >= 'a' && r <= 'z' || r >= 'A' && r <= 'Z' || r >= '0' && r <= '9' || r == '-' || r == '_' || r == '.' {
+			return r
+		}
+		return '_'
+	}, strings.ReplaceAll(full, "/", "__"))
+	return filepath.Join("sarif", name+".sarif")
 }

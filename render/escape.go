@@ -1,8 +1,10 @@
 package render
 
 import (
+	"bytes"
 	"fmt"
 	"strings"
+	"unicode"
 	"unicode/utf8"
 )
 
@@ -41,7 +43,8 @@ func visible(b *strings.Builder, r rune) {
 }
 
 // cleanLine makes an audited string safe to print on one terminal line: every control
-// character, line breaks included, is shown as a visible escape, and invalid UTF-8 becomes U+FFFD.
+// character, line breaks included, is shown as a visible escape, invalid UTF-8 becomes U+FFFD,
+// and no workflow command can be read in it (see breakCommands).
 func cleanLine(s string) string {
 	if isClean(s, false) {
 		return s
@@ -54,7 +57,29 @@ func cleanLine(s string) string {
 		}
 		b.WriteRune(r)
 	}
-	return b.String()
+	return breakCommands(b.String())
+}
+
+// breakCommands keeps the Actions runner from reading a workflow command in a line of output
+// that holds s (text and JSON reports are printed to a job's log, which the runner parses):
+//   - "##[" starts a legacy command ("##[set-output name=x]v", "##[stop-commands]t") anywhere
+//     in a line, so a zero-width space is put inside every "##[";
+//   - "::" starts a command at the beginning of a line after leading white space, so when s
+//     starts with white space and "::", a zero-width space is put between the colons.
+//
+// The text shows the same; only the runner's parser no longer matches it.
+func breakCommands(s string) string {
+	s = strings.ReplaceAll(s, "##[", "##"+zwsp+"[")
+	if t := strings.TrimLeftFunc(s, unicode.IsSpace); strings.HasPrefix(t, "::") {
+		i := len(s) - len(t)
+		s = s[:i] + ":" + zwsp + s[i+1:]
+	}
+	return s
+}
+
+// hasCommand reports whether breakCommands would change s.
+func hasCommand(s string) bool {
+	return strings.Contains(s, "##[") || strings.HasPrefix(strings.TrimLeftFunc(s, unicode.IsSpace), "::")
 }
 
 // cleanText is cleanLine for text that may span lines: line breaks are kept (CRLF and lone CR
@@ -87,11 +112,11 @@ func cleanLineKeepTabs(s string) string {
 			b.WriteRune(r)
 		}
 	}
-	return b.String()
+	return breakCommands(b.String())
 }
 
 func isClean(s string, tabs bool) bool {
-	if !utf8.ValidString(s) {
+	if !utf8.ValidString(s) || hasCommand(s) {
 		return false
 	}
 	for _, r := range s {
@@ -247,3 +272,19 @@ func MarkdownRich(s string) string { return mdRich(s) }
 
 // Truncate shortens s to at most n runes, with an ellipsis when it cut.
 func Truncate(s string, n int) string { return truncate(s, n) }
+
+// TerminalLine makes an audited string safe to print on one line of a terminal or a job log:
+// control characters (line breaks included) are shown escaped, and no workflow command can be
+// read in it.
+func TerminalLine(s string) string { return cleanLine(s) }
+
+// TerminalText is TerminalLine for text that may span lines: line breaks are kept, and each
+// continuation line is prefixed with indent.
+func TerminalText(s, indent string) string { return cleanText(s, indent) }
+
+// BreakCommands returns JSON output (a report, a SARIF log) with every "##[" inside its strings
+// written as "##\u005b", so that no line of it, printed to a job log, is read by the runner as a
+// legacy workflow command. The JSON means the same.
+func BreakCommands(b []byte) []byte {
+	return bytes.ReplaceAll(b, []byte("##["), []byte(`##\u005b`))
+}

@@ -15,7 +15,7 @@ func writeJSON(w io.Writer, rep *audit.Report, _ Options) error {
 	if err != nil {
 		return err
 	}
-	_, err = w.Write(append(b, '\n'))
+	_, err = w.Write(append(BreakCommands(b), '\n'))
 	return err
 }
 

@@ -233,7 +233,16 @@ func blobURL(file string, line, endLine int, opts Options) string {
 			return ""
 		}
 	}
-	u := base + "/" + uriPath(opts.Repository) + "/blob/" + uriPath(opts.Ref) + "/" + uriPath(strings.TrimPrefix(file, "./"))
+	file = strings.TrimPrefix(file, "./")
+	// A "." or ".." segment (a report read from an untrusted artifact can hold one) would lead
+	// the link out of the repository's files, to any page of the server: no link then.
+	// Percent-encoding does not help: browsers read %2e%2e as "..".
+	for _, seg := range strings.Split(opts.Repository+"/"+opts.Ref+"/"+file, "/") {
+		if seg == "" || seg == "." || seg == ".." {
+			return ""
+		}
+	}
+	u := base + "/" + uriPath(opts.Repository) + "/blob/" + uriPath(opts.Ref) + "/" + uriPath(file)
 	if line > 0 {
 		u += fmt.Sprintf("#L%d", line)
 		if endLine > line {

@@ -202,7 +202,7 @@ func writeSARIF(w io.Writer, rep *audit.Report, opts Options) error {
 	if err != nil {
 		return err
 	}
-	_, err = w.Write(append(b, '\n'))
+	_, err = w.Write(append(BreakCommands(b), '\n'))
 	return err
 }
 

@@ -71,6 +71,22 @@ type issue struct {
 	Body   string `json:"body"`
 	State  string `json:"state"`
 	URL    string `json:"html_url"`
+	User   struct {
+		Login string `json:"login"`
+	} `json:"user"`
+}
+
+// IssueAuthor is the author of the issues the fake's client opens (a GitHub App installation:
+// the fake does not answer GET /user).
+const IssueAuthor = "rampart-app[bot]"
+
+// PlantIssue opens an issue as login, as someone else than rampart would.
+func (s *Server) PlantIssue(login, title, body string) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	is := &issue{Number: len(s.issues) + 1, Title: title, Body: body, State: "open"}
+	is.User.Login = login
+	s.issues = append(s.issues, is)
 }
 
 // New starts a fake; Close it when done.
@@ -310,6 +326,7 @@ func (s *Server) createIssue(w http.ResponseWriter, r *http.Request) {
 	}
 	s.mu.Lock()
 	is := &issue{Number: len(s.issues) + 1, Title: req.Title, Body: req.Body, State: "open"}
+	is.User.Login = IssueAuthor
 	is.URL = fmt.Sprintf("https://github.com/%s/%s/issues/%d", r.PathValue("owner"), r.PathValue("repo"), is.Number)
 	s.issues = append(s.issues, is)
 	s.mu.Unlock()
