@@ -23,7 +23,7 @@ func testScan(t testing.TB, ctx context.Context, fake *orgtest.Server, dir strin
 	t.Helper()
 	counter := NewCounter(nil)
 	c, err := github.New(github.Options{Token: "test-token", BaseURL: fake.BaseURL(), Transport: counter,
-		MaxRetries: 3, RetryDelay: 5 * time.Millisecond, RequestTimeout: 400 * time.Millisecond, MaxRateWait: 10 * time.Second})
+		MaxRetries: 3, RetryDelay: 5 * time.Millisecond, RequestTimeout: 2 * time.Second, MaxRateWait: 10 * time.Second})
 	if err != nil {
 		t.Fatal(err)
 	}
