@@ -45,24 +45,6 @@ func ReadmeChecksTable() string {
 	return b.String()
 }
 
-// ReplaceBetween replaces the text between the lines `<!-- NAME:start -->` and `<!-- NAME:end -->`.
-func ReplaceBetween(doc, name, content string) (string, bool) {
-	start, end := "<!-- "+name+":start -->\n", "<!-- "+name+":end -->"
-	i := strings.Index(doc, start)
-	j := strings.Index(doc, end)
-	if i < 0 || j < i {
-		return doc, false
-	}
-	return doc[:i+len(start)] + content + doc[j:], true
-}
-
-// Readme returns README.md with its generated sections brought up to date.
-func Readme(doc string) string {
-	doc, _ = ReplaceBetween(doc, "checks", ReadmeChecksTable())
-	doc, _ = ReplaceBetween(doc, "score", strings.Replace(audit.ScoreDoc(), "# How the score is computed\n\n", "", 1))
-	return doc
-}
-
 func eq(c *audit.Check, tool string) string {
 	if v := c.Equivalents[tool]; v != "" {
 		return "`" + v + "`"
