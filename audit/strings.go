@@ -1,9 +1,6 @@
 package audit
 
 import (
-	"cmp"
-	"slices"
-
 	"github.com/rhysd/actionlint"
 )
 
@@ -26,15 +23,11 @@ func (f *File) Strings() []StringRef {
 		w := &stringWalker{out: make([]StringRef, 0, len(f.Source)/48+8)}
 		switch {
 		case f.Workflow != nil:
-			w.workflow(f.Workflow)
+			w.workflow(f.Workflow, f.Jobs())
 		case f.Action != nil:
 			w.action(f.Action)
 		}
-		// The walk is in source order but for map fields (jobs, env, with:): a nearly sorted
-		// slice, which pdqsort orders in about linear time. Two strings never share a position.
-		slices.SortFunc(w.out, func(a, b StringRef) int {
-			return cmp.Or(cmp.Compare(a.S.Pos.Line, b.S.Pos.Line), cmp.Compare(a.S.Pos.Col, b.S.Pos.Col))
-		})
+		sortByPos(w.out)
 		return w.out
 	}).([]StringRef)
 }
@@ -134,7 +127,22 @@ func (w *stringWalker) container(c *actionlint.Container) {
 	w.s(c.Volumes...)
 }
 
-func (w *stringWalker) workflow(wf *actionlint.Workflow) {
+// sortByPos orders strings by source position. The walk visits jobs in source order, so only the
+// small map fields (env:, with:, outputs) are out of order: an insertion sort does it in about
+// one pass. Two strings never share a position.
+func sortByPos(rs []StringRef) {
+	key := func(r StringRef) int { return r.S.Pos.Line<<20 | r.S.Pos.Col }
+	for i := 1; i < len(rs); i++ {
+		r, k := rs[i], key(rs[i])
+		j := i
+		for ; j > 0 && key(rs[j-1]) > k; j-- {
+			rs[j] = rs[j-1]
+		}
+		rs[j] = r
+	}
+}
+
+func (w *stringWalker) workflow(wf *actionlint.Workflow, jobs []*actionlint.Job) {
 	w.s(wf.Name, wf.RunName)
 	for _, ev := range wf.On {
 		w.event(ev)
@@ -143,10 +151,8 @@ func (w *stringWalker) workflow(wf *actionlint.Workflow) {
 	w.env(wf.Env)
 	w.defaults(wf.Defaults)
 	w.concurrency(wf.Concurrency)
-	for _, j := range wf.Jobs {
-		if j != nil {
-			w.jobStrings(j)
-		}
+	for _, j := range jobs {
+		w.jobStrings(j)
 	}
 }
 
