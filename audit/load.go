@@ -10,6 +10,7 @@ import (
 	"path/filepath"
 	"slices"
 	"strings"
+	"syscall"
 
 	"github.com/rhysd/actionlint"
 	"go.yaml.in/yaml/v4"
@@ -51,8 +52,36 @@ func LoadDir(dir string, opts LoadOptions) (*Target, error) {
 	paths, markers, errs := discover(root.FS(), only)
 	t.Markers = findMarkers(root, markers)
 	t.Errors = append(t.Errors, errs...)
+	// Files are opened through a root per directory, so that the many workflows of
+	// .github/workflows cost one openat each rather than a walk of every path component.
+	dirs := map[string]*os.Root{}
+	defer func() {
+		for _, r := range dirs {
+			r.Close()
+		}
+	}()
 	for _, p := range paths {
-		f, ferr := readFile(root, p, opts)
+		dir, base := path.Split(p)
+		r := root
+		if dir != "" {
+			sub, ok := dirs[dir]
+			if !ok {
+				if sub, err = root.OpenRoot(filepath.FromSlash(strings.TrimSuffix(dir, "/"))); err != nil {
+					sub = nil
+				}
+				dirs[dir] = sub
+			}
+			if sub == nil {
+				t.Errors = append(t.Errors, FileError{File: p, Message: "not audited: cannot open its folder"})
+				continue
+			}
+			r = sub
+		}
+		f, ferr := readFileIn(r, base, p, kindForPath(p), opts)
+		if ferr != nil && r != root && strings.Contains(ferr.Message, "outside the target") {
+			// A symlink to elsewhere in the target: follow it from the target's root.
+			f, ferr = readFileAs(root, p, kindForPath(p), opts)
+		}
 		if ferr != nil {
 			t.Errors = append(t.Errors, *ferr)
 			continue
@@ -173,23 +202,21 @@ func kindForPath(p string) FileKind {
 	return KindWorkflow
 }
 
-func readFile(root *os.Root, p string, opts LoadOptions) (*File, *FileError) {
-	return readFileAs(root, p, kindForPath(p), opts)
+// readFileAs reads one file through the root (refusing symlinks out of it).
+func readFileAs(root *os.Root, p string, kind FileKind, opts LoadOptions) (*File, *FileError) {
+	return readFileIn(root, filepath.FromSlash(p), p, kind, opts)
 }
 
-// readFileAs reads one file through the root (refusing symlinks out of it) and parses it.
-func readFileAs(root *os.Root, p string, kind FileKind, opts LoadOptions) (*File, *FileError) {
+// readFileIn reads name in root (a root of the target or of one of its folders; a symlink cannot
+// lead out of it) as the file p of the target.
+func readFileIn(root *os.Root, name, p string, kind FileKind, opts LoadOptions) (*File, *FileError) {
 	limit := opts.MaxFileSize
 	if limit <= 0 {
 		limit = DefaultMaxFileSize
 	}
-	// Stat first: opening a FIFO (a tarball or a hostile checkout can hold one) would block.
-	if st, err := root.Stat(filepath.FromSlash(p)); err != nil {
-		return nil, &FileError{File: p, Message: "not audited: " + cleanErr(err)}
-	} else if !st.Mode().IsRegular() {
-		return nil, &FileError{File: p, Message: "not audited: not a regular file"}
-	}
-	fh, err := root.Open(filepath.FromSlash(p))
+	// Non-blocking: opening a FIFO (a tarball or a hostile checkout can hold one) must not
+	// wait for a writer; the Stat below then refuses it as not a regular file.
+	fh, err := root.OpenFile(name, os.O_RDONLY|syscall.O_NONBLOCK, 0)
 	if err != nil {
 		return nil, &FileError{File: p, Message: "not audited: " + cleanErr(err)}
 	}

@@ -167,3 +167,19 @@ func TestIsDockerfile(t *testing.T) {
 		}
 	}
 }
+
+func TestSymlinkToElsewhereInTheTarget(t *testing.T) {
+	root := t.TempDir()
+	write(t, root, "shared/ci.yml", okWorkflow)
+	write(t, root, ".github/workflows/.keep", "")
+	if err := os.Symlink("../../shared/ci.yml", filepath.Join(root, ".github/workflows/ci.yml")); err != nil {
+		t.Fatal(err)
+	}
+	tg, err := LoadDir(root, LoadOptions{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(tg.Files) != 1 || tg.Files[0].Path != ".github/workflows/ci.yml" || len(tg.Errors) != 0 {
+		t.Errorf("files %v errors %v", tg.Files, tg.Errors)
+	}
+}
