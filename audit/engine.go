@@ -15,6 +15,8 @@ import (
 type Engine struct {
 	Checks  []*Check
 	Version string
+	// Timed, when set, is told how long each check ran on each target (for profiling).
+	Timed func(check string, d time.Duration)
 }
 
 // AuditOptions are one audit's settings.
@@ -235,7 +237,12 @@ func (e *Engine) auditTarget(t *Target, opts AuditOptions, zizmor map[string]boo
 		if c.Online && opts.OnlineFor != nil {
 			pass.Online = opts.OnlineFor(t)
 		}
-		if err := runCheck(c, pass); err != nil {
+		began := time.Now()
+		err := runCheck(c, pass)
+		if e.Timed != nil {
+			e.Timed(c.ID, time.Since(began))
+		}
+		if err != nil {
 			r.failed = true
 			r.errors = append(r.errors, FileError{Message: fmt.Sprintf("check %s failed: %v", c.ID, err)})
 			continue

@@ -77,3 +77,59 @@ func measure(targets []*audit.Target, c *audit.Check) time.Duration {
 	}
 	return best
 }
+
+// TestTogetherTimes prints what each check costs inside one full audit of the corpus, where the
+// checks share what they memoize (RAMPART_PERCHECK=1 go test ./bench -run Together -v).
+func TestTogetherTimes(t *testing.T) {
+	if os.Getenv("RAMPART_PERCHECK") == "" {
+		t.Skip("set RAMPART_PERCHECK=1 to print per-check times")
+	}
+	dir := corpusDir(t)
+	if dir == "" {
+		t.Skip("corpus not found")
+	}
+	prev := runtime.GOMAXPROCS(1)
+	defer runtime.GOMAXPROCS(prev)
+	entries, _ := os.ReadDir(dir)
+	var targets []*audit.Target
+	for _, e := range entries {
+		if e.IsDir() {
+			tg, err := audit.LoadDir(dir+"/"+e.Name(), audit.LoadOptions{})
+			if err != nil {
+				t.Fatal(err)
+			}
+			targets = append(targets, tg)
+		}
+	}
+	best := map[string]time.Duration{}
+	var bestTotal time.Duration = 1 << 62
+	for range 5 {
+		fresh := make([]*audit.Target, len(targets))
+		for i, t := range targets {
+			fresh[i] = t.Clone()
+		}
+		sum := map[string]time.Duration{}
+		eng := &audit.Engine{Checks: checks.All(), Timed: func(id string, d time.Duration) { sum[id] += d }}
+		start := time.Now()
+		eng.Audit(fresh, audit.AuditOptions{Now: time.Date(2026, 1, 1, 0, 0, 0, 0, time.UTC)})
+		if d := time.Since(start); d < bestTotal {
+			bestTotal = d
+			best = sum
+		}
+	}
+	type row struct {
+		id string
+		d  time.Duration
+	}
+	var rows []row
+	var total time.Duration
+	for id, d := range best {
+		rows = append(rows, row{id, d})
+		total += d
+	}
+	sort.Slice(rows, func(i, j int) bool { return rows[i].d > rows[j].d })
+	for _, r := range rows[:min(20, len(rows))] {
+		fmt.Printf("%-28s %8.2f ms\n", r.id, float64(r.d.Microseconds())/1000)
+	}
+	fmt.Printf("%-28s %8.2f ms (whole audit of loaded targets: %v)\n", "checks together", float64(total.Microseconds())/1000, bestTotal)
+}
