@@ -4,9 +4,9 @@ import (
 	"cmp"
 	"crypto/sha256"
 	"encoding/hex"
-	"fmt"
 	"regexp"
 	"slices"
+	"strconv"
 	"strings"
 	"time"
 
@@ -31,8 +31,12 @@ var ignoreComment = regexp.MustCompile(`#\s*(rampart|zizmor)\s*:\s*ignore\[([^\]
 // and sorting. It returns the findings and the status of each config exception.
 func Process(t *Target, raw []*Finding, opts ProcessOptions) ([]Finding, []ExceptionStatus) {
 	cfg := opts.Config
-	var out []Finding
-	seen := map[string]bool{}
+	out := make([]Finding, 0, len(raw))
+	type dupKey struct {
+		check, file, message string
+		line, col            int
+	}
+	seen := make(map[dupKey]bool, len(raw))
 	for _, rf := range raw {
 		f := *rf
 		if cc := cfg.CheckSettings(f.Check); cc.Severity != nil {
@@ -41,7 +45,7 @@ func Process(t *Target, raw []*Finding, opts ProcessOptions) ([]Finding, []Excep
 		if f.Severity < opts.MinSeverity || f.Confidence < opts.MinConfidence {
 			continue
 		}
-		dup := fmt.Sprintf("%s\x00%s\x00%d\x00%d\x00%s", f.Check, f.File, f.Line, f.Column, f.Message)
+		dup := dupKey{f.Check, f.File, f.Message, f.Line, f.Column}
 		if seen[dup] {
 			continue
 		}
@@ -104,7 +108,7 @@ func (e *Exception) matches(f *Finding) bool {
 
 // inlineSuppression looks for an ignore comment naming the finding's check on its line or the line above.
 func inlineSuppression(file *File, f *Finding, zizmorIDs map[string]bool) *Suppression {
-	if file == nil {
+	if file == nil || !file.hasIgnores() {
 		return nil
 	}
 	for _, n := range []int{f.Line, f.Line - 1} {
@@ -150,7 +154,7 @@ func fingerprint(t *Target, fs []Finding) {
 		base := f.Check + "\x00" + f.File + "\x00" + key
 		n := count[base]
 		count[base] = n + 1
-		sum := sha256.Sum256([]byte(fmt.Sprintf("%s\x00%d", base, n)))
+		sum := sha256.Sum256([]byte(base + "\x00" + strconv.Itoa(n)))
 		f.Fingerprint = hex.EncodeToString(sum[:12])
 	}
 }

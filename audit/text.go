@@ -75,3 +75,10 @@ func (f *File) PosAt(off int) (line, col int) {
 	}
 	return lo + 1, utf8.RuneCount(f.Source[ls[lo]:off]) + 1
 }
+
+type ignoresKey struct{}
+
+// hasIgnores reports whether the file has any ignore comment at all, once per file.
+func (f *File) hasIgnores() bool {
+	return f.Memo(ignoresKey{}, func() any { return bytes.Contains(f.Source, []byte("ignore[")) }).(bool)
+}
