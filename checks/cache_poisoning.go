@@ -84,31 +84,37 @@ func runCachePoisoning(pass *audit.Pass) error {
 		if file.Workflow == nil {
 			continue
 		}
+		// Only a step that may restore a cache is reported: a workflow without one is done, and
+		// only the jobs that have one, or need one that has, are asked whether they publish.
+		relevant := cpRelevantJobs(file)
+		if relevant == nil {
+			continue
+		}
 		trigger, tagged, releaseOnly := cpReleaseTriggers(file.Workflow)
 		jobs := audit.Jobs(file.Workflow)
 		publishers := map[string]audit.StepRef{}
 		for _, s := range file.Steps() {
+			if !relevant[s.Job] {
+				continue
+			}
 			if _, seen := publishers[s.Job.ID.Value]; !seen && pcPublishes(s) != "" {
 				publishers[s.Job.ID.Value] = s
 			}
 		}
 		feeds := cpFeeders(file, publishers)
 		for _, j := range jobs {
+			if !relevant[j] {
+				continue
+			}
 			pub, publishes := publishers[j.ID.Value]
 			var why string
 			conf := audit.MediumConfidence
 			switch {
 			case publishes:
-				why = fmt.Sprintf("a job that publishes (%s)", pub.Label())
-				if pub.Run() != nil {
-					why = fmt.Sprintf("a job that publishes (%s runs %s)", pub.Label(), pcPublishes(pub))
-				}
 			case feeds[strings.ToLower(j.ID.Value)] != "":
-				why = fmt.Sprintf("a job that publishing job %q needs", feeds[strings.ToLower(j.ID.Value)])
 			case trigger != "" && releaseOnly:
-				why = "a workflow that runs on " + trigger
 			case tagged != "":
-				why, conf = "a workflow that also runs on "+tagged, audit.LowConfidence
+				conf = audit.LowConfidence
 			default:
 				continue
 			}
@@ -121,6 +127,9 @@ func runCachePoisoning(pass *audit.Pass) error {
 				if !ok {
 					continue
 				}
+				if why == "" {
+					why = cpWhy(j, pub, publishes, feeds, trigger, releaseOnly, tagged)
+				}
 				f := pass.Reportf(file, pos, "%s %s in %s", ref.Label(), what, why)
 				f.Confidence = min(conf, c)
 				f.Key = fmt.Sprintf("job %s: %s: %s", j.ID.Value, ref.Label(), what)
@@ -131,6 +140,74 @@ func runCachePoisoning(pass *audit.Pass) error {
 		}
 	}
 	return nil
+}
+
+// cpWhy says why a cache in job j is a risk, as runCachePoisoning's switch decides.
+func cpWhy(j *actionlint.Job, pub audit.StepRef, publishes bool, feeds map[string]string, trigger string, releaseOnly bool, tagged string) string {
+	switch {
+	case publishes:
+		if pub.Run() != nil {
+			return fmt.Sprintf("a job that publishes (%s runs %s)", pub.Label(), pcPublishes(pub))
+		}
+		return fmt.Sprintf("a job that publishes (%s)", pub.Label())
+	case feeds[strings.ToLower(j.ID.Value)] != "":
+		return fmt.Sprintf("a job that publishing job %q needs", feeds[strings.ToLower(j.ID.Value)])
+	case trigger != "" && releaseOnly:
+		return "a workflow that runs on " + trigger
+	}
+	return "a workflow that also runs on " + tagged
+}
+
+// cpMayCache reports whether cpCacheUse may find a cache in a step: it uses one of the actions
+// cpCacheUse knows.
+func cpMayCache(s audit.StepRef) bool {
+	a := s.Uses()
+	if a == nil || a.Uses == nil {
+		return false
+	}
+	name, _, _, ok := pcUses(s)
+	if !ok {
+		return false
+	}
+	if name == "docker/build-push-action" || name == "docker/bake-action" {
+		return true
+	}
+	_, known := cpCacheActions[name]
+	return known
+}
+
+// cpRelevantJobs returns the jobs of a workflow that have a step that may restore a cache
+// (cpMayCache), and those that need one of them, directly or not: the only jobs whose
+// publishing steps can bear on a finding. It is nil when no step may restore a cache.
+func cpRelevantJobs(file *audit.File) map[*actionlint.Job]bool {
+	var out map[*actionlint.Job]bool
+	for _, s := range file.Steps() {
+		if s.Job != nil && !out[s.Job] && cpMayCache(s) {
+			if out == nil {
+				out = map[*actionlint.Job]bool{}
+			}
+			out[s.Job] = true
+		}
+	}
+	if out == nil {
+		return nil
+	}
+	w := file.Workflow
+	for changed := true; changed; {
+		changed = false
+		for _, j := range file.Jobs() {
+			if out[j] {
+				continue
+			}
+			for _, n := range j.Needs {
+				if n != nil && out[w.Jobs[strings.ToLower(n.Value)]] {
+					out[j], changed = true, true
+					break
+				}
+			}
+		}
+	}
+	return out
 }
 
 // cpReleaseTriggers names the workflow's release triggers ("release", "push to tags"), those of them

@@ -209,7 +209,7 @@ func pcLocate(file *audit.File, s *actionlint.String, needle string) *actionlint
 // release ("npm publish"), with the registry it publishes to ("npm", "pypi", "rubygems", "crates",
 // or "" for others).
 func pcPublishCommand(script string) (cmd, registry string, words []string) {
-	if !pcMayPublish(script) {
+	if !pcPublishMask(script).mayPublish() {
 		return "", "", nil
 	}
 	for _, f := range pcCommands(script) {
@@ -220,28 +220,107 @@ func pcPublishCommand(script string) (cmd, registry string, words []string) {
 	return "", "", nil
 }
 
-// pcMayPublish reports whether a script may hold a publishing command: every command that
-// pcPublishWords recognises holds publish, push, upload, deploy or release (in any case, for the
-// program's name), and so does every script utpTokenOnly reports. It is a cheap test before the
-// script is split into commands.
-func pcMayPublish(script string) bool {
+// pcWords are words of a script, in any ASCII case, that pcPublishWords and utpTokenOnly look for.
+type pcWords uint32
+
+const (
+	pcwPublish pcWords = 1 << iota
+	pcwPush
+	pcwUpload
+	pcwDeploy
+	pcwRelease
+	pcwTwine
+	pcwGem
+	pcwDocker
+	pcwPodman
+	pcwDotnet
+	pcwNuget
+	pcwMvn
+	pcwGh
+	pcwGoreleaser
+	pcwSemanticRelease
+)
+
+// pcPublishMask returns the pcWords that a script holds, in any ASCII case, anywhere (inside
+// other words too). Every word of a command is a piece of the script's text, so a command that
+// pcPublishWords recognises needs both its program's name and its keyword among them.
+func pcPublishMask(script string) pcWords {
+	var m pcWords
 	for i := 0; i < len(script); i++ {
-		var ok bool
 		switch script[i] | 0x20 {
 		case 'p':
-			ok = pcFoldAt(script, i, "publish") || pcFoldAt(script, i, "push")
+			if pcFoldAt(script, i, "publish") {
+				m |= pcwPublish
+			} else if pcFoldAt(script, i, "push") {
+				m |= pcwPush
+			} else if pcFoldAt(script, i, "podman") {
+				m |= pcwPodman
+			}
 		case 'u':
-			ok = pcFoldAt(script, i, "upload")
+			if pcFoldAt(script, i, "upload") {
+				m |= pcwUpload
+			}
 		case 'd':
-			ok = pcFoldAt(script, i, "deploy")
+			if pcFoldAt(script, i, "deploy") {
+				m |= pcwDeploy
+			} else if pcFoldAt(script, i, "docker") {
+				m |= pcwDocker
+			} else if pcFoldAt(script, i, "dotnet") {
+				m |= pcwDotnet
+			}
 		case 'r':
-			ok = pcFoldAt(script, i, "release")
-		}
-		if ok {
-			return true
+			if pcFoldAt(script, i, "release") {
+				m |= pcwRelease
+			}
+		case 't':
+			if pcFoldAt(script, i, "twine") {
+				m |= pcwTwine
+			}
+		case 'g':
+			if pcFoldAt(script, i, "gem") {
+				m |= pcwGem
+			} else if pcFoldAt(script, i, "goreleaser") {
+				m |= pcwGoreleaser
+			} else if pcFoldAt(script, i, "gh") && (i+2 == len(script) || !pcNameByte(script[i+2])) {
+				m |= pcwGh // a program named gh: the word ends there
+			}
+		case 's':
+			if pcFoldAt(script, i, "semantic-release") {
+				m |= pcwSemanticRelease
+			}
+		case 'n':
+			if pcFoldAt(script, i, "nuget") {
+				m |= pcwNuget
+			}
+		case 'm':
+			if pcFoldAt(script, i, "mvn") {
+				m |= pcwMvn
+			}
 		}
 	}
-	return false
+	return m
+}
+
+// mayPublish reports whether a script with these words may hold a command that pcPublishWords
+// recognises: "publish" (npm, yarn, pnpm, bun, uv, hatch, pdm, poetry, flit, cargo, gradle,
+// vsce, ovsx, changeset, lerna), "push" with gem, docker, podman, dotnet or nuget, "upload" with
+// twine, "deploy" with mvn, or "release" with goreleaser, semantic-release or gh.
+func (m pcWords) mayPublish() bool {
+	return m&pcwPublish != 0 || m&pcwRelease != 0 && m&(pcwGh|pcwGoreleaser|pcwSemanticRelease) != 0 ||
+		m&pcwPush != 0 && m&(pcwGem|pcwDocker|pcwPodman|pcwDotnet|pcwNuget) != 0 ||
+		m&pcwUpload != 0 && m&pcwTwine != 0 || m&pcwDeploy != 0 && m&pcwMvn != 0
+}
+
+// mayPublishToRegistry reports whether a script with these words may hold a command that
+// pcPublishWords gives a registry other than through semantic-release, changeset or lerna:
+// "publish", gem push, twine upload.
+func (m pcWords) mayPublishToRegistry() bool {
+	return m&pcwPublish != 0 || m&pcwPush != 0 && m&pcwGem != 0 || m&pcwUpload != 0 && m&pcwTwine != 0
+}
+
+// pcNameByte reports whether b may continue a program's name.
+func pcNameByte(b byte) bool {
+	return 'a' <= b|0x20 && b|0x20 <= 'z' || '0' <= b && b <= '9' || b == '_' || b == '-' || b == '.'
 }
 
 // pcFoldAt reports whether s holds word (lower-case ASCII) at i, in any case.

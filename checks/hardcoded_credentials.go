@@ -93,7 +93,7 @@ func runHardcodedCredentials(pass *audit.Pass) error {
 		s.formats(formatLines)
 		if w := file.Workflow; w != nil {
 			s.env(w.Env, "workflow env", false)
-			for _, j := range audit.Jobs(w) {
+			for _, j := range file.Jobs() {
 				s.job(j)
 			}
 		}

@@ -41,24 +41,28 @@ func (s *hcScan) job(j *actionlint.Job) {
 		}
 	}
 	if c := j.Container; c != nil {
-		s.container(c, fmt.Sprintf("job %q container", j.ID.Value))
+		s.container(c, j, false, "")
 		s.env(c.Env, "container env", false)
 	}
 	if j.Services != nil {
 		for name, svc := range j.Services.Value {
 			if svc != nil && svc.Container != nil {
-				s.container(svc.Container, fmt.Sprintf("job %q service %q", j.ID.Value, name))
+				s.container(svc.Container, j, true, name)
 				s.env(svc.Container.Env, "service env", true)
 			}
 		}
 	}
 }
 
-// container reports a literal registry password.
-func (s *hcScan) container(c *actionlint.Container, what string) {
+// container reports a literal registry password of job j's container, or of its service named service.
+func (s *hcScan) container(c *actionlint.Container, j *actionlint.Job, isService bool, service string) {
 	cr := c.Credentials
 	if cr == nil || cr.Password == nil || strings.Contains(cr.Password.Value, "${{") || strings.TrimSpace(cr.Password.Value) == "" {
 		return
+	}
+	what := fmt.Sprintf("job %q container", j.ID.Value)
+	if isService {
+		what = fmt.Sprintf("job %q service %q", j.ID.Value, service)
 	}
 	v := cr.Password.Value
 	s.report(cr.Password.Pos, v, "%s registry password is written in the workflow (%q)", what, hcRedact(v, ""))

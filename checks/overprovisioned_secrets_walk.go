@@ -38,6 +38,9 @@ func secwIndex(file *audit.File) []secwExpr {
 		return nil
 	}
 	return file.Memo(secwIndexKey{}, func() any {
+		if !secwSourceMay(file.Source) {
+			return []secwExpr(nil)
+		}
 		var out []secwExpr
 		for _, r := range file.Strings() {
 			v := r.S.Value
@@ -54,6 +57,70 @@ func secwIndex(file *audit.File) []secwExpr {
 		})
 		return out
 	}).([]secwExpr)
+}
+
+// secwSourceMay reports whether a file's source may hold a string whose value mentions the secrets
+// context in a placeholder: it holds "${{" and the word secrets in any case. A double-quoted scalar
+// may spell either with escapes (\x73, \u0024...) or split it with an escaped line break: a source
+// that holds such an escape is always looked at.
+func secwSourceMay(src []byte) bool {
+	if bytes.Contains(src, []byte(`\x`)) || bytes.Contains(src, []byte(`\u`)) || bytes.Contains(src, []byte(`\U`)) {
+		return true
+	}
+	if !bytes.Contains(src, []byte("${{")) || !secwMentionsBytes(src) {
+		return secwJoinedMay(src)
+	}
+	return true
+}
+
+// secwMentionsBytes is secwMentions for a source: "secrets" in any ASCII case. Each occurrence of
+// its third letter is a candidate.
+func secwMentionsBytes(src []byte) bool {
+	if bytes.Contains(src, []byte("secrets")) {
+		return true
+	}
+	for _, c := range []byte("cC") {
+		for off := 0; ; {
+			i := bytes.IndexByte(src[off:], c)
+			if i < 0 {
+				break
+			}
+			i += off
+			off = i + 1
+			if i >= 2 && i+5 <= len(src) && secwMentions(string(src[i-2:i+5])) {
+				return true
+			}
+		}
+	}
+	return false
+}
+
+// secwJoinedMay reports whether joining a line that ends with a backslash (an escaped line break of
+// a double-quoted scalar) to the next line, without its indentation, may form "${{" or "secrets".
+func secwJoinedMay(src []byte) bool {
+	for off := 0; ; {
+		i := bytes.IndexByte(src[off:], '\\')
+		if i < 0 {
+			return false
+		}
+		i += off
+		off = i + 1
+		j := i + 1
+		if j < len(src) && src[j] == '\r' {
+			j++
+		}
+		if j >= len(src) || src[j] != '\n' {
+			continue
+		}
+		for j++; j < len(src) && (src[j] == ' ' || src[j] == '\t'); j++ {
+		}
+		var buf [16]byte
+		n := copy(buf[:], src[max(0, i-8):i])
+		n += copy(buf[n:], src[j:min(len(src), j+8)])
+		if bytes.Contains(buf[:n], []byte("${{")) || secwMentions(string(buf[:n])) {
+			return true
+		}
+	}
 }
 
 // secwMentions reports whether s holds "secrets" in any ASCII case (the expression syntax is

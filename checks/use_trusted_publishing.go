@@ -141,8 +141,13 @@ func utpAction(pass *audit.Pass, file *audit.File, s audit.StepRef, a *actionlin
 
 // utpRun reports a publishing command run with a token in a job that cannot use trusted publishing.
 func utpRun(pass *audit.Pass, file *audit.File, s audit.StepRef, r *actionlint.ExecRun, idToken bool) {
-	if !pcMayPublish(r.Run.Value) {
+	m := pcPublishMask(r.Run.Value)
+	if m&(pcwPublish|pcwPush|pcwUpload|pcwDeploy|pcwRelease) == 0 {
 		return // neither a publishing command nor a release script
+	}
+	if !m.mayPublishToRegistry() {
+		utpTokenOnly(pass, file, s, r, m) // no command here has a registry
+		return
 	}
 	var cmd, registry, line string
 	var words []string
@@ -154,7 +159,7 @@ func utpRun(pass *audit.Pass, file *audit.File, s audit.StepRef, r *actionlint.E
 		}
 	}
 	if cmd == "" {
-		utpTokenOnly(pass, file, s, r)
+		utpTokenOnly(pass, file, s, r, m)
 		return
 	}
 	for i, w := range words {
@@ -202,15 +207,16 @@ var utpRegistryNames = map[string]string{"npm": "npm", "pypi": "PyPI", "rubygems
 
 // utpTokenOnly reports a step that is given a registry's publish token from a secret and runs
 // something that publishes (a release script), when no publishing command was recognised.
-func utpTokenOnly(pass *audit.Pass, file *audit.File, s audit.StepRef, r *actionlint.ExecRun) {
-	script := strings.ToLower(r.Run.Value)
-	if !strings.Contains(script, "publish") && !strings.Contains(script, "release") {
+func utpTokenOnly(pass *audit.Pass, file *audit.File, s audit.StepRef, r *actionlint.ExecRun, m pcWords) {
+	if s.Step.Env == nil || len(s.Step.Env.Vars) == 0 {
+		return // no token in the step's env
+	}
+	if m&(pcwPublish|pcwRelease) == 0 && !utpLowerHas(r.Run.Value) {
 		return
 	}
-	env := envLookupUTP(nil, nil, s.Step)
-	for _, reg := range []string{"npm", "pypi", "rubygems", "crates"} {
+	for _, reg := range utpRegistries {
 		for _, name := range utpTokenVars[reg] {
-			v := env(name)
+			v := utpStepEnv(s.Step, name)
 			if !strings.Contains(v, "secrets.") || utpGitHubToken(v) {
 				continue
 			}
@@ -220,6 +226,42 @@ func utpTokenOnly(pass *audit.Pass, file *audit.File, s audit.StepRef, r *action
 		}
 	}
 }
+
+var utpRegistries = []string{"npm", "pypi", "rubygems", "crates"}
+
+// utpLowerHas reports whether the lower-cased script holds "publish" or "release" where the words
+// are not there in any ASCII case: only a non-ASCII letter that lower-cases to an ASCII one can.
+func utpLowerHas(script string) bool {
+	for i := 0; i < len(script); i++ {
+		if script[i] >= 0x80 {
+			l := strings.ToLower(script)
+			return strings.Contains(l, "publish") || strings.Contains(l, "release")
+		}
+	}
+	return false
+}
+
+// utpStepEnv is envLookupUTP(nil, nil, st)(name): the step's own variable.
+func utpStepEnv(st *actionlint.Step, name string) string {
+	if st.Env == nil {
+		return ""
+	}
+	if v := st.Env.Vars[utpLowerNames[name]]; v != nil && v.Value != nil {
+		return strings.TrimSpace(v.Value.Value)
+	}
+	return ""
+}
+
+// utpLowerNames maps each name of utpTokenVars to its lower case, the key of an env: map.
+var utpLowerNames = func() map[string]string {
+	out := map[string]string{}
+	for _, names := range utpTokenVars {
+		for _, n := range names {
+			out[n] = strings.ToLower(n)
+		}
+	}
+	return out
+}()
 
 // utpTokenVars are the environment variables each registry's tools read a token from.
 var utpTokenVars = map[string][]string{
