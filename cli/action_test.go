@@ -2,9 +2,11 @@ package cli
 
 import (
 	"bytes"
+	"encoding/base64"
 	"encoding/json"
 	"io"
 	"net/http"
+	"net/url"
 	"os"
 	"path/filepath"
 	"regexp"
@@ -60,6 +62,16 @@ jobs:
           persist-credentials: false
       - run: make test
 `
+
+// newActionFake starts the fake GitHub Enterprise Server (REST under /api/v3) that the Action's
+// tests point GITHUB_API_URL at. In contract mode (scripts/contract-test.sh) the requests go
+// through Prism, and any request or response that breaks GitHub's OpenAPI description fails
+// the test.
+func newActionFake(t *testing.T) *githubtest.Registry {
+	t.Helper()
+	githubtest.GuardDefaultTransport(t)
+	return githubtest.New(t, githubtest.WithPrefix("/api/v3"))
+}
 
 func eventFile(name string) string {
 	p, _ := filepath.Abs(filepath.Join("..", "testdata", "events", name))
@@ -162,35 +174,115 @@ func fakeBase(t *testing.T, reg *githubtest.Registry, files map[string]string) {
 	}
 }
 
-// prFiles is GET /repos/{owner}/{repo}/pulls/{n}/files: the workflow, with the patch of its added lines.
-func prFiles(t *testing.T, patch string) githubtest.Response {
-	return githubtest.JSON(t, http.StatusOK, []map[string]any{{
-		"sha": "bbcd538c8e72b8c175046e27cc8f907076331401", "filename": ".github/workflows/ci.yml", "status": "modified",
-		"additions": 2, "deletions": 0, "changes": 2,
-		"blob_url":     "https://github.com/" + evRepo + "/blob/" + evHeadSHA + "/.github/workflows/ci.yml",
-		"raw_url":      "https://github.com/" + evRepo + "/raw/" + evHeadSHA + "/.github/workflows/ci.yml",
-		"contents_url": "https://api.github.com/repos/" + evRepo + "/contents/.github/workflows/ci.yml?ref=" + evHeadSHA,
-		"patch":        patch,
-	}})
+// fixture decodes a recorded response of testdata/github (an example of GitHub's OpenAPI
+// description), for a test to adapt.
+func fixture[T any](t *testing.T, name string) T {
+	t.Helper()
+	var v T
+	if err := json.Unmarshal(githubtest.Load(t, name), &v); err != nil {
+		t.Fatalf("%s: %v", name, err)
+	}
+	return v
 }
 
-// issueComment is an issue comment as GitHub returns it.
-func issueComment(id int64, login, body string) map[string]any {
-	typ := "User"
-	if strings.HasSuffix(login, "[bot]") {
-		typ = "Bot"
+// prFiles is GET /repos/{owner}/{repo}/pulls/{n}/files: the workflow, with the patch of its
+// changed lines (none: a change GitHub shows no diff for), in the shape of the recorded pull-files.json.
+func prFiles(t *testing.T, patch string) githubtest.Response {
+	files := fixture[[]map[string]any](t, "pull-files.json")
+	f := files[0]
+	adds, dels := 0, 0
+	for l := range strings.SplitSeq(patch, "\n") {
+		switch {
+		case strings.HasPrefix(l, "@@"):
+		case strings.HasPrefix(l, "+"):
+			adds++
+		case strings.HasPrefix(l, "-"):
+			dels++
+		}
 	}
-	return map[string]any{
-		"id": id, "node_id": "IC_kwDOABCD" + login, "body": body,
+	for k, v := range map[string]any{
+		"sha": "bbcd538c8e72b8c175046e27cc8f907076331401", "filename": ".github/workflows/ci.yml", "status": "modified",
+		"additions": adds, "deletions": dels, "changes": adds + dels,
+		"blob_url":     "https://github.com/" + evRepo + "/blob/" + evHeadSHA + "/.github/workflows/ci.yml",
+		"raw_url":      "https://github.com/" + evRepo + "/raw/" + evHeadSHA + "/.github/workflows/ci.yml",
+		"contents_url": "https://api.github.com/repos/" + evRepo + "/contents/.github%2Fworkflows%2Fci.yml?ref=" + evHeadSHA,
+		"patch":        patch,
+	} {
+		f[k] = v
+	}
+	if patch == "" {
+		delete(f, "patch")
+	}
+	return githubtest.JSON(t, http.StatusOK, files[:1])
+}
+
+// The ids of the accounts in the tests' comments.
+var userIDs = map[string]int64{"octocat": 583231, "mallory": 9919, "rampart-bot": 7, action.DefaultBot: 41898282}
+
+// apiUser is an account as GitHub's answers embed it (simple-user): a person, or an App's bot
+// ("github-actions[bot]", whose API URLs escape the brackets).
+func apiUser(login string) map[string]any {
+	id := userIDs[login]
+	api := "https://api.github.com/users/" + url.PathEscape(login)
+	u := map[string]any{
+		"login": login, "id": id, "node_id": base64.StdEncoding.EncodeToString([]byte("04:User" + jsonNum(id))),
+		"avatar_url": "https://avatars.githubusercontent.com/u/" + jsonNum(id) + "?v=4", "gravatar_id": "",
+		"url": api, "html_url": "https://github.com/" + login,
+		"followers_url": api + "/followers", "following_url": api + "/following{/other_user}",
+		"gists_url": api + "/gists{/gist_id}", "starred_url": api + "/starred{/owner}{/repo}",
+		"subscriptions_url": api + "/subscriptions", "organizations_url": api + "/orgs", "repos_url": api + "/repos",
+		"events_url": api + "/events{/privacy}", "received_events_url": api + "/received_events",
+		"type": "User", "site_admin": false,
+	}
+	if strings.HasSuffix(login, "[bot]") {
+		u["type"], u["node_id"] = "Bot", "MDM6Qm90NDE4OTgyODI="
+		u["avatar_url"], u["html_url"] = "https://avatars.githubusercontent.com/in/15368?v=4", "https://github.com/apps/github-actions"
+	}
+	return u
+}
+
+// issueComment is an issue comment as GitHub returns it, in the shape of the recorded issue-comment.json.
+func issueComment(t *testing.T, id int64, login, body string) map[string]any {
+	c := fixture[map[string]any](t, "issue-comment.json")
+	assoc := "CONTRIBUTOR"
+	if strings.HasSuffix(login, "[bot]") {
+		assoc = "NONE"
+	}
+	for k, v := range map[string]any{
+		"id": id, "node_id": base64.StdEncoding.EncodeToString([]byte("012:IssueComment" + jsonNum(id))), "body": body,
 		"url":        "https://api.github.com/repos/" + evRepo + "/issues/comments/" + jsonNum(id),
 		"html_url":   "https://github.com/" + evRepo + "/pull/2#issuecomment-" + jsonNum(id),
 		"issue_url":  "https://api.github.com/repos/" + evRepo + "/issues/2",
 		"created_at": "2026-01-10T10:00:00Z", "updated_at": "2026-01-10T10:00:00Z",
-		"author_association": "NONE",
-		"user": map[string]any{"login": login, "id": 41898282, "node_id": "MDM6Qm90NDE4OTgyODI=", "type": typ, "site_admin": false,
-			"avatar_url": "https://avatars.githubusercontent.com/in/15368?v=4", "url": "https://api.github.com/users/" + login,
-			"html_url": "https://github.com/apps/github-actions"},
+		"author_association": assoc, "user": apiUser(login),
+	} {
+		c[k] = v
 	}
+	return c
+}
+
+// pullRequest is GET /repos/{owner}/{repo}/pulls/2 of the recorded payloads' pull request, in
+// the shape of the recorded pull-request.json.
+func pullRequest(t *testing.T) githubtest.Response {
+	p := fixture[map[string]any](t, "pull-request.json")
+	p["number"], p["state"], p["title"] = evPR, "open", "Update the README with new information."
+	p["url"] = "https://api.github.com/repos/" + evRepo + "/pulls/2"
+	p["html_url"] = "https://github.com/" + evRepo + "/pull/2"
+	for side, ref := range map[string][2]string{"head": {"changes", evHeadSHA}, "base": {"master", evBaseSHA}} {
+		b := p[side].(map[string]any)
+		b["ref"], b["sha"], b["label"] = ref[0], ref[1], "Codertocat:"+ref[0]
+	}
+	return githubtest.JSON(t, http.StatusOK, p)
+}
+
+// authenticatedUser is GET /user for a personal token, in the shape of the recorded user.json.
+func authenticatedUser(t *testing.T, login string) githubtest.Response {
+	u := fixture[map[string]any](t, "user.json")
+	for k, v := range apiUser(login) {
+		u[k] = v
+	}
+	u["name"], u["email"], u["bio"], u["twitter_username"] = "rampart bot", nil, nil, nil
+	return githubtest.JSON(t, http.StatusOK, u)
 }
 
 func jsonNum(n int64) string { b, _ := json.Marshal(n); return string(b) }
@@ -217,7 +309,7 @@ var forbidden = func(t *testing.T) githubtest.Response {
 // The first run on a pull request creates the comment; the second, after a push that fixes the
 // base's finding, updates the same comment and shows the finding fixed and the score rising.
 func TestActionPullRequestCreatesThenUpdatesOneComment(t *testing.T) {
-	reg := githubtest.New(t, githubtest.WithPrefix("/api/v3"))
+	reg := newActionFake(t)
 	base := map[string]string{".github/workflows/ci.yml": baseWorkflow}
 
 	// Run 1: opened, the PR adds a template injection.
@@ -225,11 +317,11 @@ func TestActionPullRequestCreatesThenUpdatesOneComment(t *testing.T) {
 	reg.Register("GET repos/"+evRepo+"/pulls/2/files?per_page=100", prFiles(t, "@@ -13,0 +14,2 @@\n+      - name: greet\n+        run: echo \"${{ github.event.pull_request.title }}\""))
 	reg.Register("GET user", forbidden(t))
 	reg.Register("GET repos/"+evRepo+"/issues/2/comments?per_page=100", githubtest.JSON(t, 200, []any{
-		issueComment(11, "octocat", "Looks good to me"),
-		issueComment(12, "mallory", action.Marker+"\nforged: score 100"),
+		issueComment(t, 11, "octocat", "Looks good to me"),
+		issueComment(t, 12, "mallory", action.Marker+"\nforged: score 100"),
 	}))
 	var created string
-	post := reg.Register("POST repos/"+evRepo+"/issues/2/comments", githubtest.JSON(t, http.StatusCreated, issueComment(1001, "github-actions[bot]", "x")))
+	post := reg.Register("POST repos/"+evRepo+"/issues/2/comments", githubtest.JSON(t, http.StatusCreated, issueComment(t, 1001, "github-actions[bot]", "x")))
 	post.Check = captureBody(&created)
 
 	r := setActionEnv(t, "pull_request", "pull_request.opened.json", reg.URL, nil)
@@ -280,12 +372,12 @@ func TestActionPullRequestCreatesThenUpdatesOneComment(t *testing.T) {
 	reg.Register("GET repos/"+evRepo+"/pulls/2/files?per_page=100", prFiles(t, "@@ -10 +10 @@\n-      - uses: actions/checkout@v4\n+      - uses: actions/checkout@3d3c42e5aac5ba805825da76410c181273ba90b1 # v7.0.1"))
 	reg.Register("GET user", forbidden(t))
 	reg.Register("GET repos/"+evRepo+"/issues/2/comments?per_page=100",
-		githubtest.JSON(t, 200, []any{issueComment(11, "octocat", "Looks good to me"), issueComment(12, "mallory", action.Marker+"\nforged")},
+		githubtest.JSON(t, 200, []any{issueComment(t, 11, "octocat", "Looks good to me"), issueComment(t, 12, "mallory", action.Marker+"\nforged")},
 			"Link", `<`+reg.URL+`repositories/1296269/issues/2/comments?per_page=100&page=2>; rel="next"`))
 	reg.Register("GET repos/"+evRepo+"/issues/2/comments?page=2&per_page=100",
-		githubtest.JSON(t, 200, []any{issueComment(1001, "github-actions[bot]", created)}))
+		githubtest.JSON(t, 200, []any{issueComment(t, 1001, "github-actions[bot]", created)}))
 	var updated string
-	patch := reg.Register("PATCH repos/"+evRepo+"/issues/comments/1001", githubtest.JSON(t, 200, issueComment(1001, "github-actions[bot]", "x")))
+	patch := reg.Register("PATCH repos/"+evRepo+"/issues/comments/1001", githubtest.JSON(t, 200, issueComment(t, 1001, "github-actions[bot]", "x")))
 	patch.Check = captureBody(&updated)
 
 	r = setActionEnv(t, "pull_request", "pull_request.synchronize.json", reg.URL, nil)
@@ -322,7 +414,7 @@ func firstAnnotation(log string) string {
 // A fork's pull request gets a read-only token: the comment is refused with 403. The step still
 // writes the summary (saying why) and the outputs, and its exit status follows fail-on.
 func TestActionForkPullRequestReadOnlyToken(t *testing.T) {
-	reg := githubtest.New(t, githubtest.WithPrefix("/api/v3"))
+	reg := newActionFake(t)
 	fakeBase(t, reg, map[string]string{".github/workflows/ci.yml": baseWorkflow})
 	reg.Register("GET repos/"+evRepo+"/pulls/2/files?per_page=100", prFiles(t, "@@ -13,0 +14,2 @@\n+      - name: greet\n+        run: x"))
 	reg.Register("GET user", forbidden(t))
@@ -350,7 +442,7 @@ func TestActionForkPullRequestReadOnlyToken(t *testing.T) {
 	}
 
 	// With fail-on none the same run passes.
-	reg2 := githubtest.New(t, githubtest.WithPrefix("/api/v3"))
+	reg2 := newActionFake(t)
 	fakeBase(t, reg2, map[string]string{".github/workflows/ci.yml": baseWorkflow})
 	reg2.Register("GET repos/"+evRepo+"/pulls/2/files?per_page=100", prFiles(t, ""))
 	reg2.Register("GET user", forbidden(t))
@@ -370,7 +462,7 @@ func TestActionOtherEvents(t *testing.T) {
 		{"push", "push.json"}, {"schedule", "schedule.json"}, {"workflow_dispatch", "workflow_dispatch.json"},
 	} {
 		t.Run(tc.event, func(t *testing.T) {
-			reg := githubtest.New(t, githubtest.WithPrefix("/api/v3")) // no stub: any request fails the test
+			reg := newActionFake(t) // no stub: any request fails the test
 			r := setActionEnv(t, tc.event, tc.payload, reg.URL, map[string]string{"INPUT_COMMENT": "always"})
 			writeFile(t, r.ws, ".github/workflows/ci.yml", baseWorkflow)
 			code, out, errb := r.run(t)
@@ -419,7 +511,7 @@ func TestActionBadInputs(t *testing.T) {
 // `rampart comment` posts from an untrusted report artifact, checks the PR's head first, and
 // refuses a report that is not strictly valid.
 func TestCommentCommand(t *testing.T) {
-	reg := githubtest.New(t, githubtest.WithPrefix("/api/v3"))
+	reg := newActionFake(t)
 	// A report as the PR run wrote it.
 	fakeBase(t, reg, map[string]string{".github/workflows/ci.yml": baseWorkflow})
 	reg.Register("GET repos/"+evRepo+"/pulls/2/files?per_page=100", prFiles(t, ""))
@@ -431,13 +523,12 @@ func TestCommentCommand(t *testing.T) {
 	report := filepath.Join(r.ws, "rampart-report.json")
 
 	t.Setenv("GITHUB_TOKEN", evToken)
-	pull := githubtest.JSON(t, 200, map[string]any{"number": 2, "state": "open",
-		"head": map[string]any{"sha": evHeadSHA, "ref": "changes"}, "base": map[string]any{"sha": evBaseSHA, "ref": "master"}})
+	pull := pullRequest(t)
 	reg.Register("GET repos/"+evRepo+"/pulls/2", pull, pull)
 	reg.Register("GET user", forbidden(t))
 	reg.Register("GET repos/"+evRepo+"/issues/2/comments?per_page=100", githubtest.JSON(t, 200, []any{}))
 	var body string
-	reg.Register("POST repos/"+evRepo+"/issues/2/comments", githubtest.JSON(t, 201, issueComment(2002, "github-actions[bot]", "x"))).Check = captureBody(&body)
+	reg.Register("POST repos/"+evRepo+"/issues/2/comments", githubtest.JSON(t, 201, issueComment(t, 2002, "github-actions[bot]", "x"))).Check = captureBody(&body)
 
 	code, out, errb := run2(t, "comment", "--report", report, "--pr", "2", "--repo", evRepo, "--sha", evHeadSHA)
 	if code != ExitOK {
@@ -505,15 +596,14 @@ func writeGolden(t *testing.T, name, got string) {
 // earlier comment of the token's own identity (GET /user works for a personal token) when there is one.
 func TestActionAutoCommentOnCleanPullRequest(t *testing.T) {
 	clean := map[string]string{".github/workflows/ci.yml": cleanWorkflow}
-	user := githubtest.JSON(t, 200, map[string]any{"login": "rampart-bot", "id": 7, "node_id": "U_7", "type": "User", "site_admin": false,
-		"url": "https://api.github.com/users/rampart-bot", "html_url": "https://github.com/rampart-bot"})
+	user := authenticatedUser(t, "rampart-bot")
 
-	reg := githubtest.New(t, githubtest.WithPrefix("/api/v3"))
+	reg := newActionFake(t)
 	fakeBase(t, reg, clean)
 	reg.Register("GET repos/"+evRepo+"/pulls/2/files?per_page=100", prFiles(t, ""))
 	reg.Register("GET user", user)
 	reg.Register("GET repos/"+evRepo+"/issues/2/comments?per_page=100", githubtest.JSON(t, 200, []any{
-		issueComment(31, "github-actions[bot]", action.Marker+"\nwritten by another identity"),
+		issueComment(t, 31, "github-actions[bot]", action.Marker+"\nwritten by another identity"),
 	}))
 	r := setActionEnv(t, "pull_request", "pull_request.opened.json", reg.URL, nil)
 	writeFile(t, r.ws, ".github/workflows/ci.yml", cleanWorkflow)
@@ -529,16 +619,16 @@ func TestActionAutoCommentOnCleanPullRequest(t *testing.T) {
 		t.Errorf("summary:\n%s", sum)
 	}
 
-	reg = githubtest.New(t, githubtest.WithPrefix("/api/v3"))
+	reg = newActionFake(t)
 	fakeBase(t, reg, clean)
 	reg.Register("GET repos/"+evRepo+"/pulls/2/files?per_page=100", prFiles(t, ""))
 	reg.Register("GET user", user)
 	reg.Register("GET repos/"+evRepo+"/issues/2/comments?per_page=100", githubtest.JSON(t, 200, []any{
-		issueComment(31, "github-actions[bot]", action.Marker+"\nwritten by another identity"),
-		issueComment(32, "rampart-bot", action.Marker+"\nan earlier report"),
+		issueComment(t, 31, "github-actions[bot]", action.Marker+"\nwritten by another identity"),
+		issueComment(t, 32, "rampart-bot", action.Marker+"\nan earlier report"),
 	}))
 	var body string
-	reg.Register("PATCH repos/"+evRepo+"/issues/comments/32", githubtest.JSON(t, 200, issueComment(32, "rampart-bot", "x"))).Check = captureBody(&body)
+	reg.Register("PATCH repos/"+evRepo+"/issues/comments/32", githubtest.JSON(t, 200, issueComment(t, 32, "rampart-bot", "x"))).Check = captureBody(&body)
 	r = setActionEnv(t, "pull_request", "pull_request.opened.json", reg.URL, nil)
 	writeFile(t, r.ws, ".github/workflows/ci.yml", cleanWorkflow)
 	if code, out, errb := r.run(t); code != ExitOK {

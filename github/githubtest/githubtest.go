@@ -18,6 +18,7 @@ import (
 	"encoding/hex"
 	"encoding/json"
 	"fmt"
+	"io"
 	"net"
 	"net/http"
 	"net/http/httptest"
@@ -115,6 +116,43 @@ func New(t testing.TB, opts ...Option) *Registry {
 // Contract reports whether requests go through Prism against GitHub's OpenAPI description.
 func Contract() bool {
 	return os.Getenv("RAMPART_PRISM_URL") != "" && os.Getenv("RAMPART_FAKE_ADDR") != ""
+}
+
+// GuardDefaultTransport, in contract mode, makes http.DefaultTransport fail t whenever Prism
+// answers that a request, or the recorded response to it, breaks GitHub's OpenAPI description
+// (an application/problem+json answer), and turns that answer into a 418 the client does not
+// retry. It is for tests whose client is built out of their reach (the CLI's commands build
+// theirs on http.DefaultTransport); the transport is restored when t ends. Outside contract
+// mode it does nothing. Such tests must not run in parallel.
+func GuardDefaultTransport(t testing.TB) {
+	t.Helper()
+	if !Contract() {
+		return
+	}
+	if _, ok := http.DefaultTransport.(*contractGuard); ok {
+		return
+	}
+	prev := http.DefaultTransport
+	http.DefaultTransport = &contractGuard{t: t, next: prev}
+	t.Cleanup(func() { http.DefaultTransport = prev })
+}
+
+type contractGuard struct {
+	t    testing.TB
+	next http.RoundTripper
+}
+
+func (g *contractGuard) RoundTrip(r *http.Request) (*http.Response, error) {
+	resp, err := g.next.RoundTrip(r)
+	if err != nil || !strings.HasPrefix(resp.Header.Get("Content-Type"), "application/problem+json") {
+		return resp, err
+	}
+	b, _ := io.ReadAll(resp.Body)
+	resp.Body.Close()
+	g.t.Errorf("%s %s breaks GitHub's OpenAPI description: %s", r.Method, r.URL.Path, b)
+	resp.Body = io.NopCloser(bytes.NewReader(b))
+	resp.StatusCode, resp.Status = http.StatusTeapot, "418 contract violation"
+	return resp, nil
 }
 
 var shared struct {
