@@ -65,9 +65,22 @@ var (
 )
 
 func runDownloadThenRun(pass *audit.Pass) error {
-	for _, s := range shellScripts(pass.Target) {
+	for _, file := range pass.Target.Files {
+		for _, s := range shellScriptsOf(file) {
+			dtrScript(pass, s)
+		}
+	}
+	return nil
+}
+
+func dtrScript(pass *audit.Pass, s *shellScript) {
+	// dtrPosixMaybe needs a downloader's name as a word; dtrPwshRe one of the words of sfPwshExec.
+	if facts := s.Facts(); !(s.shellPosix() && facts.Has(sfDownload)) && !facts.Any(sfPwshExec|sfOddFold) {
+		return
+	}
+	{
 		if !dtrMaybe(s.Folded()) && !shellOddFold(s.Text) {
-			continue
+			return
 		}
 		seen := map[int]bool{}
 		report := func(off int, format string, args ...any) {
@@ -102,13 +115,12 @@ func runDownloadThenRun(pass *audit.Pass) error {
 			dtrPosix(s, report)
 		}
 		if !dtrPwshMaybe(s) || !exact() {
-			continue
+			return
 		}
 		for _, loc := range dtrPwshRe.FindAllStringIndex(s.Text, -1) {
 			report(loc[0], "runs a downloaded PowerShell script with Invoke-Expression: %q", dtrClip(s.Text[loc[0]:loc[1]]))
 		}
 	}
-	return nil
 }
 
 // dtrMaybe reports whether a script (folded: see shellScript.Folded) may download something.

@@ -2,6 +2,7 @@ package checks
 
 import (
 	"fmt"
+	"slices"
 	"strings"
 
 	"github.com/rampart-sec/rampart/audit"
@@ -104,7 +105,7 @@ func runGitHubEnv(pass *audit.Pass) error {
 			}
 			// Without a privileged trigger only an attacker's value is reported, and a write to
 			// GITHUB_OUTPUT only when it carries at least untrusted files: both need a source.
-			if (events == nil || !envWrites) && fl.untrusted == "" && !ghenvMaySource(s) {
+			if (events == nil || !envWrites) && fl.untrusted == "" && (!ghenvMaySource(s) || !ghenvMayAttack(fl)) {
 				continue
 			}
 			for _, w := range ghenvWrites(fl) {
@@ -224,6 +225,50 @@ func ghenvMaySource(s *shellScript) bool {
 		}
 		for _, v := range env.Vars {
 			if v != nil && v.Value != nil && strings.Contains(v.Value.Value, "${{") {
+				return true
+			}
+		}
+	}
+	return false
+}
+
+// ghenvMayAttack reports whether an attacker's value may reach a write of the script: without
+// untrusted files in the job, that is what a write in a workflow without a privileged trigger,
+// or a write to GITHUB_OUTPUT only, needs to be reported. Such a value comes from a placeholder
+// of the script or of an env: variable of the step, the job or the workflow (through
+// ghenvFlow.expr), from $GITHUB_HEAD_REF under pull_request_target, or from $GITHUB_EVENT_PATH
+// under a privileged trigger; the script's own variables only carry those.
+func ghenvMayAttack(fl *ghenvFlow) bool {
+	s := fl.s
+	f := ghenvJoined(s)
+	if strings.Contains(f, "github_head_ref") && slices.Contains(fl.events, "pull_request_target") ||
+		strings.Contains(f, "github_event_path") && fl.events != nil {
+		return true
+	}
+	attacks := func(exprs []audit.Expr) bool {
+		for _, e := range exprs {
+			if fl.expr(e.Node, 0).level == ghenvAttacker {
+				return true
+			}
+		}
+		return false
+	}
+	if attacks(s.Exprs()) {
+		return true
+	}
+	envs := []*actionlint.Env{s.Ref.Step.Env}
+	if s.Ref.Job != nil {
+		envs = append(envs, s.Ref.Job.Env)
+	}
+	if s.Ref.File.Workflow != nil {
+		envs = append(envs, s.Ref.File.Workflow.Env)
+	}
+	for _, env := range envs {
+		if env == nil {
+			continue
+		}
+		for _, v := range env.Vars {
+			if v != nil && v.Value != nil && attacks(s.Ref.File.ExprsOf(v.Value)) {
 				return true
 			}
 		}

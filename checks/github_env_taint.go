@@ -248,7 +248,7 @@ func (fl *ghenvFlow) expr(n actionlint.ExprNode, depth int) ghenvTaint {
 		root, rest, _ := strings.Cut(p, ".")
 		switch root {
 		case "github":
-			kind, events := classifyGitHub(p)
+			kind, events := classifyGitHubIn(fl.s.Ref.File, p)
 			switch {
 			case kind == tiAttacker && (fl.events == nil || ghenvOverlap(events, fl.events)):
 				t = t.max(ghenvTaint{level: ghenvAttacker, what: p, conf: audit.HighConfidence, refName: ghenvRefNames[strings.ToLower(p)]})

@@ -26,6 +26,13 @@ type shellScript struct {
 	// Text is the script as the runner gets it, ${{ }} placeholders included.
 	Text string
 
+	facts shellFacts // see Facts
+	more  *shellLazy // what checks compute the first time they ask for it
+}
+
+// shellLazy holds what is computed for a script only when a check asks for it: most scripts
+// never need any of it.
+type shellLazy struct {
 	cmds      []*shellCmd // see Cmds
 	parsed    bool
 	folded    string // see Folded
@@ -34,6 +41,13 @@ type shellScript struct {
 	hasExprs  bool
 	lineStart []int
 	lineMap   []shellLineMap
+}
+
+func (s *shellScript) lazy() *shellLazy {
+	if s.more == nil {
+		s.more = &shellLazy{}
+	}
+	return s.more
 }
 
 // shellLineMap places one script line in the workflow file: its source line and the number of
@@ -97,11 +111,12 @@ func (s *shellScript) shellPosix() bool {
 // Pos returns the workflow file position of a byte offset in Text.
 func (s *shellScript) Pos(off int) *actionlint.Pos {
 	lines := s.lines()
-	if s.lineMap == nil {
+	m := s.lazy()
+	if m.lineMap == nil {
 		s.mapLines(s.Ref.File)
 	}
 	i := sort.Search(len(lines), func(i int) bool { return lines[i] > off }) - 1
-	if i < 0 || i >= len(s.lineMap) || s.lineMap[i].line == 0 {
+	if i < 0 || i >= len(m.lineMap) || m.lineMap[i].line == 0 {
 		if s.Run.Pos != nil {
 			return &actionlint.Pos{Line: s.Run.Pos.Line, Col: s.Run.Pos.Col}
 		}
@@ -109,15 +124,16 @@ func (s *shellScript) Pos(off int) *actionlint.Pos {
 	}
 	off = min(off, len(s.Text))
 	col := utf8.RuneCountInString(s.Text[lines[i]:off])
-	return &actionlint.Pos{Line: s.lineMap[i].line, Col: s.lineMap[i].col + col + 1}
+	return &actionlint.Pos{Line: m.lineMap[i].line, Col: m.lineMap[i].col + col + 1}
 }
 
 // Exprs returns the placeholders of Text; their Offset is a byte offset in Text.
 func (s *shellScript) Exprs() []audit.Expr {
-	if !s.hasExprs {
-		s.exprs, s.hasExprs = s.Ref.File.ExprsOf(s.Run), true
+	m := s.lazy()
+	if !m.hasExprs {
+		m.exprs, m.hasExprs = s.Ref.File.ExprsOf(s.Run), true
 	}
-	return s.exprs
+	return m.exprs
 }
 
 // ExprsIn returns the placeholders that start in [start, end) of Text.
@@ -133,15 +149,19 @@ func (s *shellScript) ExprsIn(start, end int) []audit.Expr {
 
 // lines returns the byte offset of each line start of Text.
 func (s *shellScript) lines() []int {
-	if s.lineStart == nil {
-		s.lineStart = make([]int, 1, strings.Count(s.Text, "\n")+1)
-		for i := 0; i < len(s.Text); i++ {
-			if s.Text[i] == '\n' {
-				s.lineStart = append(s.lineStart, i+1)
+	m := s.lazy()
+	if m.lineStart == nil {
+		m.lineStart = make([]int, 1, strings.Count(s.Text, "\n")+1)
+		for off := 0; ; {
+			i := strings.IndexByte(s.Text[off:], '\n')
+			if i < 0 {
+				break
 			}
+			off += i + 1
+			m.lineStart = append(m.lineStart, off)
 		}
 	}
-	return s.lineStart
+	return m.lineStart
 }
 
 // Folded returns Text with its ASCII letters in lower case and its quotes (" and ') removed,
@@ -150,8 +170,9 @@ func (s *shellScript) lines() []int {
 // (p"ip"). Non-ASCII text is kept as it is: the only non-ASCII letters that case folding matches
 // to ASCII ones are K (Kelvin, U+212A) and ſ (long s, U+017F), which shellOddFold finds.
 func (s *shellScript) Folded() string {
-	if !s.hasFolded {
-		s.hasFolded = true
+	m := s.lazy()
+	if !m.hasFolded {
+		m.hasFolded = true
 		b := make([]byte, len(s.Text))
 		j := 0
 		for i := 0; i < len(s.Text); i++ {
@@ -161,9 +182,9 @@ func (s *shellScript) Folded() string {
 				j++
 			}
 		}
-		s.folded = string(b[:j])
+		m.folded = string(b[:j])
 	}
-	return s.folded
+	return m.folded
 }
 
 // shellFoldTable maps each byte to itself, ASCII upper-case letters to lower case.
@@ -207,13 +228,14 @@ func shellWordByte(c byte) bool {
 // Cmds returns the script's simple commands in source order, those inside $( ) and <( )
 // included; nil for shells other than POSIX ones. The script is parsed on the first call.
 func (s *shellScript) Cmds() []*shellCmd {
-	if !s.parsed {
-		s.parsed = true
+	m := s.lazy()
+	if !m.parsed {
+		m.parsed = true
 		if s.shellPosix() {
 			s.parse()
 		}
 	}
-	return s.cmds
+	return m.cmds
 }
 
 // Name is the command's program name (its base name), after wrappers such as sudo and env.
@@ -279,23 +301,41 @@ func shellScriptsOf(f *audit.File) []*shellScript {
 		return nil
 	}
 	return f.Memo(shellKey{}, func() any {
-		var out []*shellScript
-		for _, ref := range f.Steps() {
+		steps := f.Steps()
+		n := 0
+		for _, ref := range steps {
 			if r := ref.Run(); r != nil && r.Run != nil {
-				out = append(out, &shellScript{Ref: ref, Run: r.Run, Shell: shellName(ref, r), Text: r.Run.Value})
+				n++
 			}
+		}
+		if n == 0 {
+			return []*shellScript(nil)
+		}
+		all := make([]shellScript, n)
+		out := make([]*shellScript, n)
+		var job *actionlint.Job
+		jobShell := ""
+		i := 0
+		for _, ref := range steps {
+			r := ref.Run()
+			if r == nil || r.Run == nil {
+				continue
+			}
+			var sh string
+			if r.Shell == nil && ref.Job == job && jobShell != "" {
+				sh = jobShell // the same defaults as the job's previous script
+			} else {
+				sh = shellName(ref, r)
+				if r.Shell == nil {
+					job, jobShell = ref.Job, sh
+				}
+			}
+			all[i] = shellScript{Ref: ref, Run: r.Run, Shell: sh, Text: r.Run.Value}
+			out[i] = &all[i]
+			i++
 		}
 		return out
 	}).([]*shellScript)
-}
-
-// shellScripts returns the run: scripts of every workflow and composite action of the target.
-func shellScripts(t *audit.Target) []*shellScript {
-	var out []*shellScript
-	for _, f := range t.Files {
-		out = append(out, shellScriptsOf(f)...)
-	}
-	return out
 }
 
 // shellScriptOf returns the step's script; nil for a uses: step.
@@ -383,7 +423,8 @@ func (s *shellScript) parse() {
 
 // mapLines finds each script line in the workflow source.
 func (s *shellScript) mapLines(f *audit.File) {
-	s.lineMap = make([]shellLineMap, len(s.lines()))
+	m := s.lazy()
+	m.lineMap = make([]shellLineMap, len(s.lines()))
 	pos := s.Run.Pos
 	if pos == nil {
 		return
@@ -396,11 +437,11 @@ func (s *shellScript) mapLines(f *audit.File) {
 			skip = f.Offset(pos.Line, pos.Col) - f.Offset(pos.Line, 1) // not the key on the first line
 		}
 	}
-	last := min(f.LineCount(), cursor+len(s.lineStart)*4+8)
-	for i, start := range s.lineStart {
+	last := min(f.LineCount(), cursor+len(m.lineStart)*4+8)
+	for i, start := range m.lineStart {
 		end := len(s.Text)
-		if i+1 < len(s.lineStart) {
-			end = s.lineStart[i+1] - 1
+		if i+1 < len(m.lineStart) {
+			end = m.lineStart[i+1] - 1
 		}
 		text := strings.TrimRight(s.Text[start:end], "\r")
 		trimmed := strings.TrimSpace(text)
@@ -414,7 +455,7 @@ func (s *shellScript) mapLines(f *audit.File) {
 			}
 			if j := strings.Index(src[from:], text); j >= 0 {
 				j += from
-				s.lineMap[i] = shellLineMap{n, utf8.RuneCountInString(src[:j])}
+				m.lineMap[i] = shellLineMap{n, utf8.RuneCountInString(src[:j])}
 				cursor = n + 1
 				break
 			}
@@ -422,7 +463,7 @@ func (s *shellScript) mapLines(f *audit.File) {
 			if ts := strings.TrimSpace(src); ts != "" && strings.HasPrefix(trimmed, ts) && len(ts) > 8 {
 				lead := utf8.RuneCountInString(text[:len(text)-len(strings.TrimLeft(text, " \t"))])
 				j := strings.Index(src, ts)
-				s.lineMap[i] = shellLineMap{n, max(0, utf8.RuneCountInString(src[:j])-lead)}
+				m.lineMap[i] = shellLineMap{n, max(0, utf8.RuneCountInString(src[:j])-lead)}
 				cursor = n + 1
 				break
 			}

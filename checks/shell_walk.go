@@ -19,7 +19,7 @@ func (s *shellScript) collect(f *syntax.File) {
 		case *syntax.Stmt:
 			if c := s.newCmd(x, stack, byStmt); c != nil {
 				byStmt[x] = c
-				s.cmds = append(s.cmds, c)
+				s.more.cmds = append(s.more.cmds, c)
 			}
 		case *syntax.BinaryCmd:
 			if x.Op == syntax.Pipe || x.Op == syntax.PipeAll {

@@ -90,41 +90,44 @@ before use. Prefer the runner's own variables where they exist (` + "`$GITHUB_HE
 
 func runTemplateInjection(pass *audit.Pass) error {
 	for _, file := range pass.Target.Files {
-		var trig tiTriggers
-		switch {
-		case file.Workflow != nil:
-			trig = workflowTriggers(file)
-		case file.Action != nil && file.Action.IsComposite():
-			trig = tiTriggers{any: true}
-		default:
+		if file.Workflow == nil && (file.Action == nil || !file.Action.IsComposite()) {
 			continue
 		}
+		var trig tiTriggers // computed at the file's first finding
+		hasTrig := false
 		for _, ref := range file.Steps() {
+			sink, ok := stepSink(ref)
+			if !ok || !tiMayExpand(sink.value.Value) {
+				continue
+			}
 			sc := tiScope{file: file, wf: file.Workflow, job: ref.Job, step: ref.Step}
 			where := ""
-			for _, sink := range stepSinks(ref) {
-				if !tiMayExpand(sink.value.Value) {
+			for _, e := range file.ExprsOf(sink.value) {
+				if e.Node == nil {
 					continue
 				}
-				for _, e := range file.ExprsOf(sink.value) {
-					if e.Node == nil {
-						continue
-					}
-					srcs := sc.sources(e.Node)
-					if len(srcs) == 0 {
-						continue
-					}
-					if where == "" {
-						where = ref.Label() + " of this composite action"
-						if ref.Job != nil && ref.Job.ID != nil {
-							where = fmt.Sprintf("%s in job %q", ref.Label(), ref.Job.ID.Value)
-						}
-					}
-					r := rateSource(srcs[0], trig)
-					f := pass.Reportf(file, audit.At(e.Line, e.Col), "%s", tiMessage(srcs, r, sink, where, e.Text))
-					f.Severity, f.Confidence = r.severity, r.confidence
-					f.Key = fmt.Sprintf("%s, %s: %s", where, sink.name, e.Text)
+				srcs := sc.sources(e.Node)
+				if len(srcs) == 0 {
+					continue
 				}
+				if where == "" {
+					where = ref.Label() + " of this composite action"
+					if ref.Job != nil && ref.Job.ID != nil {
+						where = fmt.Sprintf("%s in job %q", ref.Label(), ref.Job.ID.Value)
+					}
+				}
+				if !hasTrig {
+					hasTrig = true
+					if file.Workflow != nil {
+						trig = workflowTriggers(file)
+					} else {
+						trig = tiTriggers{any: true}
+					}
+				}
+				r := rateSource(srcs[0], trig)
+				f := pass.Reportf(file, audit.At(e.Line, e.Col), "%s", tiMessage(srcs, r, sink, where, e.Text))
+				f.Severity, f.Confidence = r.severity, r.confidence
+				f.Key = fmt.Sprintf("%s, %s: %s", where, sink.name, e.Text)
 			}
 		}
 	}

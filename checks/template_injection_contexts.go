@@ -3,6 +3,8 @@ package checks
 import (
 	"slices"
 	"strings"
+
+	"github.com/rampart-sec/rampart/audit"
 )
 
 // tiKind is how far an attacker controls a value that an expression expands.
@@ -107,6 +109,26 @@ var tiMaintained = map[string]bool{
 	"milestone": true, "labels": true, "label": true, "team": true, "requested_team": true, "requested_teams": true,
 	"deployment": true, "deployment_status": true, "workflow": true, "registry_package": true, "package": true,
 	"base": true, "project": true, "project_card": true, "project_column": true, "rule": true, "alert": true,
+}
+
+type tiClassKey struct{ path string }
+
+type tiClass struct {
+	kind   tiKind
+	events []string
+}
+
+// classifyGitHubIn is classifyGitHub computed once per file and path: callers must not modify
+// the events.
+func classifyGitHubIn(file *audit.File, path string) (tiKind, []string) {
+	if file == nil {
+		return classifyGitHub(path)
+	}
+	c := file.Memo(tiClassKey{path}, func() any {
+		k, events := classifyGitHub(path)
+		return tiClass{k, events}
+	}).(tiClass)
+	return c.kind, c.events
 }
 
 // classifyGitHub says how far an attacker controls a github.* context path (lower case, "*" for indexes).

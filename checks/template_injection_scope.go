@@ -136,7 +136,7 @@ func (sc tiScope) resolve(path string) []tiSource {
 	}
 	switch segs[0] {
 	case "github":
-		k, events := classifyGitHub(path)
+		k, events := classifyGitHubIn(sc.file, path)
 		if k == tiDispatch && len(segs) >= 4 {
 			return one(sc.inputKind(segs[3], true), nil)
 		}

@@ -38,14 +38,24 @@ var tiCodeInputs = map[string]struct {
 	"uraimo/run-on-arch-action":         {"run", false},
 }
 
-// stepSinks returns the strings of a step that run as code.
-func stepSinks(ref audit.StepRef) []tiSink {
-	if r := ref.Run(); r != nil && r.Run != nil {
-		return []tiSink{{value: r.Run, name: "run"}}
+// stepSink returns the string of a step that runs as code, if it has one.
+func stepSink(ref audit.StepRef) (tiSink, bool) {
+	switch e := ref.Step.Exec.(type) {
+	case *actionlint.ExecRun:
+		if e.Run != nil {
+			return tiSink{value: e.Run, name: "run"}, true
+		}
+		return tiSink{}, false
+	case *actionlint.ExecAction:
+		return actionSink(e)
 	}
-	u := ref.Uses()
-	if u == nil || u.Uses == nil || !tiHasCodeInput(u.Inputs) {
-		return nil
+	return tiSink{}, false
+}
+
+// actionSink returns the code input of an action that evaluates one.
+func actionSink(u *actionlint.ExecAction) (tiSink, bool) {
+	if u.Uses == nil || !tiHasCodeInput(u.Inputs) {
+		return tiSink{}, false
 	}
 	name, _, _ := strings.Cut(strings.ToLower(u.Uses.Value), "@")
 	if parts := strings.Split(name, "/"); len(parts) > 2 {
@@ -53,13 +63,13 @@ func stepSinks(ref audit.StepRef) []tiSink {
 	}
 	ci, ok := tiCodeInputs[name]
 	if !ok {
-		return nil
+		return tiSink{}, false
 	}
 	in := u.Inputs[ci.input]
 	if in == nil || in.Value == nil {
-		return nil
+		return tiSink{}, false
 	}
-	return []tiSink{{value: in.Value, name: in.Name.Value, action: name, js: ci.js}}
+	return tiSink{value: in.Value, name: in.Name.Value, action: name, js: ci.js}, true
 }
 
 // tiTriggers are the events that start a workflow; any is true when the event is the caller's

@@ -66,16 +66,27 @@ written inline in workflows need a Renovate regex manager.`,
 }
 
 func runUnpinnedTools(pass *audit.Pass) error {
-	for _, s := range shellScripts(pass.Target) {
-		if !s.shellPosix() {
-			if utPwshMaybe(s.Folded()) {
-				utPwsh(pass, s)
-			}
-			continue
+	for _, file := range pass.Target.Files {
+		for _, s := range shellScriptsOf(file) {
+			utScript(pass, s)
 		}
-		if !utMaybe(s.Folded()) {
-			continue
+	}
+	return nil
+}
+
+func utScript(pass *audit.Pass, s *shellScript) {
+	if !s.shellPosix() {
+		// Every match of utPwshCmdRe starts with one of its names.
+		if s.Facts().Has(sfPwshTool) && utPwshMaybe(s.Folded()) {
+			utPwsh(pass, s)
 		}
+		return
+	}
+	// utMaybe needs a program's name directly followed by a subcommand's.
+	if !s.Facts().Has(sfInstall) || !utMaybe(s.Folded()) {
+		return
+	}
+	{
 		for _, c := range s.Cmds() {
 			for _, p := range utCheck(c) {
 				f := pass.Reportf(s.Ref.File, s.Pos(p.word.Offset), "%s", p.msg)
@@ -90,7 +101,6 @@ func runUnpinnedTools(pass *audit.Pass) error {
 			}
 		}
 	}
-	return nil
 }
 
 // utMaybe reports whether a POSIX script (folded: see shellScript.Folded) may run an install

@@ -1,0 +1,53 @@
+package checks
+
+import (
+	"os"
+	"path/filepath"
+	"testing"
+
+	"github.com/rampart-sec/rampart/audit"
+)
+
+// BenchmarkScriptChecks runs the checks that read run: scripts over the shared corpus
+// (../shared/corpus/real beside the module root, or $RAMPART_CORPUS), on fresh copies of the
+// loaded targets each time, so that nothing memoized carries over.
+func BenchmarkScriptChecks(b *testing.B) {
+	dir := os.Getenv("RAMPART_CORPUS")
+	if dir == "" {
+		dir = filepath.Join("..", "..", "shared", "corpus", "real")
+	}
+	entries, err := os.ReadDir(dir)
+	if err != nil {
+		b.Skip("corpus not found")
+	}
+	var targets []*audit.Target
+	for _, e := range entries {
+		if e.IsDir() {
+			t, err := audit.LoadDir(filepath.Join(dir, e.Name()), audit.LoadOptions{})
+			if err != nil {
+				b.Fatal(err)
+			}
+			targets = append(targets, t)
+		}
+	}
+	cs := []*audit.Check{TemplateInjection, GitHubEnv, DownloadThenRun, UnpinnedTools}
+	b.ReportAllocs()
+	for b.Loop() {
+		b.StopTimer()
+		fresh := make([]*audit.Target, len(targets))
+		for i, t := range targets {
+			fresh[i] = t.Clone()
+			for _, f := range fresh[i].Files {
+				f.Steps() // the engine's other checks have built these
+			}
+		}
+		b.StartTimer()
+		for _, t := range fresh {
+			for _, c := range cs {
+				if err := c.Run(&audit.Pass{Check: c, Target: t}); err != nil {
+					b.Fatal(err)
+				}
+			}
+		}
+	}
+}
