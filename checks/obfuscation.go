@@ -102,34 +102,41 @@ func obfConstExprs(pass *audit.Pass, file *audit.File) {
 	if !bytes.Contains(file.Source, []byte("${{")) {
 		return
 	}
-	src := string(file.Source)
+	src := file.Source
 	for off := 0; ; {
-		i := strings.Index(src[off:], "${{")
+		i := bytes.Index(src[off:], []byte("${{"))
 		if i < 0 {
 			return
 		}
 		start := off + i
 		off = start + 3
-		if obfReadsContext(src[off:]) {
+		// The expression's text up to its closing braces (a "}}" inside a string literal ends
+		// it early: the parse below then fails and the expression is left alone, as before).
+		end := bytes.Index(src[off:], []byte("}}"))
+		if end < 0 {
+			return
+		}
+		text := string(src[off : off+end+2])
+		if obfReadsContext(text) {
 			continue
 		}
 		// A comment line (found without the file's line table, which only a finding needs).
-		ls := strings.LastIndexByte(src[:start], '\n') + 1
-		le := strings.IndexByte(src[start:], '\n')
+		ls := bytes.LastIndexByte(src[:start], '\n') + 1
+		le := bytes.IndexByte(src[start:], '\n')
 		if le < 0 {
 			le = len(src)
 		} else {
 			le += start
 		}
-		if strings.HasPrefix(strings.TrimSpace(src[ls:le]), "#") {
+		if bytes.HasPrefix(bytes.TrimSpace(src[ls:le]), []byte("#")) {
 			continue
 		}
-		l := actionlint.NewExprLexer(src[off:])
+		l := actionlint.NewExprLexer(text)
 		node, err := actionlint.NewExprParser().Parse(l)
 		if err != nil || !obfConstant(node) {
 			continue
 		}
-		raw := src[start : start+3+l.Offset()]
+		raw := string(src[start : start+3+l.Offset()])
 		off = start + len(raw)
 		line, col := file.PosAt(start)
 		f := pass.Reportf(file, audit.At(line, col), "expression %q only computes a constant; write the value plainly", raw)
