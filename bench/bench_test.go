@@ -159,3 +159,24 @@ func BenchmarkAudit(b *testing.B) {
 	}
 	perFile(b, len(files))
 }
+
+// BenchmarkLoadOnly discovers, reads and parses every repository folder as the audit does, and runs
+// no check: the part of BenchmarkAudit that is loading, to tell it from the checks' part.
+func BenchmarkLoadOnly(b *testing.B) {
+	repos, files, size := corpus(b)
+	single(b)
+	engine := &audit.Engine{}
+	b.ReportAllocs()
+	b.SetBytes(size)
+	b.ResetTimer()
+	for b.Loop() {
+		loaders := make([]audit.TargetLoader, 0, len(repos))
+		for _, r := range repos {
+			loaders = append(loaders, func() (*audit.Target, error) { return audit.LoadDir(r, audit.LoadOptions{}) })
+		}
+		if _, err := engine.AuditStream(loaders, audit.AuditOptions{}); err != nil {
+			b.Fatal(err)
+		}
+	}
+	perFile(b, len(files))
+}
