@@ -76,6 +76,7 @@ func (e *Engine) AuditStream(loaders []TargetLoader, opts AuditOptions) (*Result
 
 func (e *Engine) audit(loaders []TargetLoader, opts AuditOptions, release bool) (*Result, error) {
 	start := time.Now()
+	resetExprCache()
 	if opts.Now.IsZero() {
 		opts.Now = time.Now()
 	}

@@ -3,6 +3,8 @@ package audit
 import (
 	"bytes"
 	"strings"
+	"sync"
+	"sync/atomic"
 
 	"github.com/rhysd/actionlint"
 )
@@ -38,12 +40,11 @@ func (f *File) Exprs(s *actionlint.String) []Expr {
 		start := off + i
 		body := v[start+3:]
 		e := Expr{Offset: start}
-		l := actionlint.NewExprLexer(body)
-		node, err := actionlint.NewExprParser().Parse(l)
+		node, n, ok := parseExpr(body)
 		end := -1
-		if err == nil {
+		if ok {
 			e.Node = node
-			end = start + 3 + l.Offset()
+			end = start + 3 + n
 		} else if j := strings.Index(body, "}}"); j >= 0 {
 			end = start + 3 + j + 2
 		}
@@ -57,6 +58,59 @@ func (f *File) Exprs(s *actionlint.String) []Expr {
 	}
 	f.locate(s, out)
 	return out
+}
+
+// exprCache holds parsed expressions by their text for one audit: the same placeholders
+// (`${{ secrets.GITHUB_TOKEN }}`, `${{ matrix.os }}`) recur across files and repositories, and
+// actionlint's lexer allocates a kilobyte per parse. Parsed nodes are never modified, so they are
+// shared. Each audit starts a new cache (so a benchmark's iterations do not help each other); it
+// stops growing at exprCacheMax entries.
+type exprCacheT struct {
+	m    sync.Map // string -> cachedExpr
+	size atomic.Int64
+}
+
+var exprCache atomic.Pointer[exprCacheT]
+
+func init() { exprCache.Store(&exprCacheT{}) }
+
+// resetExprCache starts a new expression cache; the engine calls it when an audit begins.
+func resetExprCache() { exprCache.Store(&exprCacheT{}) }
+
+const exprCacheMax = 100_000
+
+type cachedExpr struct {
+	node actionlint.ExprNode
+	n    int
+}
+
+// parseExpr parses the expression at the start of body (the text after "${{"), returning the node
+// and the length of its text up to and including the closing "}}". ok is false when it does not parse.
+func parseExpr(body string) (actionlint.ExprNode, int, bool) {
+	j := strings.Index(body, "}}")
+	if j >= 0 {
+		key := body[:j+2]
+		cache := exprCache.Load()
+		if c, hit := cache.m.Load(key); hit {
+			ce := c.(cachedExpr)
+			return ce.node, ce.n, true
+		}
+		l := actionlint.NewExprLexer(key)
+		if node, err := actionlint.NewExprParser().Parse(l); err == nil && l.Offset() == len(key) {
+			if cache.size.Load() < exprCacheMax {
+				cache.m.Store(strings.Clone(key), cachedExpr{node, len(key)})
+				cache.size.Add(1)
+			}
+			return node, len(key), true
+		}
+	}
+	// The first "}}" is inside a string literal, or there is none: parse the whole rest.
+	l := actionlint.NewExprLexer(body)
+	node, err := actionlint.NewExprParser().Parse(l)
+	if err != nil {
+		return nil, 0, false
+	}
+	return node, l.Offset(), true
 }
 
 // locate finds each placeholder's source position by searching its text from the string's start.
