@@ -57,22 +57,13 @@ by GitHub and (if you trust them) by verified creators, and list the other owner
 }
 
 func runAllowedActions(pass *audit.Pass) error {
-	ctx, cancel := pass.Online.Context()
-	defer cancel()
-	repo, _, err := settingsRepo(ctx, pass)
-	if repo == nil {
-		return err
-	}
-	s, err := repo.Actions(ctx)
-	if err != nil {
-		return settingsErr(pass, err)
-	}
-	switch s.AllowedActions {
-	case "":
-		pass.Unknown("the allowed actions policy is unreadable with this token (needs administration: read)")
-	case "all":
-		settingsReportf(pass, audit.Medium, "all actions", "",
-			"the Actions policy allows all actions and reusable workflows%s: any action of any repository may run", settingsLevel(s))
-	}
-	return nil
+	return settingsActions(pass, nil, func(s *audit.ActionsSettings) {
+		switch s.AllowedActions {
+		case "":
+			pass.Unknown("the allowed actions policy is unreadable with this token (needs administration: read)")
+		case "all":
+			settingsReportf(pass, audit.Medium, "all actions", "",
+				"the Actions policy allows all actions and reusable workflows%s: any action of any repository may run", settingsLevel(s))
+		}
+	})
 }

@@ -54,15 +54,10 @@ jobs:
 }
 
 func runArchivedUses(pass *audit.Pass) error {
-	api := arOpen(pass)
-	if api == nil {
-		return nil
-	}
-	defer api.Close()
-	for _, u := range arUses(pass.Target) {
+	return arRun(pass, arAllUses, func(api *arAPI, u actionUse) {
 		info, ok := api.Repo(u)
 		if !ok || !info.Archived {
-			continue
+			return
 		}
 		name := info.FullName
 		if name == "" {
@@ -71,6 +66,5 @@ func runArchivedUses(pass *audit.Pass) error {
 		f := pass.Reportf(u.File, u.Uses.Pos, "%s %q comes from %s, an archived repository: it gets no more fixes, security fixes included",
 			u.What(), u.Value(), name)
 		f.Key = u.Key("")
-	}
-	return nil
+	})
 }

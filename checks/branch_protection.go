@@ -1,6 +1,7 @@
 package checks
 
 import (
+	"context"
 	"fmt"
 	"sort"
 
@@ -122,12 +123,13 @@ func runBranchProtection(pass *audit.Pass) error {
 	if err != nil {
 		return err
 	}
-	ctx, cancel := pass.Online.Context()
-	defer cancel()
-	repo, info, err := settingsRepo(ctx, pass)
-	if repo == nil {
-		return err
-	}
+	return settingsRun(pass, func(ctx context.Context, repo audit.RepoSettings, info *audit.RepoInfo) error {
+		return bpCheck(ctx, pass, repo, info, patterns)
+	})
+}
+
+// bpCheck judges the default branch and the release branches that match patterns.
+func bpCheck(ctx context.Context, pass *audit.Pass, repo audit.RepoSettings, info *audit.RepoInfo, patterns []string) error {
 	branches := []string{}
 	if info.DefaultBranch != "" {
 		branches = append(branches, info.DefaultBranch)

@@ -1,6 +1,7 @@
 package checks
 
 import (
+	"context"
 	"fmt"
 	"strings"
 
@@ -69,13 +70,13 @@ var coPaths = []string{".github/CODEOWNERS", "CODEOWNERS", "docs/CODEOWNERS"}
 const coNewWorkflow = ".github/workflows/new-workflow.yml"
 
 func runCodeownersWorkflows(pass *audit.Pass) error {
-	ctx, cancel := pass.Online.Context()
-	defer cancel()
-	repo, info, err := settingsRepo(ctx, pass)
-	if repo == nil {
-		return err
-	}
+	return settingsRun(pass, func(ctx context.Context, repo audit.RepoSettings, info *audit.RepoInfo) error {
+		return coCheck(ctx, pass, repo, info)
+	})
+}
 
+// coCheck reads whether code-owner review is required on the default branch and who owns the workflows.
+func coCheck(ctx context.Context, pass *audit.Pass, repo audit.RepoSettings, info *audit.RepoInfo) error {
 	// Is code-owner review required on the default branch? nil when unknown.
 	var required *bool
 	branch := info.DefaultBranch

@@ -52,28 +52,21 @@ contributors", choose "Require approval for all external contributors".`,
 }
 
 func runForkPRApproval(pass *audit.Pass) error {
-	ctx, cancel := pass.Online.Context()
-	defer cancel()
-	repo, info, err := settingsRepo(ctx, pass)
-	if repo == nil {
-		return err
-	}
-	if info.Private || info.Visibility != "" && info.Visibility != "public" {
-		return nil
-	}
-	s, err := repo.Actions(ctx)
-	if err != nil {
-		return settingsErr(pass, err)
-	}
-	switch s.ForkPRApproval {
-	case "":
-		pass.Unknown("the approval policy for fork pull request workflows is unreadable with this token (needs administration: read)")
-	case "first_time_contributors_new_to_github":
-		settingsReportf(pass, audit.Medium, s.ForkPRApproval, "",
-			"workflows of fork pull requests need approval only for first-time contributors new to GitHub%s: any other outside account runs code on the runners unreviewed", settingsLevel(s))
-	case "first_time_contributors":
-		settingsReportf(pass, audit.Low, s.ForkPRApproval, "",
-			"workflows of fork pull requests need approval only for first-time contributors%s: an outside contributor with one merged pull request runs code on the runners unreviewed", settingsLevel(s))
-	}
-	return nil
+	return settingsActions(pass, fpaPublic, func(s *audit.ActionsSettings) {
+		switch s.ForkPRApproval {
+		case "":
+			pass.Unknown("the approval policy for fork pull request workflows is unreadable with this token (needs administration: read)")
+		case "first_time_contributors_new_to_github":
+			settingsReportf(pass, audit.Medium, s.ForkPRApproval, "",
+				"workflows of fork pull requests need approval only for first-time contributors new to GitHub%s: any other outside account runs code on the runners unreviewed", settingsLevel(s))
+		case "first_time_contributors":
+			settingsReportf(pass, audit.Low, s.ForkPRApproval, "",
+				"workflows of fork pull requests need approval only for first-time contributors%s: an outside contributor with one merged pull request runs code on the runners unreviewed", settingsLevel(s))
+		}
+	})
+}
+
+// fpaPublic reports whether the repository is public: only those get fork pull requests from strangers.
+func fpaPublic(info *audit.RepoInfo) bool {
+	return !info.Private && (info.Visibility == "" || info.Visibility == "public")
 }

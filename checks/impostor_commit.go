@@ -57,22 +57,12 @@ the action: ` + "`git ls-remote https://github.com/OWNER/REPO refs/tags/v1.2.3`"
 }
 
 func runImpostorCommit(pass *audit.Pass) error {
-	api := arOpen(pass)
-	if api == nil {
-		return nil
-	}
-	defer api.Close()
-	for _, u := range arUses(pass.Target) {
-		if !u.IsSHA() {
-			continue
-		}
-		ok, known := api.Reachable(u, u.Ref)
-		if !known || ok {
-			continue
+	return arRun(pass, arSHAUses, func(api *arAPI, u actionUse) {
+		if ok, known := api.Reachable(u, u.Ref); !known || ok {
+			return
 		}
 		f := pass.Reportf(u.File, u.Uses.Pos, "%s %q is pinned to commit %s, which is on no branch or tag of %s: an impostor commit from a fork, or history rewritten away",
 			u.What(), u.Value(), arShortSHA(u.Ref), u.Slug())
 		f.Key = u.Key("")
-	}
-	return nil
+	})
 }

@@ -55,19 +55,14 @@ ask you to rotate the secrets that workflows using the affected versions could r
 }
 
 func runKnownVulnerableActions(pass *audit.Pass) error {
-	api := arOpen(pass)
-	if api == nil {
-		return nil
-	}
-	defer api.Close()
-	for _, u := range arUses(pass.Target) {
+	return arRun(pass, arAllUses, func(api *arAPI, u actionUse) {
 		advs, ok := kvaAdvisories(api, u)
 		if !ok || len(advs) == 0 {
-			continue
+			return
 		}
 		v, ok := kvaVersion(api, u)
 		if !ok {
-			continue
+			return
 		}
 		for _, a := range advs {
 			hit, err := arInRange(v, a.Vulnerable)
@@ -75,13 +70,11 @@ func runKnownVulnerableActions(pass *audit.Pass) error {
 				pass.Unknown("advisory %s of %s: %v", a.GHSA, u.Package(), err)
 				continue
 			}
-			if !hit {
-				continue
+			if hit {
+				kvaReport(pass, u, v, a)
 			}
-			kvaReport(pass, u, v, a)
 		}
-	}
-	return nil
+	})
 }
 
 // kvaAdvisories returns the advisories of the action's repository and, for an action in a

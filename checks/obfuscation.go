@@ -144,11 +144,27 @@ func obfConstExprs(pass *audit.Pass, file *audit.File) {
 	}
 }
 
-// obfReadsContext is a quick look at an expression's text (what follows "${{"), token by token as
-// actionlint's lexer reads it: it reports true when it finds a context read (an identifier that
-// is neither a property name, a function name nor a keyword) before the closing "}}", so that the
-// expression cannot be a constant and need not be parsed. When unsure it reports false.
+// obfReadsContext is a quick look at an expression's text (what follows "${{"): it reports true
+// when it finds a context read before the closing "}}", so that the expression cannot be a
+// constant and need not be parsed. When unsure it reports false.
 func obfReadsContext(text string) bool {
+	return obfScanReads(text, nil) == obfScanRead
+}
+
+// obfScanEnd is where obfScanReads stopped.
+type obfScanEnd int
+
+const (
+	obfScanUnsure obfScanEnd = iota // the text ended, or a string literal did not
+	obfScanClosed                   // the closing "}}", after no context read that counts
+	obfScanRead                     // a context read that counts
+)
+
+// obfScanReads reads an expression's text (what follows "${{") token by token as actionlint's
+// lexer does, up to the first context read (an identifier that is neither a property name, a
+// function name nor a keyword) that safe, when given, does not accept; safe is called with the
+// context's name and the text after it.
+func obfScanReads(text string, safe func(name, rest string) bool) obfScanEnd {
 	prev := byte(0) // the last byte of the previous token; 'n' after a number, 'i' after an identifier
 	for i := 0; i < len(text); {
 		c := text[i]
@@ -160,7 +176,7 @@ func obfReadsContext(text string) bool {
 			for i++; ; i++ {
 				j := strings.IndexByte(text[i:], '\'')
 				if j < 0 {
-					return false
+					return obfScanUnsure
 				}
 				i += j + 1
 				if i >= len(text) || text[i] != '\'' {
@@ -171,7 +187,7 @@ func obfReadsContext(text string) bool {
 			continue
 		case c == '}':
 			if i+1 < len(text) && text[i+1] == '}' {
-				return false
+				return obfScanClosed
 			}
 		case c >= '0' && c <= '9' || c == '-':
 			for i++; i < len(text) && obfNumByte(text[i]); i++ {
@@ -180,7 +196,7 @@ func obfReadsContext(text string) bool {
 			continue
 		case c >= 'a' && c <= 'z' || c >= 'A' && c <= 'Z' || c == '_':
 			j := i + 1
-			for j < len(text) && (obfIdentByte(text[j])) {
+			for j < len(text) && obfIdentByte(text[j]) {
 				j++
 			}
 			word := text[i:j]
@@ -188,8 +204,9 @@ func obfReadsContext(text string) bool {
 			for k < len(text) && (text[k] == ' ' || text[k] == '\t' || text[k] == '\n' || text[k] == '\r') {
 				k++
 			}
-			if prev != '.' && (k >= len(text) || text[k] != '(') && word != "null" && word != "true" && word != "false" {
-				return true
+			if prev != '.' && (k >= len(text) || text[k] != '(') && word != "null" && word != "true" && word != "false" &&
+				(safe == nil || !safe(word, text[k:])) {
+				return obfScanRead
 			}
 			i, prev = j, 'i'
 			continue
@@ -197,7 +214,7 @@ func obfReadsContext(text string) bool {
 		prev = c
 		i++
 	}
-	return false
+	return obfScanUnsure
 }
 
 func obfIdentByte(c byte) bool {

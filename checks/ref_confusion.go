@@ -51,22 +51,14 @@ no branch shares a name with a tag.`,
 }
 
 func runRefConfusion(pass *audit.Pass) error {
-	api := arOpen(pass)
-	if api == nil {
-		return nil
-	}
-	defer api.Close()
-	for _, u := range arUses(pass.Target) {
-		if u.IsSHA() {
-			continue
-		}
+	return arRun(pass, arNamedUses, func(api *arAPI, u actionUse) {
 		refs, ok := api.Refs(u)
 		if !ok {
-			continue
+			return
 		}
 		tag, branch := arFind(refs.Tags, u.Ref), arFind(refs.Branches, u.Ref)
 		if tag == nil || branch == nil {
-			continue
+			return
 		}
 		where := "both at commit " + arShortSHA(tag.SHA)
 		if !strings.EqualFold(tag.SHA, branch.SHA) {
@@ -79,6 +71,5 @@ func runRefConfusion(pass *audit.Pass) error {
 			f.Severity = audit.Low
 		}
 		f.Key = u.Key("")
-	}
-	return nil
+	})
 }

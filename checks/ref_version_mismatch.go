@@ -54,42 +54,33 @@ who changed the line and why.`,
 }
 
 func runRefVersionMismatch(pass *audit.Pass) error {
-	api := arOpen(pass)
-	if api == nil {
-		return nil
-	}
-	defer api.Close()
-	for _, u := range arUses(pass.Target) {
-		if !u.IsSHA() {
-			continue
-		}
+	return arRun(pass, arSHAUses, func(api *arAPI, u actionUse) {
 		comment := arVersionComment(u)
 		if comment == "" {
-			continue
+			return
 		}
 		refs, ok := api.Refs(u)
 		if !ok {
-			continue
+			return
 		}
 		tag := rvmFindTag(refs, comment)
 		switch {
 		case tag != nil && strings.EqualFold(tag.SHA, u.Ref), rvmSameSeries(refs, comment, u.Ref):
-			continue
+			return
 		case tag != nil:
 			f := pass.Reportf(u.File, u.Uses.Pos, "%s %q: the comment says %q, but tag %s of %s points at %s; the pinned commit %s is %s",
 				u.What(), u.Value(), comment, tag.Name, u.Slug(), arShortSHA(tag.SHA), arShortSHA(u.Ref), arTagsDescribe(refs, u.Ref))
 			f.Key = u.Key(comment)
 		default:
 			if b := arFind(refs.Branches, comment); b != nil && strings.EqualFold(b.SHA, u.Ref) {
-				continue
+				return
 			}
 			f := pass.Reportf(u.File, u.Uses.Pos, "%s %q: the comment says %q, which is no tag of %s; the pinned commit %s is %s",
 				u.What(), u.Value(), comment, u.Slug(), arShortSHA(u.Ref), arTagsDescribe(refs, u.Ref))
 			f.Severity, f.Confidence = audit.Low, audit.MediumConfidence
 			f.Key = u.Key(comment)
 		}
-	}
-	return nil
+	})
 }
 
 // rvmFindTag finds the tag a comment names: exactly, then ignoring case and a "v" prefix.

@@ -53,22 +53,14 @@ or fork the action and release it yourself.`,
 }
 
 func runStaleActionRefs(pass *audit.Pass) error {
-	api := arOpen(pass)
-	if api == nil {
-		return nil
-	}
-	defer api.Close()
-	for _, u := range arUses(pass.Target) {
-		if !u.IsSHA() {
-			continue
-		}
+	return arRun(pass, arSHAUses, func(api *arAPI, u actionUse) {
 		refs, ok := api.Refs(u)
 		if !ok || len(arTagsAt(refs, u.Ref)) > 0 {
-			continue
+			return
 		}
 		if reachable, known := api.Reachable(u, u.Ref); !known || !reachable {
 			// Unknown, or an impostor commit: impostor-commit reports that.
-			continue
+			return
 		}
 		var detail string
 		switch branches := arBranchesAt(refs, u.Ref); {
@@ -85,6 +77,5 @@ func runStaleActionRefs(pass *audit.Pass) error {
 			f.Confidence = audit.MediumConfidence
 		}
 		f.Key = u.Key("")
-	}
-	return nil
+	})
 }

@@ -154,55 +154,7 @@ func tiMayExpand(v string) bool {
 // tiSafeExpr reports whether the expression at the start of text (what follows "${{") reads
 // only contexts that are never attacker-controlled.
 func tiSafeExpr(text string) bool {
-	prev := byte(0) // the last byte of the previous token; 'n' after a number, 'i' after an identifier
-	for i := 0; i < len(text); {
-		c := text[i]
-		switch {
-		case c == ' ' || c == '\t' || c == '\n' || c == '\r':
-			i++
-			continue
-		case c == '\'':
-			for i++; ; i++ {
-				j := strings.IndexByte(text[i:], '\'')
-				if j < 0 {
-					return false
-				}
-				i += j + 1
-				if i >= len(text) || text[i] != '\'' {
-					break
-				}
-			}
-			prev = '\''
-			continue
-		case c == '}':
-			if i+1 < len(text) && text[i+1] == '}' {
-				return true
-			}
-		case c >= '0' && c <= '9' || c == '-':
-			for i++; i < len(text) && obfNumByte(text[i]); i++ {
-			}
-			prev = 'n'
-			continue
-		case c >= 'a' && c <= 'z' || c >= 'A' && c <= 'Z' || c == '_':
-			j := i + 1
-			for j < len(text) && obfIdentByte(text[j]) {
-				j++
-			}
-			word := text[i:j]
-			k := j
-			for k < len(text) && (text[k] == ' ' || text[k] == '\t' || text[k] == '\n' || text[k] == '\r') {
-				k++
-			}
-			if prev != '.' && (k >= len(text) || text[k] != '(') && word != "null" && word != "true" && word != "false" && !tiSafeRoot(word, text[k:]) {
-				return false
-			}
-			i, prev = j, 'i'
-			continue
-		}
-		prev = c
-		i++
-	}
-	return false
+	return obfScanReads(text, tiSafeRoot) == obfScanClosed
 }
 
 // tiSafeRoot reports whether a context read, its name then the text after it, is never

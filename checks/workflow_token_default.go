@@ -67,31 +67,22 @@ create and approve pull requests"; give each workflow the ` + "`permissions:`" +
 }
 
 func runWorkflowTokenDefault(pass *audit.Pass) error {
-	ctx, cancel := pass.Online.Context()
-	defer cancel()
-	repo, _, err := settingsRepo(ctx, pass)
-	if repo == nil {
-		return err
-	}
-	s, err := repo.Actions(ctx)
-	if err != nil {
-		return settingsErr(pass, err)
-	}
-	switch s.DefaultWorkflowPermissions {
-	case "":
-		pass.Unknown("default workflow permissions unreadable with this token (needs administration: read)")
-	case "write":
-		settingsReportf(pass, audit.High, "default write", "",
-			"the default GITHUB_TOKEN permissions are read and write%s%s", settingsLevel(s), wtdInheritors(pass.Target))
-	}
-	switch {
-	case s.CanApprovePullRequests == nil:
-		pass.Unknown("whether GitHub Actions may approve pull requests is unreadable with this token (needs administration: read)")
-	case *s.CanApprovePullRequests:
-		settingsReportf(pass, audit.Medium, "can approve", "Untick \"Allow GitHub Actions to create and approve pull requests\" in Settings → Actions → General.",
-			"GitHub Actions may create and approve pull requests%s: a workflow's approval can satisfy required reviews", settingsLevel(s))
-	}
-	return nil
+	return settingsActions(pass, nil, func(s *audit.ActionsSettings) {
+		switch s.DefaultWorkflowPermissions {
+		case "":
+			pass.Unknown("default workflow permissions unreadable with this token (needs administration: read)")
+		case "write":
+			settingsReportf(pass, audit.High, "default write", "",
+				"the default GITHUB_TOKEN permissions are read and write%s%s", settingsLevel(s), wtdInheritors(pass.Target))
+		}
+		switch {
+		case s.CanApprovePullRequests == nil:
+			pass.Unknown("whether GitHub Actions may approve pull requests is unreadable with this token (needs administration: read)")
+		case *s.CanApprovePullRequests:
+			settingsReportf(pass, audit.Medium, "can approve", "Untick \"Allow GitHub Actions to create and approve pull requests\" in Settings → Actions → General.",
+				"GitHub Actions may create and approve pull requests%s: a workflow's approval can satisfy required reviews", settingsLevel(s))
+		}
+	})
 }
 
 // wtdInheritors names the audited workflows with a job that sets no permissions, which get the default.
