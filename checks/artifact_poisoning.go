@@ -31,39 +31,11 @@ The check looks at ` + "`workflow_run`" + ` and ` + "`pull_request_target`" + ` 
 calling ` + "`downloadArtifact`" + `), then for later steps of the same job that run code in the workspace (high) or write
 file content to ` + "`GITHUB_ENV`" + ` or ` + "`GITHUB_PATH`" + ` (high) or ` + "`GITHUB_OUTPUT`" + ` (medium). A download into the workspace
 that nothing uses yet is reported with low confidence.`,
-	Bad: `on:
-  workflow_run:
-    workflows: [CI]
-    types: [completed]
-permissions:
-  pull-requests: write
-jobs:
-  comment:
-    runs-on: ubuntu-latest
-    steps:
-      - uses: actions/checkout@v4
-      - uses: actions/download-artifact@v4
-        with:
-          name: pr
-          run-id: ${{ github.event.workflow_run.id }}
+	Bad: artpExample + `          run-id: ${{ github.event.workflow_run.id }}
           github-token: ${{ github.token }}
       - run: npm ci && node scripts/comment.js
 `,
-	Good: `on:
-  workflow_run:
-    workflows: [CI]
-    types: [completed]
-permissions:
-  pull-requests: write
-jobs:
-  comment:
-    runs-on: ubuntu-latest
-    steps:
-      - uses: actions/checkout@v4
-      - uses: actions/download-artifact@v4
-        with:
-          name: pr
-          path: ${{ runner.temp }}/pr
+	Good: artpExample + `          path: ${{ runner.temp }}/pr
           run-id: ${{ github.event.workflow_run.id }}
           github-token: ${{ github.token }}
       - run: npm ci && node scripts/comment.js "$RUNNER_TEMP/pr/report.json"
@@ -78,6 +50,24 @@ write artifact content to ` + "`GITHUB_ENV`" + ` or ` + "`GITHUB_PATH`" + `, and
 	},
 	Run: runArtifactPoisoning,
 }
+
+// artpExample is the start of ArtifactPoisoning's examples: a workflow_run job that downloads the
+// pull request run's artifact.
+const artpExample = `on:
+  workflow_run:
+    workflows: [CI]
+    types: [completed]
+permissions:
+  pull-requests: write
+jobs:
+  comment:
+    runs-on: ubuntu-latest
+    steps:
+      - uses: actions/checkout@v4
+      - uses: actions/download-artifact@v4
+        with:
+          name: pr
+`
 
 func runArtifactPoisoning(pass *audit.Pass) error {
 	for _, file := range pass.Target.Workflows() {

@@ -29,37 +29,11 @@ publish (` + "`npm publish`" + `, ` + "`twine upload`" + `, ` + "`gh release cre
 in jobs those publishing jobs depend on, and in every job of workflows that only run for releases
 (` + "`release:`" + `, ` + "`push: tags:`" + `, pushes to ` + "`release*`" + ` branches). Other jobs of workflows that run on tags as well as on
 branches are reported with low confidence; CI workflows that also run on release branches are left alone.`,
-	Bad: `on:
-  push:
-    tags: ["v*"]
-permissions:
-  contents: write
-jobs:
-  release:
-    runs-on: ubuntu-latest
-    steps:
-      - uses: actions/checkout@v4
-      - uses: actions/setup-go@v5
-        with:
-          go-version-file: go.mod
-      - uses: goreleaser/goreleaser-action@v6
+	Bad: cpExample + `      - uses: goreleaser/goreleaser-action@v6
         with:
           args: release --clean
 `,
-	Good: `on:
-  push:
-    tags: ["v*"]
-permissions:
-  contents: write
-jobs:
-  release:
-    runs-on: ubuntu-latest
-    steps:
-      - uses: actions/checkout@v4
-      - uses: actions/setup-go@v5
-        with:
-          go-version-file: go.mod
-          cache: false
+	Good: cpExample + `          cache: false
       - uses: goreleaser/goreleaser-action@v6
         with:
           args: release --clean
@@ -78,6 +52,23 @@ key no other workflow can produce, and keep the workflows that run untrusted cod
 	Equivalents: map[string]string{"zizmor": "cache-poisoning"},
 	Run:         runCachePoisoning,
 }
+
+// cpExample is the start of CachePoisoning's examples: a release job that sets up Go, whose cache
+// setup-go restores unless told not to.
+const cpExample = `on:
+  push:
+    tags: ["v*"]
+permissions:
+  contents: write
+jobs:
+  release:
+    runs-on: ubuntu-latest
+    steps:
+      - uses: actions/checkout@v4
+      - uses: actions/setup-go@v5
+        with:
+          go-version-file: go.mod
+`
 
 func runCachePoisoning(pass *audit.Pass) error {
 	for _, file := range pass.Target.Workflows() {
@@ -156,142 +147,4 @@ func cpWhy(j *actionlint.Job, pub audit.StepRef, publishes bool, feeds map[strin
 		return "a workflow that runs on " + trigger
 	}
 	return "a workflow that also runs on " + tagged
-}
-
-// cpMayCache reports whether cpCacheUse may find a cache in a step: it uses one of the actions
-// cpCacheUse knows.
-func cpMayCache(s audit.StepRef) bool {
-	a := s.Uses()
-	if a == nil || a.Uses == nil {
-		return false
-	}
-	name, _, _, ok := pcUses(s)
-	if !ok {
-		return false
-	}
-	if name == "docker/build-push-action" || name == "docker/bake-action" {
-		return true
-	}
-	_, known := cpCacheActions[name]
-	return known
-}
-
-// cpRelevantJobs returns the jobs of a workflow that have a step that may restore a cache
-// (cpMayCache), and those that need one of them, directly or not: the only jobs whose
-// publishing steps can bear on a finding. It is nil when no step may restore a cache.
-func cpRelevantJobs(file *audit.File) map[*actionlint.Job]bool {
-	var out map[*actionlint.Job]bool
-	for _, s := range file.Steps() {
-		if s.Job != nil && !out[s.Job] && cpMayCache(s) {
-			if out == nil {
-				out = map[*actionlint.Job]bool{}
-			}
-			out[s.Job] = true
-		}
-	}
-	if out == nil {
-		return nil
-	}
-	w := file.Workflow
-	for changed := true; changed; {
-		changed = false
-		for _, j := range file.Jobs() {
-			if out[j] {
-				continue
-			}
-			for _, n := range j.Needs {
-				if n != nil && out[w.Jobs[strings.ToLower(n.Value)]] {
-					out[j], changed = true, true
-					break
-				}
-			}
-		}
-	}
-	return out
-}
-
-// cpReleaseTriggers names the workflow's release triggers ("release", "push to tags"), those of them
-// that are tags and releases (a CI workflow may also run on release branches), and whether it runs
-// for nothing else but manual runs.
-func cpReleaseTriggers(w *actionlint.Workflow) (string, string, bool) {
-	var names, tagged []string
-	only := true
-	for _, e := range w.On {
-		we, ok := e.(*actionlint.WebhookEvent)
-		if !ok || we.Hook == nil {
-			if _, call := e.(*actionlint.WorkflowCallEvent); !call {
-				if _, dispatch := e.(*actionlint.WorkflowDispatchEvent); !dispatch {
-					only = false
-				}
-			}
-			continue
-		}
-		switch we.Hook.Value {
-		case "release":
-			names, tagged = append(names, "release"), append(tagged, "release")
-		case "push":
-			release := false
-			if !we.Tags.IsEmpty() {
-				names, release = append(names, "push to tags"), true
-				tagged = append(tagged, "push to tags")
-			}
-			if !we.Branches.IsEmpty() {
-				for _, b := range we.Branches.Values {
-					if b != nil && strings.Contains(strings.ToLower(b.Value), "release") {
-						names, release = append(names, fmt.Sprintf("push to branch %q", b.Value)), true
-						break
-					}
-				}
-				if !release || !we.Tags.IsEmpty() {
-					only = false
-				}
-			} else if !release {
-				only = false
-			}
-		default:
-			only = false
-		}
-	}
-	return strings.Join(names, " and "), strings.Join(tagged, " and "), only && len(names) > 0
-}
-
-// cpFeeders maps each job that a publishing job needs (directly or not) and that uploads
-// artifacts, which the publishing job may then publish, to that publishing job.
-func cpFeeders(file *audit.File, publishers map[string]audit.StepRef) map[string]string {
-	w := file.Workflow
-	uploads := map[string]bool{}
-	for _, s := range file.Steps() {
-		if name, _, _, ok := pcUses(s); ok && name == "actions/upload-artifact" {
-			uploads[strings.ToLower(s.Job.ID.Value)] = true
-		}
-	}
-	out := map[string]string{}
-	var walk func(id, pub string, depth int)
-	walk = func(id, pub string, depth int) {
-		j := w.Jobs[strings.ToLower(id)]
-		if j == nil || depth > 32 {
-			return
-		}
-		for _, n := range j.Needs {
-			if n == nil || out[strings.ToLower(n.Value)] != "" {
-				continue
-			}
-			out[strings.ToLower(n.Value)] = pub
-			walk(n.Value, pub, depth+1)
-		}
-	}
-	for _, j := range audit.Jobs(w) {
-		if _, ok := publishers[j.ID.Value]; ok {
-			walk(j.ID.Value, j.ID.Value, 0)
-		}
-	}
-	for id := range out {
-		if !uploads[id] {
-			delete(out, id)
-		}
-	}
-	for id := range publishers {
-		delete(out, strings.ToLower(id))
-	}
-	return out
 }

@@ -26,31 +26,13 @@ Expressions (` + "`${{ secrets.X }}`" + `), shell variables and placeholders (` 
 AWS's documented ` + "`AKIAIOSFODNN7EXAMPLE`" + `, ` + "`postgres`" + `) are not reported. A literal password in the environment
 of a ` + "`services:`" + ` container (a throwaway database for tests) is reported as low severity and confidence.
 Findings show only a short prefix of the value.`,
-	Bad: `on: push
-permissions: {}
-jobs:
-  deploy:
-    runs-on: ubuntu-latest
-    container:
-      image: registry.example.com/acme/deploy:1
-      credentials:
-        username: deploy
-        password: hunter2-but-longer
+	Bad: hcExample + `        password: hunter2-but-longer
     steps:
       - run: ./deploy.sh
         env:
           AWS_ACCESS_KEY_ID: AKIA4RAMPARTFIXTURE7
 `,
-	Good: `on: push
-permissions: {}
-jobs:
-  deploy:
-    runs-on: ubuntu-latest
-    container:
-      image: registry.example.com/acme/deploy:1
-      credentials:
-        username: deploy
-        password: ${{ secrets.REGISTRY_PASSWORD }}
+	Good: hcExample + `        password: ${{ secrets.REGISTRY_PASSWORD }}
     steps:
       - run: ./deploy.sh
         env:
@@ -72,6 +54,19 @@ Better still, need no stored credential: OIDC federation for cloud providers
 	Equivalents: map[string]string{"zizmor": "hardcoded-credentials"},
 	Run:         runHardcodedCredentials,
 }
+
+// hcExample is the start of HardcodedCredentials' examples: a deploy job that logs in to its
+// container's registry.
+const hcExample = `on: push
+permissions: {}
+jobs:
+  deploy:
+    runs-on: ubuntu-latest
+    container:
+      image: registry.example.com/acme/deploy:1
+      credentials:
+        username: deploy
+`
 
 // hcScan is one file's audit: what was reported where, so a line is reported once.
 type hcScan struct {

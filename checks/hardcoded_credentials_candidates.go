@@ -1,0 +1,91 @@
+package checks
+
+import (
+	"bytes"
+	"slices"
+	"strings"
+)
+
+// hcAnchorAt is a literal to look for where a trigger byte is found: the literal starts back bytes before it.
+type hcAnchorAt struct {
+	lit  string
+	back int
+}
+
+// hcTrigger is a byte that is rare in workflows, with the anchors that hold it.
+type hcTrigger struct {
+	b       byte
+	anchors []hcAnchorAt
+}
+
+// hcTriggers give each anchor of hcFormats (and "PRIVATE KEY") a byte of it that is rare in
+// workflow files, so that a few vectorized byte searches over the file find every anchor.
+var hcTriggers = func() []hcTrigger {
+	var out []hcTrigger
+	add := func(lit string, b byte) {
+		for i := range out {
+			if out[i].b == b {
+				out[i].anchors = append(out[i].anchors, hcAnchorAt{lit, strings.IndexByte(lit, b)})
+				return
+			}
+		}
+		out = append(out, hcTrigger{b, []hcAnchorAt{{lit, strings.IndexByte(lit, b)}}})
+	}
+	all := []string{"PRIVATE KEY"}
+	for _, fm := range hcFormats {
+		all = append(all, fm.anchors...)
+	}
+	for _, a := range all {
+		// Few triggers, each a pass over the file: "A" (AWS, Google, PyPI, private keys), "k", "x", "_".
+		for _, b := range []byte("Axk_") {
+			if strings.IndexByte(a, b) >= 0 {
+				add(a, b)
+				break
+			}
+		}
+		if !strings.ContainsAny(a, "Axk_") {
+			add(a, a[0])
+		}
+	}
+	return out
+}()
+
+// hcCandidates returns the start offsets of the lines that hold an anchor of a credential format
+// (or "PRIVATE KEY"), and of those that hold "@" after "://" (a URL with credentials), in order.
+func hcCandidates(src []byte) (formats, urls []int) {
+	for _, t := range hcTriggers {
+		for off := 0; ; {
+			i := bytes.IndexByte(src[off:], t.b)
+			if i < 0 {
+				break
+			}
+			i += off
+			off = i + 1
+			for _, a := range t.anchors {
+				at := i - a.back
+				if at < 0 || at+len(a.lit) > len(src) || string(src[at:at+len(a.lit)]) != a.lit {
+					continue
+				}
+				formats = append(formats, bytes.LastIndexByte(src[:at], '\n')+1)
+				break
+			}
+		}
+	}
+	if len(formats) > 1 {
+		slices.Sort(formats)
+		formats = slices.Compact(formats)
+	}
+	last := -1
+	for off := 0; ; {
+		i := bytes.IndexByte(src[off:], '@')
+		if i < 0 {
+			break
+		}
+		i += off
+		off = i + 1
+		if start := bytes.LastIndexByte(src[:i], '\n') + 1; start != last && bytes.Contains(src[start:i], []byte("://")) {
+			urls, last = append(urls, start), start
+		}
+	}
+	return formats, urls
+}

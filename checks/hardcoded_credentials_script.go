@@ -1,0 +1,157 @@
+package checks
+
+import (
+	"bytes"
+	"regexp"
+	"strings"
+
+	"github.com/rampart-sec/rampart/audit"
+	"github.com/rhysd/actionlint"
+)
+
+var (
+	// hcAssign matches NAME=value in a script (sh export/env, PowerShell $env:NAME = "value").
+	hcAssign = regexp.MustCompile(`(?:^|[\s;&|(])(?:export\s+|\$env:)?([A-Za-z_][A-Za-z0-9_]*)\s?=\s?(?:"([^"$` + "`" + `\\]*)"|'([^']*)'|([^\s"'$` + "`" + `;&|)]+))`)
+	// hcFlag matches a credential given on a command line: --password value, --token=value.
+	hcFlag = regexp.MustCompile(`(?:^|\s)--?(password|passwd|token|api-key|apikey|secret|client-secret|auth-token)[= ](?:"([^"$` + "`" + `\\]*)"|'([^']*)'|([^\s"'$` + "`" + `;&|)]+))`)
+)
+
+// hcNameHints are what a credential's name or flag contains (upper-cased): a script line without
+// one of them and an "=" or a flag cannot assign a credential, and is not matched against the regexps.
+var hcNameHints = []string{"TOKEN", "SECRET", "PASS", "PWD", "KEY", "CREDENTIAL", "AUTH"}
+
+func hcMayAssign(line string) bool {
+	if !strings.Contains(line, "=") && !strings.Contains(line, "--") && !strings.Contains(line, " -") {
+		return false
+	}
+	// ASCII lines are searched in place, without regard to case; others are upper-cased.
+	for i := 0; i < len(line); i++ {
+		var hint string
+		switch line[i] &^ 0x20 {
+		case 'T':
+			hint = "TOKEN"
+		case 'S':
+			hint = "SECRET"
+		case 'P':
+			if i+1 < len(line) && line[i+1]&^0x20 == 'W' {
+				hint = "PWD"
+			} else {
+				hint = "PASS"
+			}
+		case 'K':
+			hint = "KEY"
+		case 'C':
+			hint = "CREDENTIAL"
+		case 'A':
+			hint = "AUTH"
+		default:
+			if line[i] >= 0x80 {
+				return hcMayAssignSlow(line)
+			}
+			continue
+		}
+		if i+len(hint) <= len(line) && strings.EqualFold(line[i:i+len(hint)], hint) {
+			return true
+		}
+	}
+	return false
+}
+
+func hcMayAssignSlow(line string) bool {
+	u := strings.ToUpper(line)
+	for _, h := range hcNameHints {
+		if strings.Contains(u, h) {
+			return true
+		}
+	}
+	return false
+}
+
+// hcAssignEnds are the endings (upper-cased) of every name hcCredentialName accepts, once
+// trailing underscores are dropped.
+var hcAssignEnds = []string{"TOKEN", "SECRET", "PASSWORD", "PASSWD", "PWD", "PASS", "APIKEY", "PASSPHRASE", "CREDENTIAL", "CREDENTIALS", "AUTH", "KEY"}
+
+// hcMayReport is a cheap test before the regexps: a line that hcAssign or hcFlag can report
+// assigns with "=" to a name with a credential's ending, or has a credential flag.
+func hcMayReport(line string) bool {
+	if strings.Contains(line, "-pass") || strings.Contains(line, "-token") || strings.Contains(line, "-api") || strings.Contains(line, "-secret") {
+		return true
+	}
+	for off := 0; ; {
+		i := strings.IndexByte(line[off:], '=')
+		if i < 0 {
+			return false
+		}
+		end := off + i
+		off = end + 1
+		if end > 0 && pcSpace(line[end-1]) {
+			end--
+		}
+		for end > 0 && line[end-1] == '_' {
+			end--
+		}
+		for _, w := range hcAssignEnds {
+			if end >= len(w) && strings.EqualFold(line[end-len(w):end], w) {
+				return true
+			}
+		}
+	}
+}
+
+// script audits the assignments and command-line flags of a run: script.
+func (s *hcScan) script(run *actionlint.String) {
+	for rest := run.Value; rest != ""; {
+		line := rest
+		if i := strings.IndexByte(rest, '\n'); i >= 0 {
+			line, rest = rest[:i], rest[i+1:]
+		} else {
+			rest = ""
+		}
+		t := strings.TrimSpace(line)
+		if !hcMayReport(line) || strings.HasPrefix(t, "#") || !hcMayAssign(t) {
+			continue
+		}
+		for _, re := range []*regexp.Regexp{hcAssign, hcFlag} {
+			for _, m := range re.FindAllStringSubmatch(line, -1) {
+				name, v := m[1], m[2]+m[3]+m[4]
+				if re == hcFlag {
+					name = "--" + name
+				}
+				cred, password := hcCredentialName(strings.TrimLeft(name, "-"))
+				if !cred || hcPlaceholder(v) {
+					continue
+				}
+				pos := s.locate(run, strings.TrimLeft(m[0], " \t;&|("))
+				if pos == nil || s.hit[pos.Line] {
+					continue
+				}
+				switch {
+				case hcRandom(v):
+					f := s.report(pos, v, "run script sets %q to a literal that looks like a credential (%q)", name, hcRedact(v, ""))
+					f.Confidence = audit.MediumConfidence
+				case password && len(v) >= 6:
+					f := s.report(pos, v, "run script sets %q to a literal password (%q)", name, hcRedact(v, ""))
+					f.Severity, f.Confidence = audit.Medium, audit.LowConfidence
+				}
+			}
+		}
+	}
+}
+
+// locate finds text inside the source of a string value, for a position inside a run: block.
+func (s *hcScan) locate(str *actionlint.String, text string) *actionlint.Pos {
+	if str.Pos == nil {
+		return nil
+	}
+	f := s.file
+	start := f.Offset(str.Pos.Line, str.Pos.Col)
+	if start < 0 {
+		return str.Pos
+	}
+	limit := min(len(f.Source), start+len(str.Value)+(strings.Count(str.Value, "\n")+2)*256)
+	if i := bytes.Index(f.Source[start:limit], []byte(text)); i >= 0 {
+		l, c := f.PosAt(start + i)
+		return audit.At(l, c)
+	}
+	return str.Pos
+}

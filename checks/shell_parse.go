@@ -1,0 +1,63 @@
+package checks
+
+import (
+	"bytes"
+	"errors"
+	"sync"
+
+	"mvdan.cc/sh/v3/syntax"
+)
+
+// Cmds returns the script's simple commands in source order, those inside $( ) and <( )
+// included; nil for shells other than POSIX ones. The script is parsed on the first call.
+func (s *shellScript) Cmds() []*shellCmd {
+	m := s.lazy()
+	if !m.parsed {
+		m.parsed = true
+		if s.shellPosix() {
+			s.parse()
+		}
+	}
+	return m.cmds
+}
+
+var shellParsers = sync.Pool{New: func() any { return syntax.NewParser(syntax.Variant(syntax.LangBash)) }}
+
+// parse parses a POSIX script and collects its commands.
+func (s *shellScript) parse() {
+	lines := s.lines()
+	// Placeholders become same-length words so that offsets stay right.
+	src := []byte(s.Text)
+	for _, e := range s.Exprs() {
+		for i := e.Offset; i < e.Offset+len(e.Raw) && i < len(src); i++ {
+			if src[i] != '\n' {
+				src[i] = 'X'
+			}
+		}
+	}
+	p := shellParsers.Get().(*syntax.Parser)
+	defer shellParsers.Put(p)
+	for try := 0; try < 6; try++ {
+		f, err := p.Parse(bytes.NewReader(src), "")
+		if err == nil {
+			s.collect(f)
+			break
+		}
+		// Blank the line the parser stopped at and try again, so one odd line loses only itself.
+		var pe syntax.ParseError
+		var le syntax.LangError
+		var line int
+		switch {
+		case errors.As(err, &pe):
+			line = int(pe.Pos.Line())
+		case errors.As(err, &le):
+			line = int(le.Pos.Line())
+		}
+		if line < 1 || line > len(lines) {
+			break
+		}
+		for i := lines[line-1]; i < len(src) && src[i] != '\n'; i++ {
+			src[i] = ' '
+		}
+	}
+}

@@ -1,0 +1,97 @@
+package checks
+
+import (
+	"path"
+	"strings"
+
+	"github.com/rampart-sec/rampart/audit"
+	"github.com/rhysd/actionlint"
+)
+
+type shellKey struct{}
+
+// shellScriptsOf returns the run: scripts of a workflow or composite action, in step order,
+// computed once per file.
+func shellScriptsOf(f *audit.File) []*shellScript {
+	if f.Workflow == nil && (f.Action == nil || f.Action.Runs == nil) {
+		return nil
+	}
+	return f.Memo(shellKey{}, func() any {
+		steps := f.Steps()
+		n := 0
+		for _, ref := range steps {
+			if r := ref.Run(); r != nil && r.Run != nil {
+				n++
+			}
+		}
+		if n == 0 {
+			return []*shellScript(nil)
+		}
+		all := make([]shellScript, n)
+		out := make([]*shellScript, n)
+		var job *actionlint.Job
+		jobShell := ""
+		i := 0
+		for _, ref := range steps {
+			r := ref.Run()
+			if r == nil || r.Run == nil {
+				continue
+			}
+			var sh string
+			if r.Shell == nil && ref.Job == job && jobShell != "" {
+				sh = jobShell // the same defaults as the job's previous script
+			} else {
+				sh = shellName(ref, r)
+				if r.Shell == nil {
+					job, jobShell = ref.Job, sh
+				}
+			}
+			all[i] = shellScript{Ref: ref, Run: r.Run, Shell: sh, Text: r.Run.Value}
+			out[i] = &all[i]
+			i++
+		}
+		return out
+	}).([]*shellScript)
+}
+
+// shellScriptOf returns the step's script; nil for a uses: step.
+func shellScriptOf(ref audit.StepRef) *shellScript {
+	r := ref.Run()
+	if r == nil || r.Run == nil {
+		return nil
+	}
+	for _, s := range shellScriptsOf(ref.File) {
+		if s.Run == r.Run {
+			return s
+		}
+	}
+	return nil
+}
+
+// shellName resolves the shell a run: step uses: its shell:, the job's and the workflow's
+// defaults, else bash, or pwsh on Windows runners.
+func shellName(ref audit.StepRef, r *actionlint.ExecRun) string {
+	sh := r.Shell
+	if sh == nil && ref.Job != nil && ref.Job.Defaults != nil && ref.Job.Defaults.Run != nil {
+		sh = ref.Job.Defaults.Run.Shell
+	}
+	if sh == nil && ref.File.Workflow != nil && ref.File.Workflow.Defaults != nil && ref.File.Workflow.Defaults.Run != nil {
+		sh = ref.File.Workflow.Defaults.Run.Shell
+	}
+	if sh != nil && strings.TrimSpace(sh.Value) != "" && !strings.Contains(sh.Value, "${{") {
+		name := strings.ToLower(path.Base(strings.Fields(sh.Value)[0]))
+		name = strings.TrimSuffix(name, ".exe")
+		if name == "powershell" {
+			name = "pwsh"
+		}
+		return name
+	}
+	if ref.Job != nil && ref.Job.RunsOn != nil {
+		for _, l := range ref.Job.RunsOn.Labels {
+			if l != nil && strings.HasPrefix(strings.ToLower(l.Value), "windows") {
+				return "pwsh"
+			}
+		}
+	}
+	return "bash"
+}
