@@ -42,6 +42,10 @@ type RepoInfo struct {
 type GitRef struct {
 	Name string
 	SHA  string
+	// ObjectSHA is, for an annotated tag, the SHA of the tag object itself (the line of
+	// `git ls-remote` without "^{}"), which `uses: owner/repo@<sha>` accepts as well; "" for a
+	// lightweight tag and a branch.
+	ObjectSHA string
 }
 
 // Refs are a repository's branches and tags.
@@ -70,8 +74,13 @@ type ActionRepos interface {
 	// Refs lists a repository's branches and tags with their commits.
 	Refs(ctx context.Context, owner, name string) (*Refs, error)
 	// CommitReachable reports whether sha is on some branch or tag of owner/name, rather than only
-	// in a fork of its network (an impostor commit).
+	// in a fork of its network (an impostor commit). The SHA of an annotated tag object counts
+	// as its tag.
 	CommitReachable(ctx context.Context, owner, name, sha string) (bool, error)
+	// CommitOnBranch reports whether the commit sha is on a branch of owner/name: a branch head,
+	// or in the history of one. A commit that only tags reach (a tag moved to a fork's commit)
+	// is not; sha must be a commit, not a tag object.
+	CommitOnBranch(ctx context.Context, owner, name, sha string) (bool, error)
 	// Advisories returns the reviewed global advisories of the actions ecosystem for a package
 	// ("owner/repo" or "owner/repo/path").
 	Advisories(ctx context.Context, pkg string) ([]Advisory, error)

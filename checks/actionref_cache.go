@@ -21,6 +21,7 @@ type arAPI struct {
 	refs      map[string]*audit.Refs
 	repos     map[string]*audit.RepoInfo
 	reachable map[string]bool
+	onBranch  map[string]bool
 	advs      map[string][]audit.Advisory
 	failed    map[string]bool
 }
@@ -35,7 +36,7 @@ func arOpen(pass *audit.Pass) *arAPI {
 	ctx, cancel := pass.Online.Context()
 	return &arAPI{pass: pass, api: pass.Online.Actions, ctx: ctx, cancel: cancel,
 		refs: map[string]*audit.Refs{}, repos: map[string]*audit.RepoInfo{},
-		reachable: map[string]bool{}, advs: map[string][]audit.Advisory{}, failed: map[string]bool{}}
+		reachable: map[string]bool{}, onBranch: map[string]bool{}, advs: map[string][]audit.Advisory{}, failed: map[string]bool{}}
 }
 
 // Close releases the pass's API context.
@@ -96,7 +97,7 @@ func (a *arAPI) Repo(u actionUse) (*audit.RepoInfo, bool) {
 }
 
 // Reachable reports whether sha is on a branch or tag of owner/name. A SHA that a branch or tag
-// points at directly is answered from the refs without another request.
+// points at directly (or an annotated tag's object) is answered from the refs without another request.
 func (a *arAPI) Reachable(u actionUse, sha string) (bool, bool) {
 	sha = strings.ToLower(sha)
 	key := "reachable " + u.Slug() + "@" + sha
@@ -119,6 +120,30 @@ func (a *arAPI) Reachable(u actionUse, sha string) (bool, bool) {
 	return r, true
 }
 
+// OnBranch reports whether the commit sha is on a branch of owner/name; a branch head is
+// answered from the refs without another request.
+func (a *arAPI) OnBranch(u actionUse, sha string) (bool, bool) {
+	sha = strings.ToLower(sha)
+	key := "onbranch " + u.Slug() + "@" + sha
+	if r, ok := a.onBranch[key]; ok {
+		return r, true
+	}
+	if a.failed[key] {
+		return false, false
+	}
+	if refs, ok := a.Refs(u); ok && len(arBranchesAt(refs, sha)) > 0 {
+		a.onBranch[key] = true
+		return true, true
+	}
+	r, err := a.api.CommitOnBranch(a.ctx, u.Owner, u.Name, sha)
+	if err != nil {
+		a.fail(key, "whether "+u.Slug()+"@"+arShortSHA(sha)+" is on a branch", err)
+		return false, false
+	}
+	a.onBranch[key] = r
+	return r, true
+}
+
 // Advisories returns the advisories of an action package ("owner/name" or "owner/name/path").
 func (a *arAPI) Advisories(pkg string) ([]audit.Advisory, bool) {
 	key := "advisories " + pkg
@@ -137,8 +162,36 @@ func (a *arAPI) Advisories(pkg string) ([]audit.Advisory, bool) {
 	return r, true
 }
 
-// arTagsAt returns the names of the tags that point at sha.
-func arTagsAt(r *audit.Refs, sha string) []string { return arRefsAt(r.Tags, sha) }
+// arTagsAt returns the names of the tags that point at sha: at the commit, or whose annotated
+// tag object sha is.
+func arTagsAt(r *audit.Refs, sha string) []string {
+	var out []string
+	for _, g := range arTagRefsAt(r, sha) {
+		out = append(out, g.Name)
+	}
+	return out
+}
+
+// arTagRefsAt returns the tags that point at sha, as arTagsAt.
+func arTagRefsAt(r *audit.Refs, sha string) []audit.GitRef {
+	var out []audit.GitRef
+	for _, g := range r.Tags {
+		if strings.EqualFold(g.SHA, sha) || g.ObjectSHA != "" && strings.EqualFold(g.ObjectSHA, sha) {
+			out = append(out, g)
+		}
+	}
+	return out
+}
+
+// arIsTagObject reports whether sha is the object of an annotated tag rather than a commit.
+func arIsTagObject(r *audit.Refs, sha string) bool {
+	for _, g := range r.Tags {
+		if g.ObjectSHA != "" && strings.EqualFold(g.ObjectSHA, sha) {
+			return true
+		}
+	}
+	return false
+}
 
 // arBranchesAt returns the names of the branches whose head is sha.
 func arBranchesAt(r *audit.Refs, sha string) []string { return arRefsAt(r.Branches, sha) }

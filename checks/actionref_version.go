@@ -178,9 +178,13 @@ func arInSeries(names []string, series arVersion) []string {
 	return out
 }
 
-// arTagsDescribe says which release a commit is, for messages: "tagged v4.2.2" or "not tagged".
+// arTagsDescribe says which release a commit is, for messages: "tagged v4.2.2" or "not tagged";
+// of an annotated tag's object, "the object of tag v4.2.2".
 func arTagsDescribe(r *audit.Refs, sha string) string {
 	tags := arTagsAt(r, sha)
+	if arIsTagObject(r, sha) && len(tags) > 0 {
+		return "the object of tag " + tags[0]
+	}
 	switch {
 	case len(tags) == 0:
 		return "not tagged"

@@ -83,16 +83,24 @@ func TestOnlineActionsNoAPI(t *testing.T) {
 }
 
 // TestOnlineActionsRequests: each repository's refs, each owner/repo@sha and each package's
-// advisories are asked for once per pass; SHAs at a branch or tag head need no reachability request.
+// advisories are asked for once per pass; SHAs at a branch or tag head (or an annotated tag's
+// object) need no reachability request.
 func TestOnlineActionsRequests(t *testing.T) {
 	for _, tc := range []struct {
 		check *audit.Check
 		file  string
 		calls map[string]int
 	}{
-		// checkout and octo/workflows; b4ff.., c7d7.. (three uses) and 2222..; 11bd.. and 1111.. are ref heads.
-		{ImpostorCommit, "found.txtar", map[string]int{"refs": 2, "reachable": 3}},
-		{ImpostorCommit, "clean.txtar", map[string]int{"refs": 1, "reachable": 1}},
+		// checkout and octo/workflows; b4ff.., c7d7.. (three uses), dddd.. and 2222.. are asked
+		// about; 11bd.., e3b0.. (and its tag object 5d41..) and 1111.. are ref heads. A tag's
+		// commit is asked whether it is on a branch, once for the tag's commit and object; so are
+		// reachable commits that no ref points at (the real client answers those from the compare
+		// that answered reachability): 11bd, e3b0, b4ff, dddd.
+		{ImpostorCommit, "found.txtar", map[string]int{"refs": 2, "reachable": 4, "onbranch": 4}},
+		// b4ff.. is asked about; 11bd.. once for its commit and its tag object 9f2a...
+		{ImpostorCommit, "clean.txtar", map[string]int{"refs": 1, "reachable": 1, "onbranch": 2}},
+		// A tag object pin is its tag: no reachability request.
+		{StaleActionRefs, "clean.txtar", map[string]int{"refs": 1, "reachable": 0}},
 		{ArchivedUses, "found.txtar", map[string]int{"repo": 4}},
 		{RefConfusion, "found.txtar", map[string]int{"refs": 2}},
 		// Full version tags need no refs; only tj-actions' v45 and SHA are resolved.

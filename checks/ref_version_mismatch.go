@@ -21,7 +21,8 @@ some other code, an old vulnerable release or a commit slipped in with a reassur
 
 rampart reads the version comment in the forms Dependabot, Renovate, pinact and ratchet write
 (` + "`# v4.2.2`" + `, ` + "`# tag=v4.2.2`" + `, ` + "`# version: 4.2.2`" + `, ` + "`# ratchet:owner/repo@v4.2.2`" + `) and compares it with the
-repository's tags. It accepts a comment without the tag's ` + "`v`" + ` prefix, and a major-version comment
+repository's tags. A pin of an annotated tag's object (the SHA ` + "`git ls-remote`" + ` shows without ` + "`^{}`" + `)
+counts as its tag. It accepts a comment without the tag's ` + "`v`" + ` prefix, and a major-version comment
 (` + "`# v4`" + `) on the commit of a ` + "`v4.x.y`" + ` release even after the moving ` + "`v4`" + ` tag went on. A comment naming a
 version that is no tag of the repository is reported at low severity.`,
 	Bad: `on: push
@@ -65,22 +66,31 @@ func runRefVersionMismatch(pass *audit.Pass) error {
 		}
 		tag := rvmFindTag(refs, comment)
 		switch {
-		case tag != nil && strings.EqualFold(tag.SHA, u.Ref), rvmSameSeries(refs, comment, u.Ref):
+		case tag != nil && (strings.EqualFold(tag.SHA, u.Ref) || strings.EqualFold(tag.ObjectSHA, u.Ref)), rvmSameSeries(refs, comment, u.Ref):
+			// The pin is the tag's commit, or its annotated tag object.
 			return
 		case tag != nil:
-			f := pass.Reportf(u.File, u.Uses.Pos, "%s %q: the comment says %q, but tag %s of %s points at %s; the pinned commit %s is %s",
-				u.What(), u.Value(), comment, tag.Name, u.Slug(), arShortSHA(tag.SHA), arShortSHA(u.Ref), arTagsDescribe(refs, u.Ref))
+			f := pass.Reportf(u.File, u.Uses.Pos, "%s %q: the comment says %q, but tag %s of %s points at %s; the pinned %s %s is %s",
+				u.What(), u.Value(), comment, tag.Name, u.Slug(), arShortSHA(tag.SHA), rvmPinned(refs, u.Ref), arShortSHA(u.Ref), arTagsDescribe(refs, u.Ref))
 			f.Key = u.Key(comment)
 		default:
 			if b := arFind(refs.Branches, comment); b != nil && strings.EqualFold(b.SHA, u.Ref) {
 				return
 			}
-			f := pass.Reportf(u.File, u.Uses.Pos, "%s %q: the comment says %q, which is no tag of %s; the pinned commit %s is %s",
-				u.What(), u.Value(), comment, u.Slug(), arShortSHA(u.Ref), arTagsDescribe(refs, u.Ref))
+			f := pass.Reportf(u.File, u.Uses.Pos, "%s %q: the comment says %q, which is no tag of %s; the pinned %s %s is %s",
+				u.What(), u.Value(), comment, u.Slug(), rvmPinned(refs, u.Ref), arShortSHA(u.Ref), arTagsDescribe(refs, u.Ref))
 			f.Severity, f.Confidence = audit.Low, audit.MediumConfidence
 			f.Key = u.Key(comment)
 		}
 	})
+}
+
+// rvmPinned names what a SHA pin is, for messages: "commit", or "tag object" for an annotated tag's.
+func rvmPinned(refs *audit.Refs, sha string) string {
+	if arIsTagObject(refs, sha) {
+		return "tag object"
+	}
+	return "commit"
 }
 
 // rvmFindTag finds the tag a comment names: exactly, then ignoring case and a "v" prefix.

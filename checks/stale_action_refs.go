@@ -21,6 +21,9 @@ middle of a branch, a work in progress, or one that a later release reverted. No
 it, advisories do not say whether it is affected, and Dependabot and Renovate cannot tell which
 version it is, so the pin is never updated.
 
+A pin of an annotated tag's object (the SHA ` + "`git ls-remote`" + ` shows without ` + "`^{}`" + `) is a pin of its tag,
+not a stale commit.
+
 This is a pedantic check (` + "`--persona pedantic`" + `): some actions publish no tags at all and are meant
 to be used from a branch. A commit that is on no branch or tag either is reported by
 ` + "`impostor-commit`" + ` instead.`,

@@ -1,8 +1,12 @@
 package github
 
 import (
+	"cmp"
 	"context"
+	"errors"
 	"fmt"
+	"net/http"
+	"slices"
 	"strings"
 	"sync"
 
@@ -58,8 +62,11 @@ type Actions struct {
 	repos      memo[*audit.RepoInfo]
 	refs       memo[*audit.Refs]
 	reachable  memo[bool]
+	onBranch   memo[bool]
+	compares   memo[string]
 	advisories memo[[]audit.Advisory]
-	// MaxCompares bounds the compare requests of one CommitReachable (default 25).
+	// MaxCompares bounds the compare requests of one CommitReachable, and of one CommitOnBranch
+	// (default 25).
 	MaxCompares int
 }
 
@@ -86,8 +93,8 @@ func (c *Client) repoInfo(ctx context.Context, owner, name string) (*audit.RepoI
 		Fork: r.GetFork(), Private: r.GetPrivate(), Visibility: r.GetVisibility()}, nil
 }
 
-// Refs implements audit.ActionRepos: every branch and tag with its commit, page by page. The
-// tags endpoint gives each tag's commit, so annotated tags come dereferenced without a request each.
+// Refs implements audit.ActionRepos: every branch and tag with its commit, page by page, and the
+// tag object of each annotated tag (see tags).
 func (a *Actions) Refs(ctx context.Context, owner, name string) (*audit.Refs, error) {
 	return a.refs.get(ctx, repoKey(owner, name), func() (*audit.Refs, error) {
 		return a.c.refs(ctx, owner, name)
@@ -111,28 +118,140 @@ func (c *Client) refs(ctx context.Context, owner, name string) (*audit.Refs, err
 		}
 		bopt.Page = resp.NextPage
 	}
-	what = fmt.Sprintf("tags of %q", owner+"/"+name)
-	topt := &gh.ListOptions{PerPage: 100}
-	for {
-		ts, resp, err := c.REST.Repositories.ListTags(ctx, owner, name, topt)
+	tags, err := c.tags(ctx, owner, name)
+	if err != nil {
+		return nil, err
+	}
+	out.Tags = tags
+	return out, nil
+}
+
+// tags lists a repository's tags, in the order of their names, each with its commit and, for an
+// annotated tag, its tag object. One request (GET /repos/{o}/{r}/git/matching-refs/tags) gives
+// every tag's object: a lightweight tag's is its commit, and when no tag is annotated that is
+// all. Annotated tags are then dereferenced by the cheaper of two ways: the tags list (GET
+// /repos/{o}/{r}/tags, one page per 100 tags, each with its commit) or one GET
+// /repos/{o}/{r}/git/tags/{sha} per annotated tag.
+func (c *Client) tags(ctx context.Context, owner, name string) ([]audit.GitRef, error) {
+	what := fmt.Sprintf("tags of %q", owner+"/"+name)
+	refs, err := c.matchingTagRefs(ctx, owner, name)
+	if err != nil {
+		if emptyRepo(err) {
+			return []audit.GitRef{}, nil
+		}
+		return nil, classify(err, what, "contents: read")
+	}
+	out := make([]audit.GitRef, 0, len(refs))
+	annotated := 0
+	for _, r := range refs {
+		tag := audit.GitRef{Name: strings.TrimPrefix(r.GetRef(), "refs/tags/")}
+		switch r.GetObject().GetType() {
+		case "commit":
+			tag.SHA = r.GetObject().GetSHA()
+		case "tag":
+			tag.ObjectSHA = r.GetObject().GetSHA()
+			annotated++
+		default:
+			continue // a tag of a tree or a blob names no code to run
+		}
+		out = append(out, tag)
+	}
+	if annotated == 0 {
+		return out, nil
+	}
+	if pages := (len(refs) + 99) / 100; annotated < pages {
+		err = c.derefTags(ctx, owner, name, out)
+	} else {
+		err = c.tagCommits(ctx, owner, name, out)
+	}
+	if err != nil {
+		return nil, classify(err, what, "contents: read")
+	}
+	kept := out[:0]
+	for _, t := range out {
+		if t.SHA != "" {
+			kept = append(kept, t)
+		}
+	}
+	return kept, nil
+}
+
+// matchingTagRefs is GET /repos/{o}/{r}/git/matching-refs/tags, every page (GitHub answers with
+// all of them at once, but the description allows a Link header).
+func (c *Client) matchingTagRefs(ctx context.Context, owner, name string) ([]*gh.Reference, error) {
+	refs, resp, err := c.REST.Git.ListMatchingRefs(ctx, owner, name, "tags")
+	for err == nil && resp.NextPage != 0 {
+		var req *http.Request
+		req, err = c.REST.NewRequest(ctx, "GET", fmt.Sprintf("repos/%v/%v/git/matching-refs/tags?page=%d", owner, name, resp.NextPage), nil)
 		if err != nil {
-			return nil, classify(err, what, "contents: read")
+			return nil, err
+		}
+		var more []*gh.Reference
+		resp, err = c.REST.Do(req, &more)
+		refs = append(refs, more...)
+	}
+	return refs, err
+}
+
+// emptyRepo reports a 409 "Git Repository is empty": a repository without commits has no tags.
+func emptyRepo(err error) bool {
+	var er *gh.ErrorResponse
+	return errors.As(err, &er) && er.Response != nil && er.Response.StatusCode == http.StatusConflict
+}
+
+// tagCommits fills in the commits of annotated tags from the tags list, joined by name.
+func (c *Client) tagCommits(ctx context.Context, owner, name string, tags []audit.GitRef) error {
+	commit := map[string]string{}
+	opt := &gh.ListOptions{PerPage: 100}
+	for {
+		ts, resp, err := c.REST.Repositories.ListTags(ctx, owner, name, opt)
+		if err != nil {
+			return err
 		}
 		for _, t := range ts {
-			out.Tags = append(out.Tags, audit.GitRef{Name: t.GetName(), SHA: t.GetCommit().GetSHA()})
+			commit[t.GetName()] = t.GetCommit().GetSHA()
 		}
 		if resp.NextPage == 0 {
 			break
 		}
-		topt.Page = resp.NextPage
+		opt.Page = resp.NextPage
 	}
-	return out, nil
+	for i := range tags {
+		if tags[i].SHA == "" {
+			tags[i].SHA = commit[tags[i].Name]
+		}
+	}
+	return nil
+}
+
+// derefTags fills in the commits of annotated tags one tag object at a time, following a tag of
+// a tag (at most a few levels deep).
+func (c *Client) derefTags(ctx context.Context, owner, name string, tags []audit.GitRef) error {
+	for i := range tags {
+		sha := tags[i].ObjectSHA
+		for depth := 0; sha != "" && tags[i].SHA == "" && depth < 4; depth++ {
+			t, _, err := c.REST.Git.GetTag(ctx, owner, name, sha)
+			if err != nil {
+				return err
+			}
+			switch t.GetObject().GetType() {
+			case "commit":
+				tags[i].SHA = t.GetObject().GetSHA()
+			case "tag":
+				sha = t.GetObject().GetSHA()
+			default:
+				sha = ""
+			}
+		}
+	}
+	return nil
 }
 
 // CommitReachable implements audit.ActionRepos. A commit is reachable when it is a branch or
-// tag head, or when the compare API says it is behind (or identical to) the default branch or,
-// failing that, a tag. A commit that is ahead of or diverged from them all, or unknown (404),
-// lives only in the repository's network (a fork): an impostor.
+// tag head (or an annotated tag's object), or when the compare API says it is behind (or
+// identical to) the default branch or, failing that, a tag. A commit that is ahead of or
+// diverged from them all lives only in the repository's network (a fork): an impostor; so does
+// one that GitHub does not know at all (404 against the default branch: no tag is compared then).
 func (a *Actions) CommitReachable(ctx context.Context, owner, name, sha string) (bool, error) {
 	return a.reachable.get(ctx, repoKey(owner, name)+"@"+strings.ToLower(sha), func() (bool, error) {
 		return a.commitReachable(ctx, owner, name, sha)
@@ -145,7 +264,7 @@ func (a *Actions) commitReachable(ctx context.Context, owner, name, sha string) 
 		return false, err
 	}
 	for _, r := range append(append([]audit.GitRef{}, refs.Branches...), refs.Tags...) {
-		if strings.EqualFold(r.SHA, sha) {
+		if strings.EqualFold(r.SHA, sha) || r.ObjectSHA != "" && strings.EqualFold(r.ObjectSHA, sha) {
 			return true, nil
 		}
 	}
@@ -157,33 +276,146 @@ func (a *Actions) commitReachable(ctx context.Context, owner, name, sha string) 
 	if info.DefaultBranch != "" {
 		bases = append(bases, info.DefaultBranch)
 	}
-	for _, t := range refs.Tags {
+	for _, t := range newestTagsFirst(refs.Tags) {
 		bases = append(bases, t.Name)
 	}
-	limit := a.MaxCompares
-	if limit <= 0 {
-		limit = 25
-	}
+	limit := a.maxCompares()
 	for i, base := range bases {
 		if i >= limit {
 			return false, &audit.UnknownError{What: fmt.Sprintf("whether %s is on a branch or tag of %q", sha, owner+"/"+name),
-				Reason: fmt.Sprintf("not behind the default branch nor the first %d tags; the rest were not compared", limit-1)}
+				Reason: fmt.Sprintf("not behind the default branch nor the newest %d tags; the rest were not compared", limit-1)}
 		}
-		cmp, _, err := a.c.REST.Repositories.CompareCommits(ctx, owner, name, base, sha, &gh.ListOptions{PerPage: 1})
+		status, err := a.compare(ctx, owner, name, base, sha)
 		if err != nil {
-			err = classify(err, fmt.Sprintf("commit %s of %q", sha, owner+"/"+name), "contents: read")
-			if IsNotFound(err) {
-				// Not in the repository's network at all, or the base is gone: try the next base.
-				continue
-			}
 			return false, err
 		}
-		switch cmp.GetStatus() {
-		case "behind", "identical":
+		switch {
+		case status == "behind" || status == "identical":
 			return true, nil
+		case status == "" && i == 0 && base == info.DefaultBranch:
+			// GitHub knows no such commit: no tag holds it either.
+			return false, nil
 		}
 	}
 	return false, nil
+}
+
+// CommitOnBranch implements audit.ActionRepos. A branch head needs no request; otherwise one
+// compare with the default branch answers for nearly every commit (the compare is shared with
+// CommitReachable). Only a commit that is not behind the default branch is compared with the
+// other branches, up to MaxCompares in all; a commit GitHub does not know (404) is on none.
+func (a *Actions) CommitOnBranch(ctx context.Context, owner, name, sha string) (bool, error) {
+	return a.onBranch.get(ctx, repoKey(owner, name)+"@"+strings.ToLower(sha), func() (bool, error) {
+		return a.commitOnBranch(ctx, owner, name, sha)
+	})
+}
+
+func (a *Actions) commitOnBranch(ctx context.Context, owner, name, sha string) (bool, error) {
+	refs, err := a.Refs(ctx, owner, name)
+	if err != nil {
+		return false, err
+	}
+	for _, b := range refs.Branches {
+		if strings.EqualFold(b.SHA, sha) {
+			return true, nil
+		}
+	}
+	info, err := a.Repo(ctx, owner, name)
+	if err != nil {
+		return false, err
+	}
+	bases := []string{}
+	if info.DefaultBranch != "" {
+		bases = append(bases, info.DefaultBranch)
+	}
+	for _, b := range refs.Branches {
+		if b.Name != info.DefaultBranch {
+			bases = append(bases, b.Name)
+		}
+	}
+	limit := a.maxCompares()
+	for i, base := range bases {
+		if i >= limit {
+			return false, &audit.UnknownError{What: fmt.Sprintf("whether %s is on a branch of %q", sha, owner+"/"+name),
+				Reason: fmt.Sprintf("not behind the default branch nor %d other branches; the rest were not compared", limit-1)}
+		}
+		status, err := a.compare(ctx, owner, name, base, sha)
+		if err != nil {
+			return false, err
+		}
+		switch {
+		case status == "behind" || status == "identical":
+			return true, nil
+		case status == "" && base == info.DefaultBranch:
+			// GitHub knows no such commit: it is on no branch, and comparing more says nothing new.
+			return false, nil
+		}
+	}
+	return false, nil
+}
+
+func (a *Actions) maxCompares() int {
+	if a.MaxCompares <= 0 {
+		return 25
+	}
+	return a.MaxCompares
+}
+
+// compare is GET /repos/{o}/{r}/compare/{base}...{sha}: its status ("behind" when sha is in
+// base's history, "identical", "ahead", "diverged"), or "" when GitHub knows no such commit or
+// base is gone (404). Each answer is asked for once per run.
+func (a *Actions) compare(ctx context.Context, owner, name, base, sha string) (string, error) {
+	key := repoKey(owner, name) + ":" + base + "..." + strings.ToLower(sha)
+	return a.compares.get(ctx, key, func() (string, error) {
+		res, _, err := a.c.REST.Repositories.CompareCommits(ctx, owner, name, base, sha, &gh.ListOptions{PerPage: 1})
+		if err != nil {
+			err = classify(err, fmt.Sprintf("commit %s of %q", sha, owner+"/"+name), "contents: read")
+			if IsNotFound(err) {
+				return "", nil
+			}
+			return "", err
+		}
+		return res.GetStatus(), nil
+	})
+}
+
+// newestTagsFirst orders tags by name, highest first, numbers compared as numbers (v10 after
+// v9): the newest releases hold the most history, so they are compared first.
+func newestTagsFirst(tags []audit.GitRef) []audit.GitRef {
+	out := slices.Clone(tags)
+	slices.SortStableFunc(out, func(x, y audit.GitRef) int { return naturalCompare(y.Name, x.Name) })
+	return out
+}
+
+// naturalCompare compares strings with runs of digits compared by their value.
+func naturalCompare(a, b string) int {
+	for a != "" && b != "" {
+		da, db := digitRun(a), digitRun(b)
+		if da > 0 && db > 0 {
+			na, nb := strings.TrimLeft(a[:da], "0"), strings.TrimLeft(b[:db], "0")
+			if c := cmp.Compare(len(na), len(nb)); c != 0 {
+				return c
+			}
+			if c := strings.Compare(na, nb); c != 0 {
+				return c
+			}
+			a, b = a[da:], b[db:]
+			continue
+		}
+		if a[0] != b[0] {
+			return cmp.Compare(a[0], b[0])
+		}
+		a, b = a[1:], b[1:]
+	}
+	return cmp.Compare(len(a), len(b))
+}
+
+func digitRun(s string) int {
+	i := 0
+	for i < len(s) && '0' <= s[i] && s[i] <= '9' {
+		i++
+	}
+	return i
 }
 
 // Advisories implements audit.ActionRepos: GET /advisories?type=reviewed&ecosystem=actions&affects=PKG,

@@ -161,6 +161,7 @@ func TestAppInstallationToken(t *testing.T) {
 			var seen authSeen
 			reg.Register("GET repos/octocat/Hello-World", githubtest.File(t, 200, "repo.json")).Check = seen.check
 			reg.Register("GET repos/octocat/Hello-World/branches?per_page=100", githubtest.File(t, 200, "branches.json")).Check = seen.check
+			reg.Register("GET repos/octocat/Hello-World/git/matching-refs/tags", githubtest.File(t, 200, "git-matching-refs-tags.json")).Check = seen.check
 			reg.Register("GET repos/octocat/Hello-World/tags?per_page=100", githubtest.File(t, 200, "tags.json")).Check = seen.check
 			reg.Register("GET repos/octocat/Spoon-Knife", githubtest.Error(t, 401, "Bad credentials", "https://docs.github.com/rest")).Check = seen.check
 
@@ -187,9 +188,9 @@ func TestAppInstallationToken(t *testing.T) {
 				}
 			}
 			// The access token stub answers once (githubtest fails a second fetch); in all one
-			// token fetch and four API requests.
-			if n := c.Requests(); n != 5 {
-				t.Errorf("requests = %d, want 5 (one token fetch, four API requests)", n)
+			// token fetch and five API requests.
+			if n := c.Requests(); n != 6 {
+				t.Errorf("requests = %d, want 6 (one token fetch, five API requests)", n)
 			}
 		})
 	}
@@ -208,6 +209,7 @@ func TestAppTokenRefreshedBeforeExpiry(t *testing.T) {
 	var seen authSeen
 	reg.Register("GET repos/octocat/Hello-World", githubtest.File(t, 200, "repo.json")).Check = seen.check
 	reg.Register("GET repos/octocat/Hello-World/branches?per_page=100", githubtest.File(t, 200, "branches.json")).Check = seen.check
+	reg.Register("GET repos/octocat/Hello-World/git/matching-refs/tags", githubtest.File(t, 200, "git-matching-refs-tags.json")).Check = seen.check
 	reg.Register("GET repos/octocat/Hello-World/tags?per_page=100", githubtest.File(t, 200, "tags.json")).Check = seen.check
 	c, _ := newClient(t, reg, appOptions(t, keyFile))
 	if _, err := c.Actions().Repo(ctx(t), "octocat", "Hello-World"); err != nil {
@@ -216,7 +218,7 @@ func TestAppTokenRefreshedBeforeExpiry(t *testing.T) {
 	if _, err := c.Actions().Refs(ctx(t), "octocat", "Hello-World"); err != nil {
 		t.Fatal(err)
 	}
-	want := []string{"token " + installationToken, "token " + second, "token " + second}
+	want := []string{"token " + installationToken, "token " + second, "token " + second, "token " + second}
 	if got := seen.all(); fmt.Sprint(got) != fmt.Sprint(want) {
 		t.Errorf("Authorization headers = %q\nwant %q", got, want)
 	}

@@ -174,6 +174,8 @@ func TestRefsPaginate(t *testing.T) {
 			"sha": "762941318ee16e59dabbacb1b4049eec22f0d303",
 			"url": "https://api.github.com/repos/octocat/Hello-World/commits/762941318ee16e59dabbacb1b4049eec22f0d303"},
 			"protected": false, "protection_url": "https://api.github.com/repos/octocat/Hello-World/branches/release%2Fv1/protection"}}))
+	// One tag is annotated: its commit comes from the tags list (one page), its object from the refs.
+	reg.Register("GET repos/octocat/Hello-World/git/matching-refs/tags", githubtest.File(t, 200, "git-matching-refs-tags.json"))
 	reg.Register("GET repos/octocat/Hello-World/tags?per_page=100", githubtest.File(t, 200, "tags.json"))
 	c, _ := newClient(t, reg, Options{})
 	refs, err := c.Actions().Refs(ctx(t), "octocat", "Hello-World")
@@ -181,38 +183,114 @@ func TestRefsPaginate(t *testing.T) {
 		t.Fatal(err)
 	}
 	got := fmt.Sprint(refs.Branches, refs.Tags)
-	want := "[{master c5b97d5ae6c19d5c5df71a34c7fbeeda2479ccbc} {release/v1 762941318ee16e59dabbacb1b4049eec22f0d303}] [{v0.1 c5b97d5ae6c19d5c5df71a34c7fbeeda2479ccbc}]"
+	want := "[{master c5b97d5ae6c19d5c5df71a34c7fbeeda2479ccbc } {release/v1 762941318ee16e59dabbacb1b4049eec22f0d303 }] " +
+		"[{v0.0.1 c3d0be41ecbe669545ee3e94d31ed9a4bc91ee3c 940bd336248efae0f9ee5bc7b2d5c985887b16ac} {v0.1 c5b97d5ae6c19d5c5df71a34c7fbeeda2479ccbc }]"
 	if got != want {
 		t.Errorf("refs = %s\nwant   %s", got, want)
 	}
 }
 
+// tagRef is one entry of GET /repos/octocat/Hello-World/git/matching-refs/tags, in the shape of
+// the recorded git-matching-refs-tags.json.
+func tagRef(name, typ, sha string) map[string]any {
+	kind := map[string]string{"commit": "commits", "tag": "tags"}[typ]
+	return map[string]any{"ref": "refs/tags/" + name, "node_id": "MDM6UmVmcmVmcy90YWdzL3YwLjE=",
+		"url":    "https://api.github.com/repos/octocat/Hello-World/git/refs/tags/" + name,
+		"object": map[string]any{"type": typ, "sha": sha, "url": "https://api.github.com/repos/octocat/Hello-World/git/" + kind + "/" + sha}}
+}
+
+// Without annotated tags, the matching refs are all there is to ask: no tags list.
+func TestRefsLightweightTagsOnly(t *testing.T) {
+	reg := githubtest.New(t)
+	reg.Register("GET repos/octocat/Hello-World/branches?per_page=100", githubtest.File(t, 200, "branches.json"))
+	reg.Register("GET repos/octocat/Hello-World/git/matching-refs/tags",
+		githubtest.JSON(t, 200, []any{tagRef("v0.1", "commit", "c5b97d5ae6c19d5c5df71a34c7fbeeda2479ccbc")}))
+	c, _ := newClient(t, reg, Options{})
+	refs, err := c.Actions().Refs(ctx(t), "octocat", "Hello-World")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got := fmt.Sprint(refs.Tags); got != "[{v0.1 c5b97d5ae6c19d5c5df71a34c7fbeeda2479ccbc }]" {
+		t.Errorf("tags = %s", got)
+	}
+	if c.Requests() != 2 {
+		t.Errorf("requests = %d, want 2 (branches, matching refs)", c.Requests())
+	}
+}
+
+// Many tags and few annotated ones: each tag object is read (GET git/tags/{sha}) instead of
+// listing every tag (two pages here).
+func TestRefsDereferenceFewTagObjects(t *testing.T) {
+	reg := githubtest.New(t)
+	reg.Register("GET repos/octocat/Hello-World/branches?per_page=100", githubtest.File(t, 200, "branches.json"))
+	refs := []any{tagRef("v0.0.1", "tag", "940bd336248efae0f9ee5bc7b2d5c985887b16ac")}
+	for i := range 150 {
+		refs = append(refs, tagRef(fmt.Sprintf("v1.%d.0", i), "commit", fmt.Sprintf("%040x", i+1)))
+	}
+	reg.Register("GET repos/octocat/Hello-World/git/matching-refs/tags", githubtest.JSON(t, 200, refs))
+	reg.Register("GET repos/octocat/Hello-World/git/tags/940bd336248efae0f9ee5bc7b2d5c985887b16ac", githubtest.File(t, 200, "git-tag.json"))
+	c, _ := newClient(t, reg, Options{})
+	got, err := c.Actions().Refs(ctx(t), "octocat", "Hello-World")
+	if err != nil {
+		t.Fatal(err)
+	}
+	want := audit.GitRef{Name: "v0.0.1", SHA: "c3d0be41ecbe669545ee3e94d31ed9a4bc91ee3c", ObjectSHA: "940bd336248efae0f9ee5bc7b2d5c985887b16ac"}
+	if len(got.Tags) != 151 || got.Tags[0] != want {
+		t.Errorf("%d tags, first %+v; want 151, first %+v", len(got.Tags), got.Tags[0], want)
+	}
+	if c.Requests() != 3 {
+		t.Errorf("requests = %d, want 3 (branches, matching refs, one tag object)", c.Requests())
+	}
+}
+
+// An empty repository (409 "Git Repository is empty") has no tags; that is an answer.
+func TestRefsEmptyRepository(t *testing.T) {
+	reg := githubtest.New(t)
+	reg.Register("GET repos/octocat/Hello-World/branches?per_page=100", githubtest.JSON(t, 200, []any{}))
+	reg.Register("GET repos/octocat/Hello-World/git/matching-refs/tags",
+		githubtest.Error(t, 409, "Git Repository is empty.", "https://docs.github.com/rest/git/refs#list-matching-references"))
+	c, _ := newClient(t, reg, Options{})
+	refs, err := c.Actions().Refs(ctx(t), "octocat", "Hello-World")
+	if err != nil || len(refs.Tags) != 0 || len(refs.Branches) != 0 {
+		t.Errorf("refs %+v, err %v; want none and no error", refs, err)
+	}
+}
+
+// helloRefs registers the branches (master at c5b97d5) and tags (v0.1 at the same commit,
+// annotated v0.0.1 at c3d0be4 with tag object 940bd33) of octocat/Hello-World, and the repository.
+func helloRefs(t *testing.T, reg *githubtest.Registry) {
+	reg.Register("GET repos/octocat/Hello-World/branches?per_page=100", githubtest.File(t, 200, "branches.json"))
+	reg.Register("GET repos/octocat/Hello-World/git/matching-refs/tags", githubtest.File(t, 200, "git-matching-refs-tags.json"))
+	reg.Register("GET repos/octocat/Hello-World/tags?per_page=100", githubtest.File(t, 200, "tags.json"))
+	reg.Register("GET repos/octocat/Hello-World", githubtest.File(t, 200, "repo.json"))
+}
+
 func TestCommitReachable(t *testing.T) {
 	const head = "c5b97d5ae6c19d5c5df71a34c7fbeeda2479ccbc"
+	const tagObject = "940bd336248efae0f9ee5bc7b2d5c985887b16ac"
 	const old = "6dcb09b5b57875f334f61aebed695e2e4193db5e"
 	const impostor = "0328041d1152db8ae77652d1618a02e57f745f17"
 	const gone = "ffffffffffffffffffffffffffffffffffffffff"
 	reg := githubtest.New(t)
-	reg.Register("GET repos/octocat/Hello-World/branches?per_page=100", githubtest.File(t, 200, "branches.json"))
-	reg.Register("GET repos/octocat/Hello-World/tags?per_page=100", githubtest.File(t, 200, "tags.json"))
-	reg.Register("GET repos/octocat/Hello-World", githubtest.File(t, 200, "repo.json"))
+	helloRefs(t, reg)
 	reg.Register("GET repos/octocat/Hello-World/compare/master..."+old+"?per_page=1",
 		githubtest.Patched(t, 200, "compare.json", map[string]any{"status": "behind", "ahead_by": 0, "behind_by": 3}))
-	// The impostor: a fork's commit, diverged from the default branch and from the tag.
+	// The impostor: a fork's commit, diverged from the default branch and ahead of the tags (newest first).
 	reg.Register("GET repos/octocat/Hello-World/compare/master..."+impostor+"?per_page=1",
 		githubtest.Patched(t, 200, "compare.json", map[string]any{"status": "diverged", "ahead_by": 1, "behind_by": 5}))
 	reg.Register("GET repos/octocat/Hello-World/compare/v0.1..."+impostor+"?per_page=1",
 		githubtest.Patched(t, 200, "compare.json", map[string]any{"status": "ahead", "ahead_by": 1, "behind_by": 0}))
+	reg.Register("GET repos/octocat/Hello-World/compare/v0.0.1..."+impostor+"?per_page=1",
+		githubtest.Patched(t, 200, "compare.json", map[string]any{"status": "diverged", "ahead_by": 1, "behind_by": 2}))
+	// A commit GitHub does not know: one compare, no tag is asked about.
 	reg.Register("GET repos/octocat/Hello-World/compare/master..."+gone+"?per_page=1",
-		githubtest.Error(t, 404, "Not Found", "https://docs.github.com/rest/commits/commits#compare-two-commits"))
-	reg.Register("GET repos/octocat/Hello-World/compare/v0.1..."+gone+"?per_page=1",
 		githubtest.Error(t, 404, "Not Found", "https://docs.github.com/rest/commits/commits#compare-two-commits"))
 	c, _ := newClient(t, reg, Options{})
 	a := c.Actions()
 	for _, tc := range []struct {
 		sha  string
 		want bool
-	}{{head, true}, {old, true}, {impostor, false}, {gone, false}, {impostor, false}} {
+	}{{head, true}, {tagObject, true}, {old, true}, {impostor, false}, {gone, false}, {impostor, false}} {
 		got, err := a.CommitReachable(ctx(t), "octocat", "Hello-World", tc.sha)
 		if err != nil {
 			t.Fatalf("%s: %v", tc.sha, err)
@@ -221,8 +299,70 @@ func TestCommitReachable(t *testing.T) {
 			t.Errorf("CommitReachable(%s) = %v, want %v", tc.sha, got, tc.want)
 		}
 	}
-	if c.Requests() != 8 {
-		t.Errorf("requests = %d, want 8 (refs, repo and compares each once)", c.Requests())
+	// The on-branch question of a commit found behind the default branch is answered by the same compare.
+	if on, err := a.CommitOnBranch(ctx(t), "octocat", "Hello-World", old); err != nil || !on {
+		t.Errorf("CommitOnBranch(%s) = %v, %v; want true", old, on, err)
+	}
+	if c.Requests() != 9 {
+		t.Errorf("requests = %d, want 9 (branches, matching refs, tags, repo and compares each once)", c.Requests())
+	}
+}
+
+// CommitOnBranch tells a tag's commit that is on a branch (one compare with the default branch)
+// from one that only the tag reaches (a tag moved to a fork's commit); a branch head costs nothing.
+func TestCommitOnBranch(t *testing.T) {
+	const head = "c5b97d5ae6c19d5c5df71a34c7fbeeda2479ccbc"
+	const release = "c3d0be41ecbe669545ee3e94d31ed9a4bc91ee3c"
+	const moved = "0328041d1152db8ae77652d1618a02e57f745f17"
+	reg := githubtest.New(t)
+	helloRefs(t, reg)
+	reg.Register("GET repos/octocat/Hello-World/compare/master..."+release+"?per_page=1",
+		githubtest.Patched(t, 200, "compare.json", map[string]any{"status": "behind", "ahead_by": 0, "behind_by": 12}))
+	reg.Register("GET repos/octocat/Hello-World/compare/master..."+moved+"?per_page=1",
+		githubtest.Patched(t, 200, "compare.json", map[string]any{"status": "diverged", "ahead_by": 1, "behind_by": 5}))
+	c, _ := newClient(t, reg, Options{})
+	a := c.Actions()
+	for _, tc := range []struct {
+		sha  string
+		want bool
+	}{{head, true}, {release, true}, {moved, false}, {moved, false}} {
+		got, err := a.CommitOnBranch(ctx(t), "octocat", "Hello-World", tc.sha)
+		if err != nil {
+			t.Fatalf("%s: %v", tc.sha, err)
+		}
+		if got != tc.want {
+			t.Errorf("CommitOnBranch(%s) = %v, want %v", tc.sha, got, tc.want)
+		}
+	}
+	if c.Requests() != 6 {
+		t.Errorf("requests = %d, want 6 (branches, matching refs, tags, repo, two compares)", c.Requests())
+	}
+}
+
+// Past MaxCompares branches, whether a commit is on a branch is unknown, not false.
+func TestCommitOnBranchBounded(t *testing.T) {
+	const moved = "0328041d1152db8ae77652d1618a02e57f745f17"
+	reg := githubtest.New(t)
+	reg.Register("GET repos/octocat/Hello-World/branches?per_page=100", githubtest.JSON(t, 200, []map[string]any{
+		{"name": "master", "commit": map[string]any{"sha": "c5b97d5ae6c19d5c5df71a34c7fbeeda2479ccbc",
+			"url": "https://api.github.com/repos/octocat/Hello-World/commits/c5b97d5ae6c19d5c5df71a34c7fbeeda2479ccbc"}, "protected": false},
+		{"name": "stable", "commit": map[string]any{"sha": "762941318ee16e59dabbacb1b4049eec22f0d303",
+			"url": "https://api.github.com/repos/octocat/Hello-World/commits/762941318ee16e59dabbacb1b4049eec22f0d303"}, "protected": false},
+		{"name": "next", "commit": map[string]any{"sha": "553c2077f0edc3d5dc5d17262f6aa498e69d6f8e",
+			"url": "https://api.github.com/repos/octocat/Hello-World/commits/553c2077f0edc3d5dc5d17262f6aa498e69d6f8e"}, "protected": false},
+	}))
+	reg.Register("GET repos/octocat/Hello-World/git/matching-refs/tags", githubtest.JSON(t, 200, []any{}))
+	reg.Register("GET repos/octocat/Hello-World", githubtest.File(t, 200, "repo.json"))
+	reg.Register("GET repos/octocat/Hello-World/compare/master..."+moved+"?per_page=1",
+		githubtest.Patched(t, 200, "compare.json", map[string]any{"status": "diverged", "ahead_by": 1, "behind_by": 5}))
+	reg.Register("GET repos/octocat/Hello-World/compare/stable..."+moved+"?per_page=1",
+		githubtest.Patched(t, 200, "compare.json", map[string]any{"status": "diverged", "ahead_by": 1, "behind_by": 2}))
+	c, _ := newClient(t, reg, Options{})
+	a := c.Actions()
+	a.MaxCompares = 2
+	_, err := a.CommitOnBranch(ctx(t), "octocat", "Hello-World", moved)
+	if !audit.IsUnknown(err) {
+		t.Errorf("err = %v, want unknown", err)
 	}
 }
 

@@ -13,9 +13,15 @@ import (
 // `github.yml`, decoded into this struct:
 //
 //	repos: {actions/checkout: {defaultbranch: main}}
-//	refs: {actions/checkout: {tags: [{name: v4.2.2, sha: 11bd7...}], branches: [...]}}
-//	reachable: ["actions/checkout@11bd7..."]
+//	refs: {actions/checkout: {tags: [{name: v4.2.2, sha: 11bd7..., objectsha: 9f2a1...}], branches: [...]}}
+//	reachable: ["actions/checkout@b4ffd..."]
+//	onbranch: ["actions/checkout@11bd7...", "actions/checkout@b4ffd..."]
 //	unknown: {protection: "needs administration: read"}
+//
+// A tag's objectsha is its annotated tag object. Reachable lists commits on some branch or tag
+// besides the ref heads (and tag objects), which are reachable anyway; onbranch lists the commits
+// on a branch besides the branch heads (commits listed there are reachable too). A tag's commit
+// that onbranch does not list is one that only the tag reaches.
 //
 // Unknown names a method (lower case) whose answer is an *audit.UnknownError with that reason;
 // a repository missing from repos is a not-found error.
@@ -23,6 +29,7 @@ type FakeGitHub struct {
 	Repos        map[string]*audit.RepoInfo   `yaml:"repos"`
 	RefsOf       map[string]*audit.Refs       `yaml:"refs"`
 	Reachable    []string                     `yaml:"reachable"`
+	OnBranch     []string                     `yaml:"onbranch"`
 	AdvisoriesOf map[string][]audit.Advisory  `yaml:"advisories"`
 	Self         *audit.RepoInfo              `yaml:"self"`
 	BranchList   []string                     `yaml:"branches"`
@@ -91,20 +98,46 @@ func (f *FakeGitHub) CommitReachable(_ context.Context, owner, name, sha string)
 	if err := f.call("reachable", owner+"/"+name+"@"+sha); err != nil {
 		return false, err
 	}
-	key := strings.ToLower(owner + "/" + name + "@" + sha)
-	for _, r := range f.Reachable {
-		if strings.ToLower(r) == key {
-			return true, nil
-		}
+	if listed(f.Reachable, owner, name, sha) || listed(f.OnBranch, owner, name, sha) {
+		return true, nil
 	}
 	if refs, ok := f.RefsOf[owner+"/"+name]; ok {
 		for _, r := range append(append([]audit.GitRef{}, refs.Branches...), refs.Tags...) {
+			if strings.EqualFold(r.SHA, sha) || r.ObjectSHA != "" && strings.EqualFold(r.ObjectSHA, sha) {
+				return true, nil
+			}
+		}
+	}
+	return false, nil
+}
+
+// CommitOnBranch implements audit.ActionRepos: a branch head, or a commit onbranch lists.
+func (f *FakeGitHub) CommitOnBranch(_ context.Context, owner, name, sha string) (bool, error) {
+	if err := f.call("onbranch", owner+"/"+name+"@"+sha); err != nil {
+		return false, err
+	}
+	if listed(f.OnBranch, owner, name, sha) {
+		return true, nil
+	}
+	if refs, ok := f.RefsOf[owner+"/"+name]; ok {
+		for _, r := range refs.Branches {
 			if strings.EqualFold(r.SHA, sha) {
 				return true, nil
 			}
 		}
 	}
 	return false, nil
+}
+
+// listed reports whether list holds "owner/name@sha" (case aside).
+func listed(list []string, owner, name, sha string) bool {
+	key := owner + "/" + name + "@" + sha
+	for _, r := range list {
+		if strings.EqualFold(r, key) {
+			return true
+		}
+	}
+	return false
 }
 
 // Advisories implements audit.ActionRepos.
