@@ -43,7 +43,25 @@ request, changed file names with ` + "`safe_output: false`" + `) count as attack
 (` + "`github.event.pull_request.number`" + `), SHAs, logins (letters, digits and hyphens only), ` + "`secrets.*`" + `,
 ` + "`vars.*`" + ` and constants are never reported. Besides ` + "`run:`" + `, the code inputs of
 ` + "`actions/github-script`" + ` (` + "`script`" + `), ` + "`azure/cli`" + ` and ` + "`azure/powershell`" + ` (` + "`inlineScript`" + `),
-` + "`appleboy/ssh-action`" + ` (` + "`script`" + `), ` + "`nick-fields/retry`" + ` (` + "`command`" + `) and similar actions are sinks.`,
+` + "`appleboy/ssh-action`" + ` (` + "`script`" + `), ` + "`nick-fields/retry`" + ` (` + "`command`" + `) and similar actions are sinks.
+
+Inputs are followed to the callers in the same repository: when a workflow calls a local reusable
+workflow (` + "`uses: ./.github/workflows/x.yml`" + `) or a step a local composite action
+(` + "`uses: ./.github/actions/x`" + `) and passes attacker-controlled data for an input that the callee expands,
+the callee's finding takes the caller's rating (**critical** when the caller's trigger is privileged)
+and names the caller, which is listed as a related location. When every local caller passes a
+constant (or a value that is never attacker-controlled, or leaves a constant default), the finding is
+**low** with low confidence, for workflows and actions under ` + "`.github/`" + ` (callers in other repositories
+remain possible; an action elsewhere, such as the repository's own ` + "`action.yml`" + `, is published and keeps
+its rating). Callers that pass data computed at run time, and callees with no local caller, keep
+the medium rating.
+
+A job whose ` + "`if:`" + ` admits only trusted actors is one level lower, and says so: ` + "`==`" + ` comparisons of an
+` + "`author_association`" + ` with ` + "`OWNER`" + `, ` + "`MEMBER`" + ` or ` + "`COLLABORATOR`" + `, or of ` + "`github.actor`" + ` with a user's
+name (a bot's name can be borrowed, see bot-conditions), ` + "`contains(fromJSON('[...]'), ...)`" + ` over such
+values, joined by ` + "`&&`" + ` (one restrictive side suffices) or ` + "`||`" + ` (every side must be). The trusted
+actor may still act on an attacker's text (a maintainer's comment on an attacker's issue), so the
+finding stays.`,
 	Bad: `on: issue_comment
 permissions: {}
 jobs:
@@ -89,6 +107,7 @@ before use. Prefer the runner's own variables where they exist (` + "`$GITHUB_HE
 }
 
 func runTemplateInjection(pass *audit.Pass) error {
+	var calls tiCallIndex // the target's local calls, indexed at the first finding that reads an input
 	for _, file := range pass.Target.Files {
 		if file.Workflow == nil && (file.Action == nil || !file.Action.IsComposite()) {
 			continue
@@ -125,13 +144,29 @@ func runTemplateInjection(pass *audit.Pass) error {
 					}
 				}
 				r := rateSource(srcs[0], trig)
+				if trig.any && tiReadsCaller(srcs) {
+					srcs, r = calls.withCallers(pass.Target, file, srcs, r, trig)
+				}
+				if g := tiJobGate(file, ref.Job); g != "" {
+					r.severity, r.gate = tiLower(r.severity), "the job runs only if "+g
+				}
 				f := pass.Reportf(file, audit.At(e.Line, e.Col), "%s", tiMessage(srcs, r, sink, where, e.Text))
-				f.Severity, f.Confidence = r.severity, r.confidence
+				f.Severity, f.Confidence, f.Related = r.severity, r.confidence, r.related
 				f.Key = fmt.Sprintf("%s, %s: %s", where, sink.name, e.Text)
 			}
 		}
 	}
 	return nil
+}
+
+// tiReadsCaller reports whether a finding's sources include an input that a caller sets.
+func tiReadsCaller(srcs []tiSource) bool {
+	for _, s := range srcs {
+		if s.kind == tiCaller {
+			return true
+		}
+	}
+	return false
 }
 
 // tiMayExpand reports whether a value holds a ${{ }} expression that may read a context other

@@ -15,16 +15,20 @@ func tiMessage(srcs []tiSource, r tiRating, sink tiSink, where, text string) str
 		s.path = tiSpell(s.path, text)
 	}
 	var what string
-	switch s.kind {
-	case tiAttacker:
+	switch {
+	case s.caller != "":
+		what = fmt.Sprintf("%s, which %s passes %s,", s.path, s.caller, s.passed)
+	case s.constCallers:
+		what = s.path + ", which every caller in this repository sets to a constant or trusted value,"
+	case s.kind == tiAttacker:
 		what = "attacker-controlled " + s.path
-	case tiMaintainer:
+	case s.kind == tiMaintainer:
 		what = s.path + " (written by maintainers, but it may quote contributors' text, as generated release notes do)"
-	case tiCaller:
+	case s.kind == tiCaller:
 		what = s.path + ", which the caller sets,"
-	case tiDispatch:
+	case s.kind == tiDispatch:
 		what = s.path + ", typed in by whoever dispatches the workflow,"
-	case tiGuess:
+	case s.kind == tiGuess:
 		what = s.path + ", a free-text field of the event,"
 	default:
 		what = s.path + ", computed at run time,"
@@ -45,6 +49,9 @@ func tiMessage(srcs []tiSource, r tiRating, sink tiSink, where, text string) str
 		msg += fmt.Sprintf(", which %s runs with the repository's secrets and a write token", r.privileged)
 	case r.unset != "":
 		msg += fmt.Sprintf(" (no trigger of this workflow sets it: %s)", r.unset)
+	}
+	if r.gate != "" {
+		msg += " (one level lower: " + r.gate + ")"
 	}
 	return msg + "; " + tiFixHint(s, sink, text)
 }

@@ -17,6 +17,11 @@ type tiSource struct {
 	via    string
 	kind   tiKind
 	events []string
+	// caller is the local workflow or action that passes attacker-controlled data for this
+	// input, and passed what it passes; constCallers is true when every local caller passes a
+	// constant.
+	caller, passed string
+	constCallers   bool
 }
 
 // tiScope is where an expression is evaluated: the file, and the workflow, job and step around it.

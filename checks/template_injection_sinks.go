@@ -94,6 +94,10 @@ type tiRating struct {
 	confidence audit.Confidence
 	// privileged is the privileged trigger that sets the value; unset means no trigger sets it.
 	privileged, unset string
+	// gate says that the severity was lowered one level for a condition that admits only
+	// trusted actors; related are the callers that pass attacker-controlled data.
+	gate    string
+	related []audit.Location
 }
 
 // rateSource gives a source its severity and confidence under the workflow's triggers.
