@@ -138,28 +138,32 @@ func discover(fsys fs.FS, only string) ([]string, []string, []FileError) {
 	var out, markers []string
 	var errs []FileError
 	isYAML := func(n string) bool { return strings.HasSuffix(n, ".yml") || strings.HasSuffix(n, ".yaml") }
-	// Workflows: direct children of .github/workflows.
-	if entries, err := fs.ReadDir(fsys, ".github/workflows"); err == nil {
+	// listWorkflows adds the direct children of .github/workflows; the walk below finds them
+	// itself, and this is used only when the folder is the target or a symlink the walk does not enter.
+	listWorkflows := func() {
+		entries, err := fs.ReadDir(fsys, ".github/workflows")
+		if err != nil {
+			if !errors.Is(err, fs.ErrNotExist) {
+				errs = append(errs, FileError{File: ".github/workflows", Message: "cannot list workflows: " + cleanErr(err)})
+			}
+			return
+		}
 		for _, e := range entries {
 			if isYAML(e.Name()) && !e.IsDir() {
 				out = append(out, ".github/workflows/"+e.Name())
 			}
 		}
-	} else if !errors.Is(err, fs.ErrNotExist) {
-		errs = append(errs, FileError{File: ".github/workflows", Message: "cannot list workflows: " + cleanErr(err)})
 	}
 	if only == ".github/workflows" {
+		listWorkflows()
 		return out, nil, errs
-	}
-	for _, name := range []string{".github/dependabot.yml", ".github/dependabot.yaml"} {
-		if _, err := fs.Stat(fsys, name); err == nil {
-			out = append(out, name)
-		}
 	}
 	start := "."
 	if only != "" {
 		start = only
 	}
+	// One walk finds everything: workflows (direct children of .github/workflows), dependabot.yml,
+	// every action.yml and Dockerfile, and the marker files.
 	walkErr := fs.WalkDir(fsys, start, func(p string, d fs.DirEntry, err error) error {
 		if err != nil {
 			if p != start {
@@ -176,9 +180,16 @@ func discover(fsys fs.FS, only string) ([]string, []string, []FileError) {
 			}
 			return nil
 		}
-		if k, ok := KindOf(d.Name()); ok && k == KindAction || isDockerfile(d.Name()) {
+		switch {
+		case p == ".github/workflows":
+			listWorkflows() // a symlink to a folder: read through the root, which keeps it inside
+		case isYAML(d.Name()) && path.Dir(p) == ".github/workflows":
 			out = append(out, p)
-		} else if isMarker(p) {
+		case p == ".github/dependabot.yml" || p == ".github/dependabot.yaml":
+			out = append(out, p)
+		case d.Name() == "action.yml" || d.Name() == "action.yaml" || isDockerfile(d.Name()):
+			out = append(out, p)
+		case isMarker(p):
 			markers = append(markers, p)
 		}
 		return nil

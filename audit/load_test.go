@@ -183,3 +183,21 @@ func TestSymlinkToElsewhereInTheTarget(t *testing.T) {
 		t.Errorf("files %v errors %v", tg.Files, tg.Errors)
 	}
 }
+
+func TestWorkflowsFolderSymlinkInsideTheTarget(t *testing.T) {
+	root := t.TempDir()
+	write(t, root, "ci/workflows/ci.yml", okWorkflow)
+	if err := os.MkdirAll(filepath.Join(root, ".github"), 0o755); err != nil {
+		t.Fatal(err)
+	}
+	if err := os.Symlink("../ci/workflows", filepath.Join(root, ".github/workflows")); err != nil {
+		t.Fatal(err)
+	}
+	tg, err := LoadDir(root, LoadOptions{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(tg.Files) != 1 || tg.Files[0].Path != ".github/workflows/ci.yml" {
+		t.Errorf("files %v errors %v", tg.Files, tg.Errors)
+	}
+}
