@@ -111,10 +111,6 @@ func artipSteps(pass *audit.Pass, file *audit.File, job *actionlint.Job, steps [
 		if !persist {
 			continue
 		}
-		where := "this action"
-		if job != nil {
-			where = fmt.Sprintf("job %q", job.ID.Value)
-		}
 		co := artipVersionOf(file, uses)
 		newStorage := co.known && co.major >= 6
 		var leak *actionlint.Step
@@ -130,6 +126,14 @@ func artipSteps(pass *audit.Pass, file *audit.File, job *actionlint.Job, steps [
 				gitAuth[k] = gitAuth[k+1] || artipUsesGitAuth(steps[k:k+1])
 			}
 		}
+		if (leak == nil || newStorage) && (explicit || gitAuth[i+1]) {
+			// The job means to keep the credential; only an upload makes it a leak.
+			continue
+		}
+		where := "this action"
+		if job != nil {
+			where = fmt.Sprintf("job %q", job.ID.Value)
+		}
 		label := audit.StepLabel(st, i)
 		switch {
 		case leak != nil && !newStorage:
@@ -142,8 +146,6 @@ func artipSteps(pass *audit.Pass, file *audit.File, job *actionlint.Job, steps [
 			if p := artipUses(leak); p != nil && p.Pos != nil {
 				f.Related = append(f.Related, audit.Location{File: file.Path, Line: p.Pos.Line, Column: p.Pos.Col, Note: "uploads the workspace, .git/config included"})
 			}
-		case explicit || gitAuth[i+1]:
-			// The job means to keep the credential; only an upload makes it a leak.
 		default:
 			f := pass.Reportf(file, uses.Pos, "%s in %s does not set persist-credentials: false, leaving the token on disk for every later step", label, where)
 			if newStorage {

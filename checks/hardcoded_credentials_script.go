@@ -99,14 +99,32 @@ func hcMayReport(line string) bool {
 }
 
 // script audits the assignments and command-line flags of a run: script.
+// Only the lines that hold "=" or a credential flag ("-pass", "-token", "-api", "-secret") can
+// pass hcMayReport: they are found with byte searches over the whole script, in order.
 func (s *hcScan) script(run *actionlint.String) {
-	for rest := run.Value; rest != ""; {
-		line := rest
-		if i := strings.IndexByte(rest, '\n'); i >= 0 {
-			line, rest = rest[:i], rest[i+1:]
-		} else {
-			rest = ""
+	v := run.Value
+	eq, dash := -2, -2 // the next "=" and credential flag at or after off; -1 when there is none
+	for off := 0; off < len(v); {
+		if eq != -1 && eq < off {
+			eq = hcIndexFrom(v, off, '=')
 		}
+		if dash != -1 && dash < off {
+			dash = hcFlagFrom(v, off)
+		}
+		i := eq
+		if i < 0 || dash >= 0 && dash < i {
+			i = dash
+		}
+		if i < 0 {
+			break
+		}
+		ls := strings.LastIndexByte(v[:i], '\n') + 1
+		le := len(v)
+		if j := strings.IndexByte(v[i:], '\n'); j >= 0 {
+			le = i + j
+		}
+		line := v[ls:le]
+		off = le + 1
 		t := strings.TrimSpace(line)
 		if !hcMayReport(line) || strings.HasPrefix(t, "#") || !hcMayAssign(t) {
 			continue
@@ -135,6 +153,30 @@ func (s *hcScan) script(run *actionlint.String) {
 				}
 			}
 		}
+	}
+}
+
+// hcIndexFrom is the index of the first c in v at or after off, or -1.
+func hcIndexFrom(v string, off int, c byte) int {
+	if i := strings.IndexByte(v[off:], c); i >= 0 {
+		return off + i
+	}
+	return -1
+}
+
+// hcFlagFrom is the index of the first "-" followed by "pass", "token", "api" or "secret" in v
+// at or after off, or -1.
+func hcFlagFrom(v string, off int) int {
+	for {
+		i := hcIndexFrom(v, off, '-')
+		if i < 0 {
+			return -1
+		}
+		r := v[i+1:]
+		if strings.HasPrefix(r, "pass") || strings.HasPrefix(r, "token") || strings.HasPrefix(r, "api") || strings.HasPrefix(r, "secret") {
+			return i
+		}
+		off = i + 1
 	}
 }
 

@@ -64,13 +64,10 @@ func secwIndex(file *audit.File) []secwExpr {
 // may spell either with escapes (\x73, \u0024...) or split it with an escaped line break: a source
 // that holds such an escape is always looked at.
 func secwSourceMay(src []byte) bool {
-	if bytes.Contains(src, []byte(`\x`)) || bytes.Contains(src, []byte(`\u`)) || bytes.Contains(src, []byte(`\U`)) {
+	if bytes.Contains(src, []byte("${{")) && secwMentionsBytes(src) {
 		return true
 	}
-	if !bytes.Contains(src, []byte("${{")) || !secwMentionsBytes(src) {
-		return secwJoinedMay(src)
-	}
-	return true
+	return secwJoinedMay(src)
 }
 
 // secwMentionsBytes is secwMentions for a source: "secrets" in any ASCII case. Each occurrence of
@@ -95,8 +92,9 @@ func secwMentionsBytes(src []byte) bool {
 	return false
 }
 
-// secwJoinedMay reports whether joining a line that ends with a backslash (an escaped line break of
-// a double-quoted scalar) to the next line, without its indentation, may form "${{" or "secrets".
+// secwJoinedMay reports whether the source holds an escape \x, \u or \U, or whether joining a line
+// that ends with a backslash (an escaped line break of a double-quoted scalar) to the next line,
+// without its indentation, may form "${{" or "secrets".
 func secwJoinedMay(src []byte) bool {
 	for off := 0; ; {
 		i := bytes.IndexByte(src[off:], '\\')
@@ -106,6 +104,9 @@ func secwJoinedMay(src []byte) bool {
 		i += off
 		off = i + 1
 		j := i + 1
+		if j < len(src) && (src[j] == 'x' || src[j] == 'u' || src[j] == 'U') {
+			return true
+		}
 		if j < len(src) && src[j] == '\r' {
 			j++
 		}
