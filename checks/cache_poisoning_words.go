@@ -52,7 +52,11 @@ type pcMaskWord struct {
 // pcPublishWords recognises needs both its program's name and its keyword among them.
 func pcPublishMask(script string) pcWords {
 	var m pcWords
-	for i := 0; i < len(script); i++ {
+	for i := 0; i+1 < len(script); i++ {
+		// Most bytes start no word: the first two letters dismiss them with two table reads.
+		if pcMaskSecond[script[i]]>>(script[i+1]&0x1f)&1 == 0 {
+			continue
+		}
 		for _, w := range pcMaskWords[script[i]|0x20] {
 			if pcFoldAt(script, i, w.word) {
 				if end := i + len(w.word); !w.whole || end == len(script) || !shellWordByte(script[end]) {
@@ -64,6 +68,22 @@ func pcPublishMask(script string) pcWords {
 	}
 	return m
 }
+
+// pcMaskSecond has, for each byte, a bit for the low five bits of each second letter of the
+// pcMaskWords that start with it in any ASCII case (a letter's upper and lower case share them);
+// a byte outside the table's words has none.
+var pcMaskSecond = func() (t [256]uint32) {
+	for c, ws := range pcMaskWords {
+		for _, w := range ws {
+			bit := uint32(1) << (w.word[1] & 0x1f)
+			t[c] |= bit
+			if c >= 'a' && c <= 'z' {
+				t[c-'a'+'A'] |= bit
+			}
+		}
+	}
+	return t
+}()
 
 // mayPublish reports whether a script with these words may hold a command that pcPublishWords
 // recognises: "publish" (npm, yarn, pnpm, bun, uv, hatch, pdm, poetry, flit, cargo, gradle,

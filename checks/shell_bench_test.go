@@ -30,7 +30,10 @@ func BenchmarkScriptChecks(b *testing.B) {
 			targets = append(targets, t)
 		}
 	}
-	cs := []*audit.Check{TemplateInjection, GitHubEnv, DownloadThenRun, UnpinnedTools}
+	cs := []*audit.Check{GitHubEnv, CachePoisoning, ArtifactPoisoning, InsecureCommands, DownloadThenRun, UnpinnedTools, UseTrustedPublishing}
+	if os.Getenv("RAMPART_SCRIPT_ONLY") != "" {
+		cs = []*audit.Check{DownloadThenRun}
+	}
 	b.ReportAllocs()
 	for b.Loop() {
 		b.StopTimer()

@@ -40,7 +40,7 @@ func (s *shellScript) parse() {
 	for try := 0; try < 6; try++ {
 		f, err := p.Parse(bytes.NewReader(src), "")
 		if err == nil {
-			s.collect(f)
+			s.collectStmts(f)
 			break
 		}
 		// Blank the line the parser stopped at and try again, so one odd line loses only itself.

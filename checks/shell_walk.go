@@ -4,54 +4,9 @@ import (
 	"mvdan.cc/sh/v3/syntax"
 )
 
-// collect records the simple commands of a parsed script, with their redirections (those of
-// enclosing compound commands too), the pipes between them and the command substitutions they hold.
-func (s *shellScript) collect(f *syntax.File) {
-	var stack []syntax.Node
-	byStmt := map[*syntax.Stmt]*shellCmd{}
-	var pipes [][2]*syntax.Stmt
-	syntax.Walk(f, func(n syntax.Node) bool {
-		if n == nil {
-			stack = stack[:len(stack)-1]
-			return true
-		}
-		switch x := n.(type) {
-		case *syntax.Stmt:
-			if c := s.newCmd(x, stack, byStmt); c != nil {
-				byStmt[x] = c
-				s.more.cmds = append(s.more.cmds, c)
-			}
-		case *syntax.BinaryCmd:
-			if x.Op == syntax.Pipe || x.Op == syntax.PipeAll {
-				pipes = append(pipes, [2]*syntax.Stmt{x.X, x.Y})
-			}
-		}
-		stack = append(stack, n)
-		return true
-	})
-	for _, p := range pipes {
-		l, r := p[0], p[1]
-		for {
-			b, ok := l.Cmd.(*syntax.BinaryCmd)
-			if !ok {
-				break
-			}
-			l = b.Y
-		}
-		for {
-			b, ok := r.Cmd.(*syntax.BinaryCmd)
-			if !ok {
-				break
-			}
-			r = b.X
-		}
-		if lc, rc := byStmt[l], byStmt[r]; lc != nil && rc != nil {
-			lc.Pipe, rc.PipedFrom = rc, lc
-		}
-	}
-}
-
-func (s *shellScript) newCmd(st *syntax.Stmt, stack []syntax.Node, byStmt map[*syntax.Stmt]*shellCmd) *shellCmd {
+// simpleCmd builds the command of a statement with its own redirections; nil for a statement
+// that is not a simple command or a declaration.
+func (s *shellScript) simpleCmd(st *syntax.Stmt) *shellCmd {
 	c := &shellCmd{Offset: int(st.Pos().Offset())}
 	switch x := st.Cmd.(type) {
 	case *syntax.CallExpr:
@@ -74,26 +29,6 @@ func (s *shellScript) newCmd(st *syntax.Stmt, stack []syntax.Node, byStmt map[*s
 	}
 	for _, r := range st.Redirs {
 		c.Redirs = append(c.Redirs, s.redir(r, false))
-	}
-	// Enclosing compound commands' redirections apply too, up to a substitution's boundary.
-	for i := len(stack) - 1; i >= 0; i-- {
-		switch x := stack[i].(type) {
-		case *syntax.Stmt:
-			for _, r := range x.Redirs {
-				c.Redirs = append(c.Redirs, s.redir(r, true))
-			}
-			continue
-		case *syntax.CmdSubst, *syntax.ProcSubst:
-			for j := i - 1; j >= 0; j-- {
-				if st, ok := stack[j].(*syntax.Stmt); ok {
-					c.Outer = byStmt[st]
-					break
-				}
-			}
-		default:
-			continue
-		}
-		break
 	}
 	return c
 }
