@@ -95,8 +95,10 @@ func bcMayHold(v string) bool {
 	var buf [256]byte
 	low := ucLowerASCII(buf[:0], v)
 	has := func(w string) bool { return bytes.Contains(low, []byte(w)) }
-	return has("[bot]") || has("actor_id") || has("sender") ||
-		(has("startswith") || has("endswith")) && (has("bot") || has("renovate"))
+	// "[bot]" holds "bot": most conditions name none of bot, actor_id, sender and renovate.
+	bot := has("bot")
+	return bot && has("[bot]") || has("actor_id") || has("sender") ||
+		(bot || has("renovate")) && (has("startswith") || has("endswith"))
 }
 
 // bcCondition reports the bot check of one condition, if it holds one.

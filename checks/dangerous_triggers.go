@@ -87,7 +87,7 @@ func runDangerousTriggers(pass *audit.Pass) error {
 			continue
 		}
 		found := false
-		for _, j := range arJobs(file) {
+		for _, j := range file.Jobs() {
 			// A job that calls a reusable workflow of the repository hands it the trigger:
 			// that workflow's findings say so.
 			if dtTriggerJob(pass, file, j, ev) || j.WorkflowCall != nil && j.WorkflowCall.Uses != nil && strings.HasPrefix(j.WorkflowCall.Uses.Value, "./") {

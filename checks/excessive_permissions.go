@@ -77,7 +77,7 @@ Also set the repository's (or organization's) default workflow permissions to re
 func runExcessivePermissions(pass *audit.Pass) error {
 	for _, file := range pass.Target.Workflows() {
 		w := file.Workflow
-		jobs := arJobs(file)
+		jobs := file.Jobs()
 		reusable := reusableOnly(w)
 		var inheriting []*actionlint.Job // jobs without their own permissions:
 		for _, j := range jobs {
@@ -105,7 +105,8 @@ func runExcessivePermissions(pass *audit.Pass) error {
 			continue
 		}
 		for _, j := range inheriting {
-			f := pass.Reportf(file, j.ID.Pos, "job %q has no permissions: block and the workflow sets none: its token gets the repository's default permissions, which may include write access", j.ID.Value)
+			f := pass.Reportf(file, j.ID.Pos, "")
+			f.Message = "job " + strconv.Quote(j.ID.Value) + " has no permissions: block and the workflow sets none: its token gets the repository's default permissions, which may include write access"
 			f.Severity, f.Confidence, f.Key = audit.Medium, audit.MediumConfidence, "job "+j.ID.Value+" default permissions"
 		}
 	}
@@ -136,11 +137,11 @@ func checkPermissions(pass *audit.Pass, file *audit.File, p *actionlint.Permissi
 		var f *audit.Finding
 		switch v {
 		case "write-all":
-			f = pass.Reportf(file, p.Pos, "%s grants write-all permissions%s", owner, note)
-			f.Severity = lower(audit.High, reusable)
+			f = pass.Reportf(file, p.Pos, "")
+			f.Message, f.Severity = owner+" grants write-all permissions"+note, lower(audit.High, reusable)
 		case "read-all":
-			f = pass.Reportf(file, p.Pos, "%s grants read-all permissions: every read scope, not only those its steps need%s", owner, note)
-			f.Severity = audit.Low
+			f = pass.Reportf(file, p.Pos, "")
+			f.Message, f.Severity = owner+" grants read-all permissions: every read scope, not only those its steps need"+note, audit.Low
 		default:
 			return // {} or an expression: nothing to judge
 		}
@@ -165,15 +166,16 @@ func checkPermissions(pass *audit.Pass, file *audit.File, p *actionlint.Permissi
 		if !ok {
 			sev = audit.Medium
 		}
-		jobsNote := fmt.Sprintf("all %d jobs inherit it", njobs)
+		jobsNote := "all " + strconv.Itoa(njobs) + " jobs inherit it"
 		if len(inheriting) < njobs {
-			jobsNote = fmt.Sprintf("%d of %d jobs inherit it", len(inheriting), njobs)
+			jobsNote = strconv.Itoa(len(inheriting)) + " of " + strconv.Itoa(njobs) + " jobs inherit it"
 		}
 		if njobs == 1 {
 			sev, jobsNote = audit.Info, "the only job inherits it; later jobs would too"
 		}
 		pos := s.Name.Pos
-		f := pass.Reportf(file, pos, "%s: write is granted at the workflow level (%s): grant it in the jobs that need it%s", s.Name.Value, jobsNote, note)
+		f := pass.Reportf(file, pos, "")
+		f.Message = s.Name.Value + ": write is granted at the workflow level (" + jobsNote + "): grant it in the jobs that need it" + note
 		f.Severity = lower(sev, reusable)
 		f.Key = "workflow permissions " + name
 		f.Related = inheritors(file, inheriting, name+": write")

@@ -62,7 +62,7 @@ func runObfuscation(pass *audit.Pass) error {
 			}
 		}
 		if file.Workflow != nil {
-			for _, j := range audit.Jobs(file.Workflow) {
+			for _, j := range file.Jobs() {
 				if j.WorkflowCall != nil {
 					obfUses(pass, file, j.WorkflowCall.Uses)
 				}
@@ -116,8 +116,7 @@ func obfConstExprs(pass *audit.Pass, file *audit.File) {
 		if end < 0 {
 			return
 		}
-		text := string(src[off : off+end+2])
-		if obfReadsContext(text) {
+		if obfScanReads(src[off:off+end+2], nil) == obfScanRead {
 			continue
 		}
 		// A comment line (found without the file's line table, which only a finding needs).
@@ -131,7 +130,7 @@ func obfConstExprs(pass *audit.Pass, file *audit.File) {
 		if bytes.HasPrefix(bytes.TrimSpace(src[ls:le]), []byte("#")) {
 			continue
 		}
-		l := actionlint.NewExprLexer(text)
+		l := actionlint.NewExprLexer(string(src[off : off+end+2]))
 		node, err := actionlint.NewExprParser().Parse(l)
 		if err != nil || !obfConstant(node) {
 			continue
@@ -164,7 +163,7 @@ const (
 // lexer does, up to the first context read (an identifier that is neither a property name, a
 // function name nor a keyword) that safe, when given, does not accept; safe is called with the
 // context's name and the text after it.
-func obfScanReads(text string, safe func(name, rest string) bool) obfScanEnd {
+func obfScanReads[T ~string | ~[]byte](text T, safe func(name, rest string) bool) obfScanEnd {
 	prev := byte(0) // the last byte of the previous token; 'n' after a number, 'i' after an identifier
 	for i := 0; i < len(text); {
 		c := text[i]
@@ -174,11 +173,14 @@ func obfScanReads(text string, safe func(name, rest string) bool) obfScanEnd {
 			continue
 		case c == '\'':
 			for i++; ; i++ {
-				j := strings.IndexByte(text[i:], '\'')
-				if j < 0 {
+				j := i
+				for j < len(text) && text[j] != '\'' {
+					j++
+				}
+				if j >= len(text) {
 					return obfScanUnsure
 				}
-				i += j + 1
+				i = j + 1
 				if i >= len(text) || text[i] != '\'' {
 					break
 				}
@@ -199,13 +201,12 @@ func obfScanReads(text string, safe func(name, rest string) bool) obfScanEnd {
 			for j < len(text) && obfIdentByte(text[j]) {
 				j++
 			}
-			word := text[i:j]
 			k := j
 			for k < len(text) && (text[k] == ' ' || text[k] == '\t' || text[k] == '\n' || text[k] == '\r') {
 				k++
 			}
-			if prev != '.' && (k >= len(text) || text[k] != '(') && word != "null" && word != "true" && word != "false" &&
-				(safe == nil || !safe(word, text[k:])) {
+			if prev != '.' && (k >= len(text) || text[k] != '(') && !obfLiteralWord(text[i:j]) &&
+				(safe == nil || !safe(string(text[i:j]), string(text[k:]))) {
 				return obfScanRead
 			}
 			i, prev = j, 'i'
@@ -215,6 +216,11 @@ func obfScanReads(text string, safe func(name, rest string) bool) obfScanEnd {
 		i++
 	}
 	return obfScanUnsure
+}
+
+// obfLiteralWord reports whether a word is one of the literals null, true and false.
+func obfLiteralWord[T ~string | ~[]byte](w T) bool {
+	return string(w) == "null" || string(w) == "true" || string(w) == "false"
 }
 
 func obfIdentByte(c byte) bool {

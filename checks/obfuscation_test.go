@@ -3,6 +3,7 @@ package checks
 import (
 	"testing"
 
+	"github.com/rampart-sec/rampart/audit"
 	"github.com/rhysd/actionlint"
 )
 
@@ -32,6 +33,23 @@ func TestTISafeExpr(t *testing.T) {
 	for _, c := range prefilterCases {
 		node, err := actionlint.NewExprParser().Parse(actionlint.NewExprLexer(c))
 		if tiSafeExpr(c) && err == nil && len(tiScope{}.sources(node)) > 0 {
+			t.Errorf("%q: skipped, but it has a source", c)
+		}
+	}
+}
+
+// TestTIScopedPrefilter checks template-injection's scoped prefilter in an empty scope: a value
+// that it skips must have no source.
+func TestTIScopedPrefilter(t *testing.T) {
+	extra := []string{" fromJSON(github.event.x).title }}", " (github.event.x || 'a').body }}", " github.event.issue.title }}",
+		" github.event.pull_request.number }}", " matrix.os }}", " inputs.x }}", " env.X }}", " github.event.commits[0].message }}",
+		" github.event.pages.*.title }}", " github.event.x .title }}", " github.event.x. title }}", " format(')', github.event.x) }}",
+		" fromJSON(github.event.x) .title }}", " fromJSON(github.event.x)[0] }}", " github.event.issue .title }}", " steps.a.outputs.b }}",
+		" needs.a.outputs.b }}", " github.event.review.body }}", " github.event.x-y.body }}", " 'a' }} ${{ github.head_ref }}"}
+	for _, c := range append(extra, prefilterCases...) {
+		node, err := actionlint.NewExprParser().Parse(actionlint.NewExprLexer(c))
+		sc := tiScope{file: &audit.File{}}
+		if !sc.mayHaveSource("${{"+c) && err == nil && len(sc.sources(node)) > 0 {
 			t.Errorf("%q: skipped, but it has a source", c)
 		}
 	}

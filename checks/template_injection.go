@@ -1,7 +1,7 @@
 package checks
 
 import (
-	"fmt"
+	"strconv"
 	"strings"
 
 	"github.com/rampart-sec/rampart/audit"
@@ -120,6 +120,9 @@ func runTemplateInjection(pass *audit.Pass) error {
 				continue
 			}
 			sc := tiScope{file: file, wf: file.Workflow, job: ref.Job, step: ref.Step}
+			if !sc.mayHaveSource(sink.value.Value) {
+				continue
+			}
 			where := ""
 			for _, e := range file.ExprsOf(sink.value) {
 				if e.Node == nil {
@@ -130,9 +133,10 @@ func runTemplateInjection(pass *audit.Pass) error {
 					continue
 				}
 				if where == "" {
-					where = ref.Label() + " of this composite action"
 					if ref.Job != nil && ref.Job.ID != nil {
-						where = fmt.Sprintf("%s in job %q", ref.Label(), ref.Job.ID.Value)
+						where = ref.Label() + " in job " + strconv.Quote(ref.Job.ID.Value)
+					} else {
+						where = ref.Label() + " of this composite action"
 					}
 				}
 				if !hasTrig {
@@ -150,9 +154,10 @@ func runTemplateInjection(pass *audit.Pass) error {
 				if g := tiJobGate(file, ref.Job); g != "" {
 					r.severity, r.gate = tiLower(r.severity), "the job runs only if "+g
 				}
-				f := pass.Reportf(file, audit.At(e.Line, e.Col), "%s", tiMessage(srcs, r, sink, where, e.Text))
+				f := pass.Reportf(file, audit.At(e.Line, e.Col), "")
+				f.Message = tiMessage(srcs, r, sink, where, e.Text)
 				f.Severity, f.Confidence, f.Related = r.severity, r.confidence, r.related
-				f.Key = fmt.Sprintf("%s, %s: %s", where, sink.name, e.Text)
+				f.Key = where + ", " + sink.name + ": " + e.Text
 			}
 		}
 	}
@@ -210,4 +215,76 @@ func tiSafeRoot(name, rest string) bool {
 	}
 	field := rest[:j]
 	return field != "" && !strings.EqualFold(field, "event") && !strings.EqualFold(field, "head_ref")
+}
+
+// mayHaveSource is tiMayExpand that also resolves, in the step's scope, the plain context reads
+// (matrix.os, env.NAME, github.event.pull_request.number): a value whose placeholders read only
+// data that resolves to no source has no finding, and needs no parse. It reports true when a
+// placeholder dereferences a computed value (fromJSON(x).y, (a || b)[0]), whose path is not a
+// read of the text.
+func (sc tiScope) mayHaveSource(v string) bool {
+	safe := func(name, rest string) bool { return tiSafeRoot(name, rest) || sc.safeChain(name, rest) }
+	for off := 0; ; {
+		i := strings.Index(v[off:], "${{")
+		if i < 0 {
+			return false
+		}
+		off += i + 3
+		if tiSafeExpr(v[off:]) {
+			continue
+		}
+		if tiDerefsValue(v[off:]) || obfScanReads(v[off:], safe) != obfScanClosed {
+			return true
+		}
+	}
+}
+
+// safeChain reports whether a context read written as a plain chain (name.a.b, nothing but a
+// property name after each dot, and no index, dot or call after it) resolves to no source.
+func (sc tiScope) safeChain(name, rest string) bool {
+	j := 0
+	for j < len(rest) && rest[j] == '.' {
+		if j+1 >= len(rest) || !(tiLetter(rest[j+1]) || rest[j+1] == '_') {
+			return false
+		}
+		k := j + 2
+		for k < len(rest) && obfIdentByte(rest[k]) {
+			k++
+		}
+		j = k
+	}
+	if t := strings.TrimLeft(rest[j:], " \t\n\r"); t != "" && (t[0] == '.' || t[0] == '[' || t[0] == '(') {
+		return false
+	}
+	for _, s := range sc.resolve(strings.ToLower(name + rest[:j])) {
+		if s.kind != tiSafe {
+			return false
+		}
+	}
+	return true
+}
+
+// tiDerefsValue reports whether the expression at the start of text (what follows "${{", up to
+// its closing "}}") dereferences or indexes a parenthesized value or a function's result: ")"
+// then "." or "[". String literals are skipped as the lexer reads them; when unsure it reports true.
+func tiDerefsValue(text string) bool {
+	for i := 0; i < len(text); i++ {
+		switch text[i] {
+		case '\'':
+			j := strings.IndexByte(text[i+1:], '\'')
+			if j < 0 {
+				return true
+			}
+			i += j + 1 // a doubled quote reopens the literal at the next turn
+		case '}':
+			if i+1 < len(text) && text[i+1] == '}' {
+				return false
+			}
+		case ')':
+			if t := strings.TrimLeft(text[i+1:], " \t\n\r"); t != "" && (t[0] == '.' || t[0] == '[') {
+				return true
+			}
+		}
+	}
+	return true
 }

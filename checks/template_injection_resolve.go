@@ -86,6 +86,23 @@ func (sc tiScope) resolveMatrix(rest []string) []tiSource {
 	if sc.job == nil || sc.job.Strategy == nil || sc.job.Strategy.Matrix == nil {
 		return nil
 	}
+	if sc.depth == 0 {
+		key := tiMatrixKey{sc.job, "*"}
+		if len(rest) > 0 {
+			key.key = rest[0]
+		}
+		return sc.file.Memo(key, func() any { return sc.matrixSources(rest) }).([]tiSource)
+	}
+	return sc.matrixSources(rest)
+}
+
+// tiMatrixKey memoizes the sources of a job's matrix value at the top level: callers only read them.
+type tiMatrixKey struct {
+	job *actionlint.Job
+	key string
+}
+
+func (sc tiScope) matrixSources(rest []string) []tiSource {
 	m := sc.job.Strategy.Matrix
 	inner := tiScope{file: sc.file, wf: sc.wf, job: sc.job, envFrom: 3, depth: sc.depth}
 	key := "*"

@@ -40,7 +40,7 @@ type tiScope struct {
 // is falsy (an empty or zero value), so only b counts; format(), join(), toJSON() and fromJSON()
 // carry all their arguments.
 func tiValues(n actionlint.ExprNode) []string {
-	if p, ok := audit.ExprPath(n); ok {
+	if p, ok := tiExprPath(n); ok {
 		return []string{p}
 	}
 	switch x := n.(type) {
@@ -135,7 +135,8 @@ func tiExprNodes(file *audit.File, value string) []actionlint.ExprNode {
 // resolve classifies one context path, following env:, job outputs and matrix values to where
 // their data comes from.
 func (sc tiScope) resolve(path string) []tiSource {
-	segs := strings.Split(path, ".")
+	var buf [8]string
+	segs := tiSplitDots(path, buf[:0])
 	one := func(k tiKind, events []string) []tiSource {
 		return []tiSource{{path: path, kind: k, events: events}}
 	}
@@ -207,4 +208,60 @@ func (sc tiScope) inputKind(name string, dispatchOnly bool) tiKind {
 		}
 	}
 	return kind
+}
+
+// tiSplitDots is strings.Split(path, ".") appended to buf.
+func tiSplitDots(path string, buf []string) []string {
+	for {
+		i := strings.IndexByte(path, '.')
+		if i < 0 {
+			return append(buf, path)
+		}
+		buf = append(buf, path[:i])
+		path = path[i+1:]
+	}
+}
+
+// tiExprPath is audit.ExprPath with fewer allocations: the path's segments are gathered on the
+// stack and joined once.
+func tiExprPath(n actionlint.ExprNode) (string, bool) {
+	var buf [8]string
+	parts := buf[:0]
+	for {
+		switch x := n.(type) {
+		case *actionlint.VariableNode:
+			parts = append(parts, strings.ToLower(x.Name))
+			if len(parts) == 1 {
+				return parts[0], true
+			}
+			size := len(parts) - 1
+			for _, p := range parts {
+				size += len(p)
+			}
+			var b strings.Builder
+			b.Grow(size)
+			for i := len(parts) - 1; i >= 0; i-- {
+				b.WriteString(parts[i])
+				if i > 0 {
+					b.WriteByte('.')
+				}
+			}
+			return b.String(), true
+		case *actionlint.ObjectDerefNode:
+			parts = append(parts, strings.ToLower(x.Property))
+			n = x.Receiver
+		case *actionlint.ArrayDerefNode:
+			parts = append(parts, "*")
+			n = x.Receiver
+		case *actionlint.IndexAccessNode:
+			if str, ok := x.Index.(*actionlint.StringNode); ok {
+				parts = append(parts, strings.ToLower(str.Value))
+			} else {
+				parts = append(parts, "*")
+			}
+			n = x.Operand
+		default:
+			return "", false
+		}
+	}
 }

@@ -1,7 +1,6 @@
 package checks
 
 import (
-	"slices"
 	"strings"
 
 	"github.com/rampart-sec/rampart/audit"
@@ -54,13 +53,10 @@ func stepSink(ref audit.StepRef) (tiSink, bool) {
 
 // actionSink returns the code input of an action that evaluates one.
 func actionSink(u *actionlint.ExecAction) (tiSink, bool) {
-	if u.Uses == nil || !tiHasCodeInput(u.Inputs) {
+	if u.Uses == nil || len(u.Inputs) == 0 {
 		return tiSink{}, false
 	}
-	name, _, _ := strings.Cut(strings.ToLower(u.Uses.Value), "@")
-	if parts := strings.Split(name, "/"); len(parts) > 2 {
-		name = parts[0] + "/" + parts[1]
-	}
+	name := tiActionName(u.Uses.Value)
 	ci, ok := tiCodeInputs[name]
 	if !ok {
 		return tiSink{}, false
@@ -70,6 +66,29 @@ func actionSink(u *actionlint.ExecAction) (tiSink, bool) {
 		return tiSink{}, false
 	}
 	return tiSink{value: in.Value, name: in.Name.Value, action: name, js: ci.js}, true
+}
+
+// tiActionName is the owner/repo of a uses: value in lower case, without its path and ref.
+func tiActionName(uses string) string {
+	if !tiASCII(uses) {
+		name, _, _ := strings.Cut(strings.ToLower(uses), "@")
+		if parts := strings.Split(name, "/"); len(parts) > 2 {
+			name = parts[0] + "/" + parts[1]
+		}
+		return name
+	}
+	name, _, _ := strings.Cut(uses, "@")
+	if i := strings.IndexByte(name, '/'); i >= 0 {
+		if j := strings.IndexByte(name[i+1:], '/'); j >= 0 {
+			name = name[:i+1+j]
+		}
+	}
+	for i := 0; i < len(name); i++ {
+		if c := name[i]; c >= 'A' && c <= 'Z' {
+			return strings.ToLower(name)
+		}
+	}
+	return name
 }
 
 // tiTriggers are the events that start a workflow; any is true when the event is the caller's
@@ -131,29 +150,4 @@ func rateSource(s tiSource, t tiTriggers) tiRating {
 		return tiRating{severity: audit.Low, confidence: audit.LowConfidence}
 	}
 	return tiRating{severity: audit.Low, confidence: audit.LowConfidence}
-}
-
-// tiCodeInputNames are the inputs of tiCodeInputs.
-var tiCodeInputNames = func() []string {
-	var out []string
-	for _, ci := range tiCodeInputs {
-		if !slices.Contains(out, ci.input) {
-			out = append(out, ci.input)
-		}
-	}
-	return out
-}()
-
-// tiHasCodeInput reports whether a step's with: holds an input that some action of
-// tiCodeInputs evaluates as code: most steps have none, and need no look at their action.
-func tiHasCodeInput(inputs map[string]*actionlint.Input) bool {
-	if len(inputs) == 0 {
-		return false
-	}
-	for _, name := range tiCodeInputNames {
-		if inputs[name] != nil {
-			return true
-		}
-	}
-	return false
 }

@@ -85,21 +85,11 @@ func runUnpinnedUses(pass *audit.Pass) error {
 	_, configured := pass.Settings["policy"]
 	self := strings.ToLower(pass.Target.Repo)
 	for _, file := range pass.Target.Files {
-		steps := func(j *actionlint.Job, sts []*actionlint.Step) {
-			for i, st := range sts {
-				if st == nil {
-					continue
-				}
-				if a, ok := st.Exec.(*actionlint.ExecAction); ok && a.Uses != nil {
-					checkUses(pass, file, a.Uses, "action", usesWhere{j, st, i}, policy, configured, self)
-				}
-			}
-		}
 		switch {
 		case file.Workflow != nil:
-			jobs := arJobs(file)
+			jobs := file.Jobs()
 			for _, j := range jobs {
-				steps(j, j.Steps)
+				unpinnedSteps(pass, file, j, j.Steps, policy, configured, self)
 			}
 			for _, j := range jobs {
 				if j.WorkflowCall != nil && j.WorkflowCall.Uses != nil {
@@ -107,10 +97,22 @@ func runUnpinnedUses(pass *audit.Pass) error {
 				}
 			}
 		case file.Action != nil && file.Action.Runs != nil:
-			steps(nil, file.Action.Runs.Steps)
+			unpinnedSteps(pass, file, nil, file.Action.Runs.Steps, policy, configured, self)
 		}
 	}
 	return nil
+}
+
+// unpinnedSteps checks the uses: of a job's or a composite action's steps.
+func unpinnedSteps(pass *audit.Pass, file *audit.File, j *actionlint.Job, sts []*actionlint.Step, policy usesPolicy, configured bool, self string) {
+	for i, st := range sts {
+		if st == nil {
+			continue
+		}
+		if a, ok := st.Exec.(*actionlint.ExecAction); ok && a.Uses != nil {
+			checkUses(pass, file, a.Uses, "action", usesWhere{j, st, i}, policy, configured, self)
+		}
+	}
 }
 
 // usesWhere is where a uses: stands: a job's step, a composite action's step (job nil), or a
@@ -159,25 +161,27 @@ func checkUses(pass *audit.Pass, file *audit.File, uses *actionlint.String, what
 	default:
 		what = "third-party " + what
 	}
-	// The message is concatenated (%q is strconv.Quote): one finding per unpinned use adds up.
-	msg := what + " " + strconv.Quote(v)
+	// The message is appended to one buffer (%q is strconv.Quote): one finding per unpinned use adds up.
+	m := make([]byte, 0, len(what)+2*len(v)+96)
+	m = strconv.AppendQuote(append(append(m, what...), ' '), v)
 	switch kind {
 	case "none":
-		msg += " has no ref: it runs whatever its default branch holds"
+		m = append(m, " has no ref: it runs whatever its default branch holds"...)
 	case "short-sha":
-		msg += " is pinned to short SHA " + strconv.Quote(r.Ref) + ", not to a full 40-character commit SHA"
+		m = append(strconv.AppendQuote(append(m, " is pinned to short SHA "...), r.Ref), ", not to a full 40-character commit SHA"...)
 	case "branch":
-		msg += " follows branch " + strconv.Quote(r.Ref) + ", not a full commit SHA"
+		m = append(strconv.AppendQuote(append(m, " follows branch "...), r.Ref), ", not a full commit SHA"...)
 	case "tag":
-		msg += " is pinned to tag " + strconv.Quote(r.Ref) + ", not to a full commit SHA"
+		m = append(strconv.AppendQuote(append(m, " is pinned to tag "...), r.Ref), ", not to a full commit SHA"...)
 	default:
-		msg += " is pinned to ref " + strconv.Quote(r.Ref) + ", not to a full commit SHA"
+		m = append(strconv.AppendQuote(append(m, " is pinned to ref "...), r.Ref), ", not to a full commit SHA"...)
 	}
 	if configured {
-		msg += " (policy " + strconv.Quote(pat) + ": " + string(pol) + ")"
+		m = append(append(append(strconv.AppendQuote(append(m, " (policy "...), pat), ": "...), pol...), ')')
 	}
-	f := pass.Reportf(file, uses.Pos, "%s", msg)
-	f.Severity = sev
+	msg := string(m)
+	f := pass.Reportf(file, uses.Pos, "")
+	f.Message, f.Severity = msg, sev
 	f.Key = where.String() + " " + strings.ToLower(r.Name)
 }
 

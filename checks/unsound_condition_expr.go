@@ -45,7 +45,7 @@ func ucConditions(f *audit.File) []ucCond {
 	return f.Memo(ucCondsKey{}, func() any {
 		var out []ucCond
 		if f.Workflow != nil {
-			for _, j := range arJobs(f) {
+			for _, j := range f.Jobs() {
 				if j.If != nil {
 					out = append(out, ucCond{File: f, Job: j, If: j.If})
 				}
