@@ -265,7 +265,17 @@ func (f *File) Steps() []StepRef {
 }
 
 func (f *File) steps() []StepRef {
-	var out []StepRef
+	n := 0
+	if f.Workflow != nil {
+		for _, j := range f.Workflow.Jobs {
+			if j != nil {
+				n += len(j.Steps)
+			}
+		}
+	} else if f.Action != nil && f.Action.Runs != nil {
+		n = len(f.Action.Runs.Steps)
+	}
+	out := make([]StepRef, 0, n)
 	switch {
 	case f.Workflow != nil:
 		for _, j := range f.Jobs() {

@@ -22,6 +22,7 @@ type Pass struct {
 	findings    []*Finding
 	unknown     []string
 	remediation string // the first paragraph of the check's Fix, computed once
+	url         string // the check's documentation link, computed once
 }
 
 // Unknown records that the check could not learn something (the token cannot read a setting).
@@ -42,7 +43,7 @@ func (p *Pass) Reportf(file *File, pos *actionlint.Pos, format string, args ...a
 		File:        file.Path,
 		Message:     fmt.Sprintf(format, args...),
 		Remediation: p.remediationText(),
-		URL:         p.Check.URL(),
+		URL:         p.urlText(),
 	}
 	if pos != nil {
 		f.Line, f.Column = pos.Line, pos.Col
@@ -56,6 +57,13 @@ func (p *Pass) Reportf(file *File, pos *actionlint.Pos, format string, args ...a
 	f.EndLine = f.Line
 	p.findings = append(p.findings, f)
 	return f
+}
+
+func (p *Pass) urlText() string {
+	if p.url == "" {
+		p.url = p.Check.URL()
+	}
+	return p.url
 }
 
 func (p *Pass) remediationText() string {

@@ -199,16 +199,9 @@ func arEachUse(file *audit.File, fn func(s *actionlint.String, j *actionlint.Job
 	}
 }
 
-type arJobsKey struct{}
-
 // arJobs is audit.Jobs of the file's workflow, sorted once per file and shared by the checks of
 // this family (uses:, if: conditions, permissions, images): callers must not modify it.
-func arJobs(file *audit.File) []*actionlint.Job {
-	if file.Workflow == nil {
-		return nil
-	}
-	return file.Memo(arJobsKey{}, func() any { return audit.Jobs(file.Workflow) }).([]*actionlint.Job)
-}
+func arJobs(file *audit.File) []*actionlint.Job { return file.Jobs() }
 
 // arShortSHA abbreviates a commit SHA for messages.
 func arShortSHA(sha string) string {
