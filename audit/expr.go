@@ -155,15 +155,28 @@ func (f *File) locate(s *actionlint.String, exprs []Expr) {
 // "github.event.issue.title", with "*" for index and filter accesses; ok is false for
 // anything but a plain property chain.
 func ExprPath(n actionlint.ExprNode) (path string, ok bool) {
-	var parts []string
+	var buf [8]string
+	parts := buf[:0]
 	for {
 		switch x := n.(type) {
 		case *actionlint.VariableNode:
 			parts = append(parts, strings.ToLower(x.Name))
-			for l, r := 0, len(parts)-1; l < r; l, r = l+1, r-1 {
-				parts[l], parts[r] = parts[r], parts[l]
+			if len(parts) == 1 {
+				return parts[0], true
 			}
-			return strings.Join(parts, "."), true
+			size := len(parts) - 1
+			for _, p := range parts {
+				size += len(p)
+			}
+			var b strings.Builder
+			b.Grow(size)
+			for i := len(parts) - 1; i >= 0; i-- {
+				b.WriteString(parts[i])
+				if i > 0 {
+					b.WriteByte('.')
+				}
+			}
+			return b.String(), true
 		case *actionlint.ObjectDerefNode:
 			parts = append(parts, strings.ToLower(x.Property))
 			n = x.Receiver

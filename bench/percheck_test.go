@@ -19,23 +19,9 @@ func TestPerCheckTimes(t *testing.T) {
 	if os.Getenv("RAMPART_PERCHECK") == "" {
 		t.Skip("set RAMPART_PERCHECK=1 to print per-check times")
 	}
-	dir := corpusDir(t)
-	if dir == "" {
-		t.Skip("corpus not found")
-	}
+	targets := loadCorpus(t)
 	prev := runtime.GOMAXPROCS(1)
 	defer runtime.GOMAXPROCS(prev)
-	entries, _ := os.ReadDir(dir)
-	var targets []*audit.Target
-	for _, e := range entries {
-		if e.IsDir() {
-			tg, err := audit.LoadDir(dir+"/"+e.Name(), audit.LoadOptions{})
-			if err != nil {
-				t.Fatal(err)
-			}
-			targets = append(targets, tg)
-		}
-	}
 	base := measure(targets, nil)
 	type row struct {
 		id string
@@ -84,23 +70,9 @@ func TestTogetherTimes(t *testing.T) {
 	if os.Getenv("RAMPART_PERCHECK") == "" {
 		t.Skip("set RAMPART_PERCHECK=1 to print per-check times")
 	}
-	dir := corpusDir(t)
-	if dir == "" {
-		t.Skip("corpus not found")
-	}
+	targets := loadCorpus(t)
 	prev := runtime.GOMAXPROCS(1)
 	defer runtime.GOMAXPROCS(prev)
-	entries, _ := os.ReadDir(dir)
-	var targets []*audit.Target
-	for _, e := range entries {
-		if e.IsDir() {
-			tg, err := audit.LoadDir(dir+"/"+e.Name(), audit.LoadOptions{})
-			if err != nil {
-				t.Fatal(err)
-			}
-			targets = append(targets, tg)
-		}
-	}
 	best := map[string]time.Duration{}
 	var bestTotal time.Duration = 1 << 62
 	for range 5 {
@@ -132,4 +104,24 @@ func TestTogetherTimes(t *testing.T) {
 		fmt.Printf("%-28s %8.2f ms\n", r.id, float64(r.d.Microseconds())/1000)
 	}
 	fmt.Printf("%-28s %8.2f ms (whole audit of loaded targets: %v)\n", "checks together", float64(total.Microseconds())/1000, bestTotal)
+}
+
+// loadCorpus loads every repository folder of the corpus, or skips the test without it.
+func loadCorpus(t *testing.T) []*audit.Target {
+	dir := corpusDir(t)
+	if dir == "" {
+		t.Skip("corpus not found")
+	}
+	entries, _ := os.ReadDir(dir)
+	var targets []*audit.Target
+	for _, e := range entries {
+		if e.IsDir() {
+			tg, err := audit.LoadDir(dir+"/"+e.Name(), audit.LoadOptions{})
+			if err != nil {
+				t.Fatal(err)
+			}
+			targets = append(targets, tg)
+		}
+	}
+	return targets
 }

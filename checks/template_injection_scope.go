@@ -222,46 +222,5 @@ func tiSplitDots(path string, buf []string) []string {
 	}
 }
 
-// tiExprPath is audit.ExprPath with fewer allocations: the path's segments are gathered on the
-// stack and joined once.
-func tiExprPath(n actionlint.ExprNode) (string, bool) {
-	var buf [8]string
-	parts := buf[:0]
-	for {
-		switch x := n.(type) {
-		case *actionlint.VariableNode:
-			parts = append(parts, strings.ToLower(x.Name))
-			if len(parts) == 1 {
-				return parts[0], true
-			}
-			size := len(parts) - 1
-			for _, p := range parts {
-				size += len(p)
-			}
-			var b strings.Builder
-			b.Grow(size)
-			for i := len(parts) - 1; i >= 0; i-- {
-				b.WriteString(parts[i])
-				if i > 0 {
-					b.WriteByte('.')
-				}
-			}
-			return b.String(), true
-		case *actionlint.ObjectDerefNode:
-			parts = append(parts, strings.ToLower(x.Property))
-			n = x.Receiver
-		case *actionlint.ArrayDerefNode:
-			parts = append(parts, "*")
-			n = x.Receiver
-		case *actionlint.IndexAccessNode:
-			if str, ok := x.Index.(*actionlint.StringNode); ok {
-				parts = append(parts, strings.ToLower(str.Value))
-			} else {
-				parts = append(parts, "*")
-			}
-			n = x.Operand
-		default:
-			return "", false
-		}
-	}
-}
+// tiExprPath is audit.ExprPath.
+func tiExprPath(n actionlint.ExprNode) (string, bool) { return audit.ExprPath(n) }
