@@ -1,8 +1,6 @@
 package cli
 
 import (
-	"errors"
-	"flag"
 	"fmt"
 	"io"
 	"os"
@@ -45,12 +43,9 @@ func runFix(args []string, stdout, stderr io.Writer) (int, error) {
 		fmt.Fprint(stderr, "Usage: rampart fix [TARGET...] [flags]\n\nRewrites the workflows and actions of local TARGETs (default .) to fix what can be fixed\nsafely; see docs/fix.md. Exit codes: 0 nothing left to fix, 1 findings of fixable checks remain,\n2 usage error, 3 failure.\n\nFlags:\n")
 		fs.PrintDefaults()
 	}
-	pos, err := parseInterspersed(fs, args)
-	if errors.Is(err, flag.ErrHelp) {
-		return ExitOK, nil
-	}
-	if err != nil {
-		return ExitUsage, usageError{err.Error()}
+	pos, help, err := parseFlags(fs, args)
+	if help || err != nil {
+		return ExitOK, err
 	}
 	o.Targets = pos
 	return fixRun(o, stdout, stderr)

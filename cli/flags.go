@@ -1,6 +1,7 @@
 package cli
 
 import (
+	"errors"
 	"flag"
 	"fmt"
 	"io"
@@ -52,4 +53,17 @@ func oneOf(name, v string, allowed ...string) error {
 		}
 	}
 	return usageError{fmt.Sprintf("--%s must be one of %s, not %q", name, strings.Join(allowed, "|"), v)}
+}
+
+// parseFlags parses a command's flags and positional arguments; help is true when -h asked for
+// the usage (which the flag set has printed), and a bad flag is a usage error.
+func parseFlags(fs *flag.FlagSet, args []string) (pos []string, help bool, err error) {
+	pos, err = parseInterspersed(fs, args)
+	if errors.Is(err, flag.ErrHelp) {
+		return nil, true, nil
+	}
+	if err != nil {
+		return nil, false, usageError{err.Error()}
+	}
+	return pos, false, nil
 }

@@ -3,8 +3,6 @@ package cli
 import (
 	"bufio"
 	"context"
-	"errors"
-	"flag"
 	"fmt"
 	"io"
 	"os"
@@ -79,12 +77,9 @@ func runOrg(args []string, stderr io.Writer) (int, error) {
 		fmt.Fprint(stderr, "Usage: rampart org ORG [flags]\n\nAudit every repository of an organization or user account. Outputs under --out:\norg.json (rampart/org/v1), org.md (dashboard), checkpoint.jsonl, sarif/ (--sarif).\n\nFlags:\n")
 		fs.PrintDefaults()
 	}
-	pos, err := parseInterspersed(fs, args)
-	if errors.Is(err, flag.ErrHelp) {
-		return ExitOK, nil
-	}
-	if err != nil {
-		return ExitUsage, usageError{err.Error()}
+	pos, help, err := parseFlags(fs, args)
+	if help || err != nil {
+		return ExitOK, err
 	}
 	if len(pos) != 1 || !loginPattern.MatchString(pos[0]) {
 		return ExitUsage, usageError{"rampart org needs one organization or user login, such as: rampart org acme --out results"}
@@ -212,12 +207,9 @@ func runMerge(args []string, stderr io.Writer) (int, error) {
 		fmt.Fprint(stderr, "Usage: rampart merge DIR... [flags]\n\nJoin the org.json of the shards of one `rampart org --shard I/N` scan.\n\nFlags:\n")
 		fs.PrintDefaults()
 	}
-	pos, err := parseInterspersed(fs, args)
-	if errors.Is(err, flag.ErrHelp) {
-		return ExitOK, nil
-	}
-	if err != nil {
-		return ExitUsage, usageError{err.Error()}
+	pos, help, err := parseFlags(fs, args)
+	if help || err != nil {
+		return ExitOK, err
 	}
 	if len(pos) == 0 {
 		return ExitUsage, usageError{"rampart merge needs the shards' output directories (or org.json files)"}

@@ -2,7 +2,6 @@ package cli
 
 import (
 	"bytes"
-	"errors"
 	"flag"
 	"fmt"
 	"io"
@@ -62,12 +61,9 @@ func runScan(args []string, stdout, stderr io.Writer) (int, error) {
 		fmt.Fprint(stderr, "Usage: rampart scan [TARGET...] [flags]\n\nTARGET is a directory (default .), a workflow or action.yml file, or owner/repo[@ref].\n\nFlags:\n")
 		fs.PrintDefaults()
 	}
-	pos, err := parseInterspersed(fs, args)
-	if errors.Is(err, flag.ErrHelp) {
-		return ExitOK, nil
-	}
-	if err != nil {
-		return ExitUsage, usageError{err.Error()}
+	pos, help, err := parseFlags(fs, args)
+	if help || err != nil {
+		return ExitOK, err
 	}
 	o.Targets = pos
 	o.failOnSet, o.minScoreSet = flagWasSet(fs, "fail-on"), flagWasSet(fs, "min-score")

@@ -279,25 +279,8 @@ func (a *Actions) commitReachable(ctx context.Context, owner, name, sha string) 
 	for _, t := range newestTagsFirst(refs.Tags) {
 		bases = append(bases, t.Name)
 	}
-	limit := a.maxCompares()
-	for i, base := range bases {
-		if i >= limit {
-			return false, &audit.UnknownError{What: fmt.Sprintf("whether %s is on a branch or tag of %q", sha, owner+"/"+name),
-				Reason: fmt.Sprintf("not behind the default branch nor the newest %d tags; the rest were not compared", limit-1)}
-		}
-		status, err := a.compare(ctx, owner, name, base, sha)
-		if err != nil {
-			return false, err
-		}
-		switch {
-		case status == "behind" || status == "identical":
-			return true, nil
-		case status == "" && i == 0 && base == info.DefaultBranch:
-			// GitHub knows no such commit: no tag holds it either.
-			return false, nil
-		}
-	}
-	return false, nil
+	return a.behindAny(ctx, owner, name, sha, bases, info.DefaultBranch,
+		fmt.Sprintf("whether %s is on a branch or tag of %q", sha, owner+"/"+name), "the newest %d tags")
 }
 
 // CommitOnBranch implements audit.ActionRepos. A branch head needs no request; otherwise one
@@ -333,11 +316,20 @@ func (a *Actions) commitOnBranch(ctx context.Context, owner, name, sha string) (
 			bases = append(bases, b.Name)
 		}
 	}
+	return a.behindAny(ctx, owner, name, sha, bases, info.DefaultBranch,
+		fmt.Sprintf("whether %s is on a branch of %q", sha, owner+"/"+name), "%d other branches")
+}
+
+// behindAny compares sha with each base in turn (the default branch first) and reports whether
+// some base contains it, up to MaxCompares compares; past them the answer is unknown. A commit
+// GitHub does not know (the default branch's compare answers 404) is in none, and comparing
+// more says nothing new.
+func (a *Actions) behindAny(ctx context.Context, owner, name, sha string, bases []string, defaultBranch, what, restFmt string) (bool, error) {
 	limit := a.maxCompares()
 	for i, base := range bases {
 		if i >= limit {
-			return false, &audit.UnknownError{What: fmt.Sprintf("whether %s is on a branch of %q", sha, owner+"/"+name),
-				Reason: fmt.Sprintf("not behind the default branch nor %d other branches; the rest were not compared", limit-1)}
+			return false, &audit.UnknownError{What: what,
+				Reason: "not behind the default branch nor " + fmt.Sprintf(restFmt, limit-1) + "; the rest were not compared"}
 		}
 		status, err := a.compare(ctx, owner, name, base, sha)
 		if err != nil {
@@ -346,8 +338,7 @@ func (a *Actions) commitOnBranch(ctx context.Context, owner, name, sha string) (
 		switch {
 		case status == "behind" || status == "identical":
 			return true, nil
-		case status == "" && base == info.DefaultBranch:
-			// GitHub knows no such commit: it is on no branch, and comparing more says nothing new.
+		case status == "" && base == defaultBranch:
 			return false, nil
 		}
 	}
