@@ -180,3 +180,32 @@ func BenchmarkLoadOnly(b *testing.B) {
 	}
 	perFile(b, len(files))
 }
+
+// BenchmarkChecksOnly audits targets that were loaded beforehand (fresh copies each round, made
+// outside the timer): the checks' part of BenchmarkAudit with processing and scoring, for profiling.
+func BenchmarkChecksOnly(b *testing.B) {
+	repos, files, _ := corpus(b)
+	single(b)
+	targets := make([]*audit.Target, 0, len(repos))
+	for _, r := range repos {
+		t, err := audit.LoadDir(r, audit.LoadOptions{})
+		if err != nil {
+			b.Fatal(err)
+		}
+		targets = append(targets, t)
+	}
+	engine := &audit.Engine{Checks: checks.All()}
+	opts := audit.AuditOptions{Now: time.Date(2026, 1, 1, 0, 0, 0, 0, time.UTC), OfflineReason: "offline: API-backed checks skipped"}
+	b.ReportAllocs()
+	b.ResetTimer()
+	for b.Loop() {
+		b.StopTimer()
+		fresh := make([]*audit.Target, len(targets))
+		for i, t := range targets {
+			fresh[i] = t.Clone()
+		}
+		b.StartTimer()
+		engine.Audit(fresh, opts)
+	}
+	perFile(b, len(files))
+}
