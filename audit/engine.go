@@ -124,12 +124,22 @@ func (e *Engine) audit(loaders []TargetLoader, opts AuditOptions, release bool) 
 	skipped := map[string]string{}
 	res := &Result{Report: rep}
 	multi := len(results) > 1
+	total := 0
 	for _, r := range results {
+		total += len(r.findings)
+	}
+	rep.Findings = make([]Finding, 0, total)
+	for _, r := range results {
+		// Findings come grouped by file: the last joined path is remembered.
+		var lastIn, lastOut string
 		prefix := func(p string) string {
 			if !multi || p == "" {
 				return p
 			}
-			return path.Join(strings.TrimSuffix(filepathToSlash(r.info.Name), "/"), p)
+			if p != lastIn {
+				lastIn, lastOut = p, path.Join(strings.TrimSuffix(filepathToSlash(r.info.Name), "/"), p)
+			}
+			return lastOut
 		}
 		for _, f := range r.findings {
 			f.File = prefix(f.File)

@@ -1,6 +1,7 @@
 package audit
 
 import (
+	"bytes"
 	"cmp"
 	"crypto/sha256"
 	"encoding/hex"
@@ -31,14 +32,18 @@ var ignoreComment = regexp.MustCompile(`#\s*(rampart|zizmor)\s*:\s*ignore\[([^\]
 // and sorting. It returns the findings and the status of each config exception.
 func Process(t *Target, raw []*Finding, opts ProcessOptions) ([]Finding, []ExceptionStatus) {
 	cfg := opts.Config
-	out := make([]Finding, 0, len(raw))
+	// The findings are worked on through pointers (a Finding is a large struct: sorting pointers
+	// moves eight bytes each) and copied into the result once, in the final order.
+	kept := make([]*Finding, 0, len(raw))
 	type dupKey struct {
 		check, file, message string
 		line, col            int
 	}
-	seen := make(map[dupKey]bool, len(raw))
-	for _, rf := range raw {
-		f := *rf
+	seen := make(map[dupKey]struct{}, len(raw))
+	cells := make([]Finding, len(raw))
+	for i, rf := range raw {
+		f := &cells[i]
+		*f = *rf
 		if cc := cfg.CheckSettings(f.Check); cc.Severity != nil {
 			f.Severity = *cc.Severity
 		}
@@ -46,13 +51,14 @@ func Process(t *Target, raw []*Finding, opts ProcessOptions) ([]Finding, []Excep
 			continue
 		}
 		dup := dupKey{f.Check, f.File, f.Message, f.Line, f.Column}
-		if seen[dup] {
+		if _, ok := seen[dup]; ok {
 			continue
 		}
-		seen[dup] = true
-		out = append(out, f)
+		seen[dup] = struct{}{}
+		kept = append(kept, f)
 	}
-	fingerprint(t, out)
+	files := fileLookup{t: t}
+	fingerprint(&files, kept)
 	statuses := make([]ExceptionStatus, 0)
 	if cfg != nil {
 		for i := range cfg.Exceptions {
@@ -60,9 +66,8 @@ func Process(t *Target, raw []*Finding, opts ProcessOptions) ([]Finding, []Excep
 			statuses = append(statuses, ExceptionStatus{Check: e.Check, Path: e.Path, Reason: e.Reason, Expires: e.Expires, Status: "unused"})
 		}
 	}
-	for i := range out {
-		f := &out[i]
-		if s := inlineSuppression(t.File(f.File), f, opts.ZizmorIDs); s != nil {
+	for _, f := range kept {
+		if s := inlineSuppression(files.get(f.File), f, opts.ZizmorIDs); s != nil {
 			f.Suppressed, f.Suppression = true, s
 			continue
 		}
@@ -90,8 +95,29 @@ func Process(t *Target, raw []*Finding, opts ProcessOptions) ([]Finding, []Excep
 			statuses[j].Status = "expired"
 		}
 	}
-	SortFindings(out)
+	slices.SortFunc(kept, compareFindings)
+	out := make([]Finding, len(kept))
+	for i, f := range kept {
+		out[i] = *f
+	}
 	return out, statuses
+}
+
+// fileLookup finds a target's file by path, remembering the last one: findings come grouped by file.
+type fileLookup struct {
+	t    *Target
+	last *File
+}
+
+func (l *fileLookup) get(path string) *File {
+	if l.last != nil && l.last.Path == path {
+		return l.last
+	}
+	if f := l.t.File(path); f != nil {
+		l.last = f
+		return f
+	}
+	return nil
 }
 
 func (e *Exception) matches(f *Finding) bool {
@@ -137,32 +163,58 @@ func inlineSuppression(file *File, f *Finding, zizmorIDs map[string]bool) *Suppr
 }
 
 // fingerprint gives each finding an id that survives line moves: the check, the file, and the
-// check's key or else the text of the finding's line; repeats get an occurrence number.
-func fingerprint(t *Target, fs []Finding) {
-	slices.SortStableFunc(fs, func(a, b Finding) int {
+// check's key or else the text of the finding's line; repeats get an occurrence number. The
+// findings are put in order of file, line and column (stably: equal places keep the checks' order).
+func fingerprint(files *fileLookup, fs []*Finding) {
+	slices.SortStableFunc(fs, func(a, b *Finding) int {
 		return cmp.Or(strings.Compare(a.File, b.File), cmp.Compare(a.Line, b.Line), cmp.Compare(a.Column, b.Column))
 	})
-	count := map[string]int{}
-	for i := range fs {
-		f := &fs[i]
-		key := f.Key
-		if key == "" {
-			if file := t.File(f.File); file != nil {
-				key = strings.TrimSpace(file.Line(f.Line))
+	type baseKey struct{ check, file, key string }
+	count := make(map[baseKey]int, len(fs))
+	var buf []byte
+	for _, f := range fs {
+		var line []byte
+		if f.Key == "" {
+			if file := files.get(f.File); file != nil {
+				line = bytes.TrimSpace(file.lineBytes(f.Line))
 			}
 		}
-		base := f.Check + "\x00" + f.File + "\x00" + key
-		n := count[base]
-		count[base] = n + 1
-		sum := sha256.Sum256([]byte(base + "\x00" + strconv.Itoa(n)))
+		k := baseKey{f.Check, f.File, f.Key}
+		if f.Key == "" {
+			k.key = string(line)
+		}
+		n := count[k]
+		count[k] = n + 1
+		buf = append(buf[:0], f.Check...)
+		buf = append(buf, 0)
+		buf = append(buf, f.File...)
+		buf = append(buf, 0)
+		buf = append(buf, k.key...)
+		buf = append(buf, 0)
+		buf = strconv.AppendInt(buf, int64(n), 10)
+		sum := sha256.Sum256(buf)
 		f.Fingerprint = hex.EncodeToString(sum[:12])
 	}
 }
 
 // SortFindings sorts by file, line, column, check (and message, for a total order).
 func SortFindings(fs []Finding) {
-	slices.SortFunc(fs, func(a, b Finding) int {
-		return cmp.Or(strings.Compare(a.File, b.File), cmp.Compare(a.Line, b.Line), cmp.Compare(a.Column, b.Column),
-			strings.Compare(a.Check, b.Check), strings.Compare(a.Message, b.Message))
-	})
+	if slices.IsSortedFunc(fs, func(a, b Finding) int { return compareFindings(&a, &b) }) {
+		return
+	}
+	ptrs := make([]*Finding, len(fs))
+	for i := range fs {
+		ptrs[i] = &fs[i]
+	}
+	slices.SortFunc(ptrs, compareFindings)
+	sorted := make([]Finding, len(fs))
+	for i, f := range ptrs {
+		sorted[i] = *f
+	}
+	copy(fs, sorted)
+}
+
+func compareFindings(a, b *Finding) int {
+	return cmp.Or(strings.Compare(a.File, b.File), cmp.Compare(a.Line, b.Line), cmp.Compare(a.Column, b.Column),
+		strings.Compare(a.Check, b.Check), strings.Compare(a.Message, b.Message))
 }

@@ -26,17 +26,20 @@ func (f *File) lineStarts() []int {
 }
 
 // Line returns the text of a 1-based line, without its line break; "" when out of range.
-func (f *File) Line(n int) string {
+func (f *File) Line(n int) string { return string(f.lineBytes(n)) }
+
+// lineBytes is Line without the copy: a slice of the source.
+func (f *File) lineBytes(n int) []byte {
 	ls := f.lineStarts()
 	if n < 1 || n > len(ls) {
-		return ""
+		return nil
 	}
 	start := ls[n-1]
 	end := len(f.Source)
 	if n < len(ls) {
 		end = ls[n] - 1
 	}
-	return string(bytes.TrimRight(f.Source[start:end], "\r"))
+	return bytes.TrimRight(f.Source[start:end], "\r")
 }
 
 // LineCount is the number of lines of the file.
