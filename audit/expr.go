@@ -95,6 +95,13 @@ func parseExpr(body string) (actionlint.ExprNode, int, bool) {
 			ce := c.(cachedExpr)
 			return ce.node, ce.n, true
 		}
+		if node := parsePropertyChain(key); node != nil {
+			if cache.size.Load() < exprCacheMax {
+				cache.m.Store(strings.Clone(key), cachedExpr{node, len(key)})
+				cache.size.Add(1)
+			}
+			return node, len(key), true
+		}
 		l := actionlint.NewExprLexer(key)
 		if node, err := actionlint.NewExprParser().Parse(l); err == nil && l.Offset() == len(key) {
 			if cache.size.Load() < exprCacheMax {
@@ -111,6 +118,56 @@ func parseExpr(body string) (actionlint.ExprNode, int, bool) {
 		return nil, 0, false
 	}
 	return node, l.Offset(), true
+}
+
+// parsePropertyChain parses the most common placeholder, a plain property chain such as
+// " github.event.issue.title }}" or " steps.x.outputs.* }}", without actionlint's lexer (which
+// allocates a kilobyte per parse), building the nodes actionlint's parser builds (lower-cased
+// names; keywords, numbers, calls, operators and index accesses are left to the parser: nil).
+// The nodes carry no token, which no check reads.
+func parsePropertyChain(key string) actionlint.ExprNode {
+	isWS := func(c byte) bool { return c == ' ' || c == '\n' || c == '\r' || c == '\t' }
+	isIdentStart := func(c byte) bool { return 'a' <= c && c <= 'z' || 'A' <= c && c <= 'Z' || c == '_' }
+	isIdent := func(c byte) bool { return isIdentStart(c) || '0' <= c && c <= '9' || c == '-' }
+	i := 0
+	for i < len(key) && isWS(key[i]) {
+		i++
+	}
+	ident := func() string {
+		start := i
+		if i >= len(key) || !isIdentStart(key[i]) {
+			return ""
+		}
+		for i < len(key) && isIdent(key[i]) {
+			i++
+		}
+		return key[start:i]
+	}
+	name := ident()
+	if name == "" || name == "true" || name == "false" || name == "null" {
+		return nil
+	}
+	var node actionlint.ExprNode = &actionlint.VariableNode{Name: strings.ToLower(name)}
+	for i < len(key) && key[i] == '.' {
+		i++
+		if i < len(key) && key[i] == '*' {
+			i++
+			node = &actionlint.ArrayDerefNode{Receiver: node}
+			continue
+		}
+		prop := ident()
+		if prop == "" {
+			return nil
+		}
+		node = &actionlint.ObjectDerefNode{Receiver: node, Property: strings.ToLower(prop)}
+	}
+	for i < len(key) && isWS(key[i]) {
+		i++
+	}
+	if key[i:] != "}}" {
+		return nil
+	}
+	return node
 }
 
 // locate finds each placeholder's source position by searching its text from the string's start.

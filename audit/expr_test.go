@@ -1,6 +1,11 @@
 package audit
 
-import "testing"
+import (
+	"reflect"
+	"testing"
+
+	"github.com/rhysd/actionlint"
+)
 
 func TestExprPositions(t *testing.T) {
 	src := `on: push
@@ -37,6 +42,40 @@ jobs:
 	for i := range want {
 		if got[i] != want[i] {
 			t.Errorf("expr %d: got %s want %s", i, got[i], want[i])
+		}
+	}
+}
+
+// TestParsePropertyChain compares the fast path with actionlint's parser on chains and on what
+// it must leave to the parser.
+func TestParsePropertyChain(t *testing.T) {
+	for _, key := range []string{
+		" github.event.issue.title }}", "github.head_ref}}", "\tsteps.my-step.outputs.value\n}}",
+		" GITHUB.Event.Pull_Request.HEAD.ref }}", " needs.build.outputs.*.name }}", " matrix.os }}",
+		" github.event.commits.*.message }}", " _x.y-z.a1 }}", " github.true }}",
+	} {
+		got := parsePropertyChain(key)
+		if got == nil {
+			t.Errorf("%q: fast path declined a property chain", key)
+			continue
+		}
+		l := actionlint.NewExprLexer(key)
+		want, err := actionlint.NewExprParser().Parse(l)
+		if err != nil {
+			t.Fatalf("%q: actionlint: %v", key, err)
+		}
+		gp, _ := ExprPath(got)
+		wp, _ := ExprPath(want)
+		if gp != wp || reflect.TypeOf(got) != reflect.TypeOf(want) {
+			t.Errorf("%q: fast path %T %q, actionlint %T %q", key, got, gp, want, wp)
+		}
+	}
+	for _, key := range []string{
+		" true }}", " null }}", " false }}", " 1 }}", " github.event.x == 'a' }}", " a.b[0] }}",
+		" fromJSON(x) }}", " a. b }}", " a.b }} }}", " a.1b }}", " a.b", " -a }}", " a.b }}x", " !a }}",
+	} {
+		if got := parsePropertyChain(key); got != nil {
+			t.Errorf("%q: fast path took what the parser must handle", key)
 		}
 	}
 }
