@@ -201,3 +201,22 @@ func TestWorkflowsFolderSymlinkInsideTheTarget(t *testing.T) {
 		t.Errorf("files %v errors %v", tg.Files, tg.Errors)
 	}
 }
+
+func TestMayHaveAnchors(t *testing.T) {
+	for src, want := range map[string]bool{
+		"a: &x 1\nb: *x\n":     true,
+		"- &anchor\n":          true,
+		"[&a 1, *a]":           true,
+		"run: a && b 2>&1 &\n": false,
+		"x: 1 &":               false,
+		"&a":                   false, // at the very start there is nothing before it
+		"k: v\n&top 1":         true,
+		"if: a &&b":            false,
+		"name: Q&A\n":          false,
+		"":                     false,
+	} {
+		if got := mayHaveAnchors([]byte(src)); got != want {
+			t.Errorf("mayHaveAnchors(%q) = %v, want %v", src, got, want)
+		}
+	}
+}

@@ -1,6 +1,10 @@
 package audit
 
-import "go.yaml.in/yaml/v4"
+import (
+	"bytes"
+
+	"go.yaml.in/yaml/v4"
+)
 
 // maxAliasNodes caps how many nodes a YAML document may expand to through aliases
 // (a "billion laughs" document expands exponentially).
@@ -39,9 +43,15 @@ func aliasExpansion(root *yaml.Node, limit int) int {
 
 // mayHaveAnchors is a cheap test for a YAML anchor ("&name" after a space, "-", ":" or "[").
 func mayHaveAnchors(b []byte) bool {
-	for i := 1; i+1 < len(b); i++ {
-		if b[i] != '&' {
-			continue
+	for off := 1; off < len(b); {
+		j := bytes.IndexByte(b[off:], '&')
+		if j < 0 {
+			return false
+		}
+		i := off + j
+		off = i + 1
+		if i+1 >= len(b) {
+			return false
 		}
 		prev, next := b[i-1], b[i+1]
 		if (prev == ' ' || prev == '\t' || prev == '-' || prev == ':' || prev == '[' || prev == ',' || prev == '\n') &&
