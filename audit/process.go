@@ -29,21 +29,20 @@ var ignoreComment = regexp.MustCompile(`#\s*(rampart|zizmor)\s*:\s*ignore\[([^\]
 
 // Process turns raw findings of one target into the report's findings, all in one place:
 // severity remaps, fingerprints, inline ignores, config exceptions, filters, de-duplication
-// and sorting. It returns the findings and the status of each config exception.
+// and sorting. It returns the findings and the status of each config exception; the raw
+// findings are changed in place (severity, fingerprint, suppression).
 func Process(t *Target, raw []*Finding, opts ProcessOptions) ([]Finding, []ExceptionStatus) {
 	cfg := opts.Config
 	// The findings are worked on through pointers (a Finding is a large struct: sorting pointers
-	// moves eight bytes each) and copied into the result once, in the final order.
+	// moves eight bytes each) and copied into the result once, in the final order. The raw
+	// findings are the engine's own (their passes are over), so they are changed in place.
 	kept := make([]*Finding, 0, len(raw))
 	type dupKey struct {
 		check, file, message string
 		line, col            int
 	}
 	seen := make(map[dupKey]struct{}, len(raw))
-	cells := make([]Finding, len(raw))
-	for i, rf := range raw {
-		f := &cells[i]
-		*f = *rf
+	for _, f := range raw {
 		if cc := cfg.CheckSettings(f.Check); cc.Severity != nil {
 			f.Severity = *cc.Severity
 		}
