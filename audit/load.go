@@ -49,33 +49,26 @@ func LoadDir(dir string, opts LoadOptions) (*Target, error) {
 	}
 	defer root.Close()
 	t := &Target{Kind: "dir", Name: dir, RootDir: rootDir, Repo: repoFromGit(root), Partial: only != ""}
-	paths, markers, errs := discover(root.FS(), only)
-	t.Markers = findMarkers(root, markers)
-	t.Errors = append(t.Errors, errs...)
-	// Files are opened through a root per directory, so that the many workflows of
-	// .github/workflows cost one openat each rather than a walk of every path component.
-	dirs := map[string]*os.Root{}
-	defer func() {
-		for _, r := range dirs {
-			r.Close()
-		}
-	}()
-	for _, p := range paths {
+	found := discover(root, only)
+	defer found.close()
+	t.Markers = findMarkers(root, found.markers)
+	t.Errors = append(t.Errors, found.errs...)
+	for _, p := range found.paths {
 		dir, base := path.Split(p)
-		r := root
-		if dir != "" {
-			sub, ok := dirs[dir]
-			if !ok {
-				if sub, err = root.OpenRoot(filepath.FromSlash(strings.TrimSuffix(dir, "/"))); err != nil {
-					sub = nil
-				}
-				dirs[dir] = sub
+		r, ok := found.roots[dir]
+		if !ok {
+			// A folder the walk did not enter (a symlinked .github/workflows): opened through
+			// the target's root, which keeps it inside.
+			sub, err := root.OpenRoot(filepath.FromSlash(strings.TrimSuffix(dir, "/")))
+			if err != nil {
+				sub = nil
 			}
-			if sub == nil {
-				t.Errors = append(t.Errors, FileError{File: p, Message: "not audited: cannot open its folder"})
-				continue
-			}
+			found.roots[dir] = sub
 			r = sub
+		}
+		if r == nil {
+			t.Errors = append(t.Errors, FileError{File: p, Message: "not audited: cannot open its folder"})
+			continue
 		}
 		f, ferr := readFileIn(r, base, p, kindForPath(p), opts)
 		if ferr != nil && r != root && strings.Contains(ferr.Message, "outside the target") {
@@ -133,72 +126,128 @@ func KindOf(base string) (FileKind, bool) {
 	return KindWorkflow, false
 }
 
-// discover lists the pipeline files of a tree, as slash paths, sorted, and the marker files it passed.
-func discover(fsys fs.FS, only string) ([]string, []string, []FileError) {
-	var out, markers []string
-	var errs []FileError
+// discovery is what discover found: the pipeline files of a tree as slash paths, sorted, the
+// marker files it passed, what it could not read, and an open root for each folder it entered
+// (keyed "a/b/", "" for the target), so that reading a file costs one openat.
+type discovery struct {
+	paths, markers []string
+	errs           []FileError
+	roots          map[string]*os.Root
+}
+
+func (d *discovery) close() {
+	for dir, r := range d.roots {
+		if dir != "" && r != nil {
+			r.Close()
+		}
+	}
+}
+
+// discover walks the target's tree through os.Root handles, one per folder, never following a
+// symlinked folder: workflows (direct children of .github/workflows), dependabot.yml, every
+// action.yml and Dockerfile, and the marker files. only, when set, is the one folder to walk.
+func discover(root *os.Root, only string) *discovery {
+	d := &discovery{roots: map[string]*os.Root{"": root}}
 	isYAML := func(n string) bool { return strings.HasSuffix(n, ".yml") || strings.HasSuffix(n, ".yaml") }
-	// listWorkflows adds the direct children of .github/workflows; the walk below finds them
-	// itself, and this is used only when the folder is the target or a symlink the walk does not enter.
+	// listWorkflows adds the direct children of .github/workflows; the walk finds them itself, and
+	// this is used only when the folder is the target or a symlink the walk does not enter.
 	listWorkflows := func() {
-		entries, err := fs.ReadDir(fsys, ".github/workflows")
+		entries, err := fs.ReadDir(root.FS(), ".github/workflows")
 		if err != nil {
 			if !errors.Is(err, fs.ErrNotExist) {
-				errs = append(errs, FileError{File: ".github/workflows", Message: "cannot list workflows: " + cleanErr(err)})
+				d.errs = append(d.errs, FileError{File: ".github/workflows", Message: "cannot list workflows: " + cleanErr(err)})
 			}
 			return
 		}
 		for _, e := range entries {
 			if isYAML(e.Name()) && !e.IsDir() {
-				out = append(out, ".github/workflows/"+e.Name())
+				d.paths = append(d.paths, ".github/workflows/"+e.Name())
 			}
 		}
 	}
 	if only == ".github/workflows" {
 		listWorkflows()
-		return out, nil, errs
+		return d
 	}
-	start := "."
-	if only != "" {
-		start = only
-	}
-	// One walk finds everything: workflows (direct children of .github/workflows), dependabot.yml,
-	// every action.yml and Dockerfile, and the marker files.
-	walkErr := fs.WalkDir(fsys, start, func(p string, d fs.DirEntry, err error) error {
+	// walk lists one folder and descends into its subfolders; it reports whether it found a
+	// pipeline file directly in the folder (whose root is then kept open for reading it; the
+	// others are closed on the way back, so open handles stay few).
+	var walk func(dir *os.Root, rel string) (bool, error)
+	walk = func(dir *os.Root, rel string) (bool, error) {
+		fh, err := dir.Open(".")
 		if err != nil {
-			if p != start {
-				errs = append(errs, FileError{File: p, Message: "cannot read: " + cleanErr(err)})
-			}
-			if d != nil && d.IsDir() {
-				return fs.SkipDir
-			}
-			return nil
+			return false, err
 		}
-		if d.IsDir() {
-			if p != start && skipDirs[d.Name()] {
-				return fs.SkipDir
+		entries, err := fh.ReadDir(-1)
+		fh.Close()
+		if err != nil {
+			return false, err
+		}
+		found := len(d.paths)
+		for _, e := range entries {
+			name := e.Name()
+			p := name
+			if rel != "" {
+				p = rel + "/" + name
 			}
-			return nil
+			if e.IsDir() {
+				if skipDirs[name] {
+					continue
+				}
+				sub, err := dir.OpenRoot(name)
+				if err == nil {
+					var keep bool
+					if keep, err = walk(sub, p); keep {
+						d.roots[p+"/"] = sub
+					} else {
+						sub.Close()
+					}
+				}
+				if err != nil {
+					d.errs = append(d.errs, FileError{File: p, Message: "cannot read: " + cleanErr(err)})
+				}
+				continue
+			}
+			switch {
+			case p == ".github/workflows":
+				listWorkflows() // a symlink to a folder: read through the root, which keeps it inside
+			case isYAML(name) && rel == ".github/workflows":
+				d.paths = append(d.paths, p)
+			case p == ".github/dependabot.yml" || p == ".github/dependabot.yaml":
+				d.paths = append(d.paths, p)
+			case name == "action.yml" || name == "action.yaml" || isDockerfile(name):
+				d.paths = append(d.paths, p)
+			case isMarker(p):
+				d.markers = append(d.markers, p)
+			}
 		}
-		switch {
-		case p == ".github/workflows":
-			listWorkflows() // a symlink to a folder: read through the root, which keeps it inside
-		case isYAML(d.Name()) && path.Dir(p) == ".github/workflows":
-			out = append(out, p)
-		case p == ".github/dependabot.yml" || p == ".github/dependabot.yaml":
-			out = append(out, p)
-		case d.Name() == "action.yml" || d.Name() == "action.yaml" || isDockerfile(d.Name()):
-			out = append(out, p)
-		case isMarker(p):
-			markers = append(markers, p)
+		// Paths added by listWorkflows (a symlinked folder) are not in this folder; a walk
+		// that enters .github/workflows itself adds its files here.
+		for _, p := range d.paths[found:] {
+			if path.Dir(p) == rel || rel == "" && !strings.Contains(p, "/") {
+				return true, nil
+			}
 		}
-		return nil
-	})
-	if walkErr != nil {
-		errs = append(errs, FileError{File: start, Message: "cannot walk: " + cleanErr(walkErr)})
+		return false, nil
 	}
-	slices.Sort(out)
-	return slices.Compact(out), markers, errs
+	start, top := only, root
+	if only != "" {
+		sub, err := root.OpenRoot(filepath.FromSlash(only))
+		if err != nil {
+			d.errs = append(d.errs, FileError{File: only, Message: "cannot walk: " + cleanErr(err)})
+			return d
+		}
+		d.roots[only+"/"] = sub
+		top = sub
+	} else {
+		start = "."
+	}
+	if _, err := walk(top, only); err != nil {
+		d.errs = append(d.errs, FileError{File: start, Message: "cannot walk: " + cleanErr(err)})
+	}
+	slices.Sort(d.paths)
+	d.paths = slices.Compact(d.paths)
+	return d
 }
 
 func kindForPath(p string) FileKind {
