@@ -20,6 +20,7 @@ type Pass struct {
 	Online *Online
 
 	findings    []*Finding
+	slab        []Finding // room for the next findings
 	unknown     []string
 	remediation string // the first paragraph of the check's Fix, computed once
 	url         string // the check's documentation link, computed once
@@ -35,13 +36,24 @@ func (p *Pass) Unknown(format string, args ...any) {
 // Reportf reports a finding at pos in file with the check's default severity, confidence,
 // remediation and URL; the caller may change the returned finding's fields.
 func (p *Pass) Reportf(file *File, pos *actionlint.Pos, format string, args ...any) *Finding {
-	f := &Finding{
+	msg := format
+	if len(args) > 0 {
+		msg = fmt.Sprintf(format, args...)
+	}
+	// Findings are carved from blocks that grow with the count (1, 1, 2, 4... up to 64), so a
+	// check with many findings makes few allocations and one with a single finding wastes nothing.
+	if len(p.slab) == 0 {
+		p.slab = make([]Finding, min(64, max(1, len(p.findings))))
+	}
+	f := &p.slab[0]
+	p.slab = p.slab[1:]
+	*f = Finding{
 		Check:       p.Check.ID,
 		Severity:    p.Check.Severity,
 		Confidence:  p.Check.Confidence,
 		Category:    p.Check.Category,
 		File:        file.Path,
-		Message:     fmt.Sprintf(format, args...),
+		Message:     msg,
 		Remediation: p.remediationText(),
 		URL:         p.urlText(),
 	}
