@@ -83,7 +83,7 @@ func runHardcodedCredentials(pass *audit.Pass) error {
 		if file.Workflow == nil && file.Action == nil {
 			continue
 		}
-		s := &hcScan{pass: pass, file: file, hit: map[int]bool{}}
+		s := &hcScan{pass: pass, file: file}
 		formatLines, urlLines := hcCandidates(file.Source)
 		s.formats(formatLines)
 		if w := file.Workflow; w != nil {
@@ -107,8 +107,8 @@ func runHardcodedCredentials(pass *audit.Pass) error {
 				s.env(ref.Step.Env, "env", false)
 			}
 			if u := ref.Uses(); u != nil {
-				for _, in := range u.Inputs {
-					if in != nil && in.Name != nil {
+				for k, in := range u.Inputs {
+					if hcMayBeCredentialKey(k) && in != nil && in.Name != nil {
 						s.assign(in.Name.Value, in.Value, "input", false)
 					}
 				}

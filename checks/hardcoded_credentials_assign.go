@@ -72,8 +72,10 @@ func (s *hcScan) env(env *actionlint.Env, where string, service bool) {
 	if env == nil {
 		return
 	}
-	for _, v := range env.Vars {
-		if v != nil && v.Name != nil {
+	// The map's keys are the names in lower case: a name that cannot be a credential's is
+	// dismissed without reading its node.
+	for k, v := range env.Vars {
+		if hcMayBeCredentialKey(k) && v != nil && v.Name != nil {
 			s.assign(v.Name.Value, v.Value, where, service)
 		}
 	}
@@ -82,6 +84,9 @@ func (s *hcScan) env(env *actionlint.Env, where string, service bool) {
 // assign audits a literal value given to a name: an env var, an input.
 func (s *hcScan) assign(name string, val *actionlint.String, where string, service bool) {
 	if val == nil || val.Pos == nil {
+		return
+	}
+	if !hcMayBeCredentialName(name) {
 		return
 	}
 	cred, password := hcCredentialName(name)
@@ -113,7 +118,26 @@ func (s *hcScan) report(pos *actionlint.Pos, v, format string, args ...any) *aud
 	f := s.pass.Reportf(s.file, pos, format, args...)
 	f.Key = fmt.Sprintf("%s %s", f.Message, hcHash(v))
 	if pos != nil {
+		if s.hit == nil {
+			s.hit = map[int]bool{}
+		}
 		s.hit[pos.Line] = true
 	}
 	return f
+}
+
+// hcMayBeCredentialName is a quick look at the last byte of a name before hcCredentialName: every
+// name it accepts ends, once trailing separators and spaces are dropped, with a word that ends in
+// N, T, D, S, Y, E, L or H in any case. A last byte that is a separator, a space or not ASCII is
+// left to hcCredentialName.
+func hcMayBeCredentialName(name string) bool {
+	if name == "" {
+		return false
+	}
+	switch c := name[len(name)-1]; c | 0x20 {
+	case 'n', 't', 'd', 's', 'y', 'e', 'l', 'h':
+		return true
+	default:
+		return c >= 0x80 || c == '_' || c == '-' || c == '.' || c <= ' '
+	}
 }

@@ -7,9 +7,12 @@ import (
 )
 
 // hcAnchorAt is a literal to look for where a trigger byte is found: the literal starts back bytes before it.
+// peek is the offset in lit of another byte, compared first: most trigger bytes start no anchor, and
+// one byte comparison dismisses them.
 type hcAnchorAt struct {
 	lit  string
 	back int
+	peek int
 }
 
 // hcTrigger is a byte that is rare in workflows, with the anchors that hold it.
@@ -23,13 +26,19 @@ type hcTrigger struct {
 var hcTriggers = func() []hcTrigger {
 	var out []hcTrigger
 	add := func(lit string, b byte) {
+		back := strings.IndexByte(lit, b)
+		peek := back + 1
+		if peek == len(lit) {
+			peek = back - 1
+		}
+		a := hcAnchorAt{lit, back, peek}
 		for i := range out {
 			if out[i].b == b {
-				out[i].anchors = append(out[i].anchors, hcAnchorAt{lit, strings.IndexByte(lit, b)})
+				out[i].anchors = append(out[i].anchors, a)
 				return
 			}
 		}
-		out = append(out, hcTrigger{b, []hcAnchorAt{{lit, strings.IndexByte(lit, b)}}})
+		out = append(out, hcTrigger{b, []hcAnchorAt{a}})
 	}
 	all := []string{"PRIVATE KEY"}
 	for _, fm := range hcFormats {
@@ -63,7 +72,7 @@ func hcCandidates(src []byte) (formats, urls []int) {
 			off = i + 1
 			for _, a := range t.anchors {
 				at := i - a.back
-				if at < 0 || at+len(a.lit) > len(src) || string(src[at:at+len(a.lit)]) != a.lit {
+				if at < 0 || at+len(a.lit) > len(src) || src[at+a.peek] != a.lit[a.peek] || string(src[at:at+len(a.lit)]) != a.lit {
 					continue
 				}
 				formats = append(formats, bytes.LastIndexByte(src[:at], '\n')+1)

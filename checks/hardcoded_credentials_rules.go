@@ -128,6 +128,27 @@ var hcKeySuffixes = []string{"API", "ACCESS", "SECRET", "PRIVATE", "AUTH", "SIGN
 // hcCredentialName reports whether an env var or input name says it holds a credential;
 // password is true for password-like names.
 func hcCredentialName(name string) (cred, password bool) {
+	cred, password, ok := hcCredentialNameASCII(name)
+	if !ok {
+		return hcCredentialNameSlow(name)
+	}
+	return cred, password
+}
+
+// hcMayBeCredentialKey reports whether a name may be a credential's: hcCredentialName for
+// the last two segments when they are ASCII, true otherwise. The lower-cased keys of env: and
+// with: maps give the same answer as their names.
+func hcMayBeCredentialKey(k string) bool {
+	if !hcMayBeCredentialName(k) {
+		return false
+	}
+	cred, _, ok := hcCredentialNameASCII(k)
+	return cred || !ok
+}
+
+// hcCredentialNameASCII is hcCredentialName when the last two segments of the name are ASCII;
+// ok is false when they are not.
+func hcCredentialNameASCII(name string) (cred, password, ok bool) {
 	t := strings.TrimSpace(name)
 	// The last two segments between "_", "-" and ".", read in place and compared without regard
 	// to case when they are ASCII; others take the upper-casing path.
@@ -136,7 +157,7 @@ func hcCredentialName(name string) (cred, password bool) {
 	for i := len(t) - 1; i >= -1 && nseg < 2; i-- {
 		if i >= 0 {
 			if c := t[i]; c >= 0x80 {
-				return hcCredentialNameSlow(name)
+				return false, false, false
 			} else if c != '_' && c != '-' && c != '.' {
 				continue
 			}
@@ -152,22 +173,22 @@ func hcCredentialName(name string) (cred, password bool) {
 		end = i
 	}
 	if nseg == 0 {
-		return false, false
+		return false, false, true
 	}
 	for _, s := range hcCredentialSuffixes {
 		if strings.EqualFold(last, s) {
-			return true, strings.HasPrefix(s, "PASS") || s == "PWD"
+			return true, strings.HasPrefix(s, "PASS") || s == "PWD", true
 		}
 	}
 	if strings.EqualFold(last, "KEY") && nseg > 1 {
 		for _, s := range hcKeySuffixes {
 			if strings.EqualFold(prev, s) {
-				return true, false
+				return true, false, true
 			}
 		}
 	}
 	pw := hcHasSuffixFold(last, "PASSWORD")
-	return hcHasSuffixFold(last, "APIKEY") || pw, pw
+	return hcHasSuffixFold(last, "APIKEY") || pw, pw, true
 }
 
 func hcHasSuffixFold(s, suffix string) bool {

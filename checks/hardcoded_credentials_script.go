@@ -71,12 +71,10 @@ func hcMayAssignSlow(line string) bool {
 // trailing underscores are dropped.
 var hcAssignEnds = []string{"TOKEN", "SECRET", "PASSWORD", "PASSWD", "PWD", "PASS", "APIKEY", "PASSPHRASE", "CREDENTIAL", "CREDENTIALS", "AUTH", "KEY"}
 
-// hcMayReport is a cheap test before the regexps: a line that hcAssign or hcFlag can report
-// assigns with "=" to a name with a credential's ending, or has a credential flag.
-func hcMayReport(line string) bool {
-	if strings.Contains(line, "-pass") || strings.Contains(line, "-token") || strings.Contains(line, "-api") || strings.Contains(line, "-secret") {
-		return true
-	}
+// hcMayAssignEq is a cheap test before the regexps: a line that hcAssign or hcFlag can report
+// assigns with "=" to a name with a credential's ending, or has a credential flag (which
+// script finds with hcFlagFrom).
+func hcMayAssignEq(line string) bool {
 	for off := 0; ; {
 		i := strings.IndexByte(line[off:], '=')
 		if i < 0 {
@@ -90,6 +88,15 @@ func hcMayReport(line string) bool {
 		for end > 0 && line[end-1] == '_' {
 			end--
 		}
+		// Every ending ends with one of these letters, in any case.
+		if end == 0 {
+			continue
+		}
+		switch line[end-1] | 0x20 {
+		case 'n', 't', 'd', 's', 'y', 'e', 'l', 'h':
+		default:
+			continue
+		}
 		for _, w := range hcAssignEnds {
 			if end >= len(w) && strings.EqualFold(line[end-len(w):end], w) {
 				return true
@@ -100,7 +107,7 @@ func hcMayReport(line string) bool {
 
 // script audits the assignments and command-line flags of a run: script.
 // Only the lines that hold "=" or a credential flag ("-pass", "-token", "-api", "-secret") can
-// pass hcMayReport: they are found with byte searches over the whole script, in order.
+// be reported: they are found with byte searches over the whole script, in order.
 func (s *hcScan) script(run *actionlint.String) {
 	v := run.Value
 	eq, dash := -2, -2 // the next "=" and credential flag at or after off; -1 when there is none
@@ -126,7 +133,8 @@ func (s *hcScan) script(run *actionlint.String) {
 		line := v[ls:le]
 		off = le + 1
 		t := strings.TrimSpace(line)
-		if !hcMayReport(line) || strings.HasPrefix(t, "#") || !hcMayAssign(t) {
+		// dash is the first credential flag at or after the line's start.
+		if !(dash >= 0 && dash < le || hcMayAssignEq(line)) || strings.HasPrefix(t, "#") || !hcMayAssign(t) {
 			continue
 		}
 		for _, re := range []*regexp.Regexp{hcAssign, hcFlag} {

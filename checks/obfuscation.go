@@ -110,6 +110,13 @@ func obfConstExprs(pass *audit.Pass, file *audit.File) {
 		}
 		start := off + i
 		off = start + 3
+		// Most expressions read a context near their start: the quick scan of the rest of the file
+		// stops there, before the search for the closing braces. It reads the same tokens as a scan
+		// of the expression's text up to its first "}}" unless that "}}" is inside a string
+		// literal, where the text's scan is unsure and its parse below fails: no finding either way.
+		if obfScanReads(src[off:], nil) == obfScanRead {
+			continue
+		}
 		// The expression's text up to its closing braces (a "}}" inside a string literal ends
 		// it early: the parse below then fails and the expression is left alone, as before).
 		end := bytes.Index(src[off:], []byte("}}"))

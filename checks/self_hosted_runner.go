@@ -81,7 +81,7 @@ func runSelfHostedRunner(pass *audit.Pass) error {
 				outsider = append(outsider, name)
 			}
 		}
-		for _, j := range audit.Jobs(file.Workflow) {
+		for _, j := range file.Jobs() {
 			if j.RunsOn == nil {
 				continue
 			}

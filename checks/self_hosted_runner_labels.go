@@ -54,7 +54,7 @@ func shrClassify(j *actionlint.Job) shrRunner {
 		switch {
 		case strings.EqualFold(v, "self-hosted"):
 			return shrRunner{shrSelfHosted, fmt.Sprintf("runs on a self-hosted runner (%s)", shrQuoteAll(labels)), l.Pos}
-		case shrHosted.MatchString(v):
+		case shrIsHosted(v):
 		case strings.Contains(strings.ToLower(v), "self-hosted") && !strings.Contains(v, "${{"):
 			return shrRunner{shrSelfHosted, fmt.Sprintf("runs on a runner labelled %q, apparently self-hosted", v), l.Pos}
 		case strings.Contains(v, "${{"):
@@ -86,4 +86,24 @@ func shrQuoteAll(labels []*actionlint.String) string {
 		}
 	}
 	return strings.Join(q, ", ")
+}
+
+// shrHostedPrefixes are the prefixes shrHosted matches, in lower case.
+var shrHostedPrefixes = []string{"ubuntu-", "windows-", "macos-", "blacksmith", "namespace-profile", "buildjet", "warp",
+	"depot", "ubicloud", "nscloud", "cirrus-runner", "runs-on", "codebuild-"}
+
+// shrIsHosted is shrHosted.MatchString: an ASCII label is compared with its prefixes without
+// regard to case, others are left to the regexp (whose case folding knows more than ASCII).
+func shrIsHosted(v string) bool {
+	for i := 0; i < len(v); i++ {
+		if v[i] >= 0x80 {
+			return shrHosted.MatchString(v)
+		}
+	}
+	for _, p := range shrHostedPrefixes {
+		if len(v) >= len(p) && strings.EqualFold(v[:len(p)], p) {
+			return true
+		}
+	}
+	return false
 }
