@@ -112,9 +112,25 @@ func runTemplateInjection(pass *audit.Pass) error {
 		if file.Workflow == nil && (file.Action == nil || !file.Action.IsComposite()) {
 			continue
 		}
+		ph := tiPlaceholdersOf(file)
+		if len(ph.lines) == 0 {
+			continue // no placeholder, not even an escape that may spell one
+		}
 		var trig tiTriggers // computed at the file's first finding
 		hasTrig := false
-		for _, ref := range file.Steps() {
+		steps := file.Steps()
+		for i, ref := range steps {
+			// A step's strings lie between its position and the next step's: skip it when no
+			// placeholder starts there.
+			if ph.exact && ref.Step.Pos != nil {
+				last := -1
+				if i+1 < len(steps) && steps[i+1].Step.Pos != nil && steps[i+1].Step.Pos.Line >= ref.Step.Pos.Line {
+					last = steps[i+1].Step.Pos.Line
+				}
+				if !ph.tiLinesIn(ref.Step.Pos.Line, last) {
+					continue
+				}
+			}
 			sink, ok := stepSink(ref)
 			if !ok || !tiMayExpand(sink.value.Value) {
 				continue
