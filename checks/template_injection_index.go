@@ -18,7 +18,9 @@ type tiPlaceholders struct {
 	// exact is false when a string may stand in two places (a YAML alias repeats its anchor's
 	// strings elsewhere): the positions below then do not say which strings hold placeholders.
 	exact bool
-	// lines are the source lines of each "${{" and escape, ascending (a line may repeat).
+	// lines are the source lines of each escape and each "${{" but those whose expression is a
+	// plain read of a context that is never attacker-controlled (tiPlainSafe), ascending (a line
+	// may repeat): template-injection looks only at the steps around them.
 	lines []int32
 	// secrets are the (line, column) of each "${{" whose expression may mention the secrets
 	// context, and of each escape, in source order; columns are counted in characters, as the
@@ -72,7 +74,9 @@ func tiScanPlaceholders(src []byte) *tiPlaceholders {
 		}
 		off = p + 3
 		at(p)
-		ph.lines = append(ph.lines, int32(line))
+		if !tiPlainSafe(src[p+3:]) {
+			ph.lines = append(ph.lines, int32(line))
+		}
 		var may bool
 		if end := tiExprEnd(src, p+3); end >= 0 {
 			may = tiMentionsSecrets(src[p+3 : end])
@@ -87,8 +91,77 @@ func tiScanPlaceholders(src []byte) *tiPlaceholders {
 			secret(p)
 		}
 	}
-	ph.exact = len(ph.lines) == 0 || !tiAliases(src)
+	ph.exact = len(ph.lines)+len(ph.secrets) == 0 || !tiAliases(src)
 	return ph
+}
+
+// tiPlainSafe reports whether the expression at the start of text (after "${{") is a plain read
+// of a context that is never attacker-controlled, alone on its line: spaces, secrets.NAME (or
+// vars, runner, job, strategy, and github.FIELD but github.event and github.head_ref, any
+// properties after), spaces, "}}". Written so on one line, it is the same text in the string's
+// value, where tiSafeExpr finds it safe.
+func tiPlainSafe(text []byte) bool {
+	i := 0
+	for i < len(text) && (text[i] == ' ' || text[i] == '\t') {
+		i++
+	}
+	root := i
+	if i >= len(text) || !(tiLetter(text[i]) || text[i] == '_') {
+		return false
+	}
+	for i++; i < len(text) && obfIdentByte(text[i]); i++ {
+	}
+	name := text[root:i]
+	field := -1
+	for i < len(text) && text[i] == '.' {
+		i++
+		if i >= len(text) || !(tiLetter(text[i]) || text[i] == '_') {
+			return false
+		}
+		if field < 0 {
+			field = i
+		}
+		for i++; i < len(text) && obfIdentByte(text[i]); i++ {
+		}
+	}
+	end := i
+	for i < len(text) && (text[i] == ' ' || text[i] == '\t') {
+		i++
+	}
+	if i+1 >= len(text) || text[i] != '}' || text[i+1] != '}' {
+		return false
+	}
+	switch {
+	case tiFold(name, "secrets"), tiFold(name, "vars"), tiFold(name, "runner"), tiFold(name, "job"), tiFold(name, "strategy"):
+		return true
+	case tiFold(name, "github"):
+		if field < 0 {
+			return false
+		}
+		f := field
+		for f < end && obfIdentByte(text[f]) {
+			f++
+		}
+		return !tiFold(text[field:f], "event") && !tiFold(text[field:f], "head_ref")
+	}
+	return false
+}
+
+// tiFold is strings.EqualFold for ASCII bytes and a lower-case word.
+func tiFold(b []byte, word string) bool {
+	if len(b) != len(word) {
+		return false
+	}
+	for i := range b {
+		c := b[i]
+		if 'A' <= c && c <= 'Z' {
+			c += 'a' - 'A'
+		}
+		if c != word[i] {
+			return false
+		}
+	}
+	return true
 }
 
 // tiExprEnd returns an offset up to which the source holds the expression that starts at from
