@@ -1,7 +1,6 @@
 package checks
 
 import (
-	"bytes"
 	"fmt"
 	"strings"
 
@@ -89,16 +88,51 @@ func runBotConditions(pass *audit.Pass) error {
 // comparison of an id ("actor_id", "sender.id"), or startsWith/endsWith of the actor with a bot's
 // name ("bot", "renovate"). "github.actor != 'dependabot[bot]'" keeps bots out and is skipped.
 func bcMayHold(v string) bool {
-	if !strings.Contains(v, "==") && !strings.Contains(v, "(") {
+	if !strings.Contains(v, "==") && strings.IndexByte(v, '(') < 0 {
 		return false
 	}
-	var buf [256]byte
-	low := ucLowerASCII(buf[:0], v)
-	has := func(w string) bool { return bytes.Contains(low, []byte(w)) }
-	// "[bot]" holds "bot": most conditions name none of bot, actor_id, sender and renovate.
-	bot := has("bot")
-	return bot && has("[bot]") || has("actor_id") || has("sender") ||
-		(bot || has("renovate")) && (has("startswith") || has("endswith"))
+	// One pass over the condition, the words in any ASCII case ("[bot]" holds "bot").
+	var bot, botTag, renovate, affix bool
+	for i := 0; i < len(v); i++ {
+		switch v[i] | 0x20 {
+		case 'b':
+			if bcFoldAt(v, i, "bot") {
+				bot = true
+				botTag = botTag || i > 0 && v[i-1] == '[' && i+3 < len(v) && v[i+3] == ']'
+			}
+		case 'a':
+			if bcFoldAt(v, i, "actor_id") {
+				return true
+			}
+		case 's':
+			if bcFoldAt(v, i, "sender") {
+				return true
+			}
+			affix = affix || bcFoldAt(v, i, "startswith")
+		case 'e':
+			affix = affix || bcFoldAt(v, i, "endswith")
+		case 'r':
+			renovate = renovate || bcFoldAt(v, i, "renovate")
+		}
+	}
+	return botTag || (bot || renovate) && affix
+}
+
+// bcFoldAt reports whether v holds word (lower-case ASCII) at i in any ASCII case.
+func bcFoldAt(v string, i int, word string) bool {
+	if i+len(word) > len(v) {
+		return false
+	}
+	for j := 0; j < len(word); j++ {
+		c := v[i+j]
+		if 'A' <= c && c <= 'Z' {
+			c += 'a' - 'A'
+		}
+		if c != word[j] {
+			return false
+		}
+	}
+	return true
 }
 
 // bcCondition reports the bot check of one condition, if it holds one.

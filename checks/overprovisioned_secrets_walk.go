@@ -31,32 +31,49 @@ type secwIndexKey struct{}
 
 // secwIndex returns the placeholders of the file that mention the secrets context, in source
 // order. Only strings that hold "${{" and the word secrets (in any case) are looked at, and the
-// common placeholder ${{ secrets.NAME }} is read without the expression parser. The index is
-// computed once per file and shared: callers must not modify it.
+// common placeholder ${{ secrets.NAME }} is read without the expression parser. In a workflow
+// whose source places every placeholder (tiPlaceholders.exact), only the strings around the
+// placeholders that may mention secrets are visited (secwPruned); otherwise every string is.
+// The index is computed once per file and shared: callers must not modify it.
 func secwIndex(file *audit.File) []secwExpr {
 	if file.Workflow == nil && file.Action == nil {
 		return nil
 	}
-	return file.Memo(secwIndexKey{}, func() any {
+	return file.Memo(secwIndexKey{}, func() any { return secwCompute(file, true) }).([]secwExpr)
+}
+
+// secwCompute is secwIndex, with or without the pruned walk.
+func secwCompute(file *audit.File, prune bool) []secwExpr {
+	var refs []audit.StringRef
+	ph := tiPlaceholdersOf(file)
+	pruned := false
+	if prune && ph.exact && file.Workflow != nil {
+		if len(ph.secrets) == 0 {
+			return []secwExpr(nil)
+		}
+		refs, pruned = secwPruned(file, ph.secrets)
+	}
+	if !pruned {
 		if !secwSourceMay(file.Source) {
 			return []secwExpr(nil)
 		}
-		var out []secwExpr
-		for _, r := range file.Strings() {
-			v := r.S.Value
-			i := strings.Index(v, "${{")
-			if i < 0 || !secwMentions(v[i:]) {
-				continue
-			}
-			out = secwString(file, r, out)
+		refs = file.Strings()
+	}
+	var out []secwExpr
+	for _, r := range refs {
+		v := r.S.Value
+		i := strings.Index(v, "${{")
+		if i < 0 || !secwMentions(v[i:]) {
+			continue
 		}
-		// Expressions are found string by string; order them by position, so that the first use
-		// of a secret, the one reported, is the same on every run.
-		slices.SortStableFunc(out, func(a, b secwExpr) int {
-			return cmp.Or(cmp.Compare(a.Line, b.Line), cmp.Compare(a.Col, b.Col))
-		})
-		return out
-	}).([]secwExpr)
+		out = secwString(file, r, out)
+	}
+	// Expressions are found string by string; order them by position, so that the first use
+	// of a secret, the one reported, is the same on every run.
+	slices.SortStableFunc(out, func(a, b secwExpr) int {
+		return cmp.Or(cmp.Compare(a.Line, b.Line), cmp.Compare(a.Col, b.Col))
+	})
+	return out
 }
 
 // secwSourceMay reports whether a file's source may hold a string whose value mentions the secrets

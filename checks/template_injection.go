@@ -5,6 +5,7 @@ import (
 	"strings"
 
 	"github.com/rampart-sec/rampart/audit"
+	"github.com/rhysd/actionlint"
 )
 
 // TemplateInjection flags ${{ }} expressions that expand attacker-controllable data into code:
@@ -112,11 +113,15 @@ func runTemplateInjection(pass *audit.Pass) error {
 		if file.Workflow == nil && (file.Action == nil || !file.Action.IsComposite()) {
 			continue
 		}
+		ph := tiPlaceholdersOf(file)
+		if len(ph.lines) == 0 {
+			continue // no placeholder that may read attacker-controlled data
+		}
 		var trig tiTriggers // computed at the file's first finding
 		hasTrig := false
-		for _, ref := range file.Steps() {
+		for _, ref := range tiSteps(file, ph) {
 			sink, ok := stepSink(ref)
-			if !ok || !tiMayExpand(sink.value.Value) {
+			if !ok {
 				continue
 			}
 			sc := tiScope{file: file, wf: file.Workflow, job: ref.Job, step: ref.Step}
@@ -164,6 +169,61 @@ func runTemplateInjection(pass *audit.Pass) error {
 	return nil
 }
 
+// tiSteps returns the steps of the file (in the order of File.Steps) whose code may expand
+// attacker-controlled data. In an exact file (tiPlaceholders), the strings of a job lie between
+// its position and the next job's, and those of a step between its position and the next step's
+// (or the job's end): only the jobs and steps whose lines hold a placeholder that is not a plain
+// safe read are returned.
+func tiSteps(file *audit.File, ph *tiPlaceholders) []audit.StepRef {
+	if !ph.exact {
+		return file.Steps()
+	}
+	var out []audit.StepRef
+	add := func(job *actionlint.Job, steps []*actionlint.Step, end int) {
+		for i, st := range steps {
+			if st == nil {
+				continue
+			}
+			if st.Pos != nil {
+				last := end
+				for _, next := range steps[i+1:] {
+					if next != nil && next.Pos != nil {
+						last = next.Pos.Line
+						break
+					}
+				}
+				if last >= 0 && last < st.Pos.Line {
+					last = -1
+				}
+				if !ph.tiLinesIn(st.Pos.Line, last) {
+					continue
+				}
+			}
+			out = append(out, audit.StepRef{File: file, Job: job, Index: i, Step: st})
+		}
+	}
+	switch {
+	case file.Workflow != nil:
+		jobs := file.Jobs()
+		for i, j := range jobs {
+			end := -1
+			if i+1 < len(jobs) && jobs[i+1].Pos != nil {
+				end = jobs[i+1].Pos.Line
+			}
+			if end >= 0 && j.Pos != nil && end < j.Pos.Line {
+				end = -1
+			}
+			if j.Pos != nil && !ph.tiLinesIn(j.Pos.Line, end) {
+				continue
+			}
+			add(j, j.Steps, end)
+		}
+	case file.Action != nil && file.Action.Runs != nil:
+		add(nil, file.Action.Runs.Steps, -1)
+	}
+	return out
+}
+
 // tiReadsCaller reports whether a finding's sources include an input that a caller sets.
 func tiReadsCaller(srcs []tiSource) bool {
 	for _, s := range srcs {
@@ -172,23 +232,6 @@ func tiReadsCaller(srcs []tiSource) bool {
 		}
 	}
 	return false
-}
-
-// tiMayExpand reports whether a value holds a ${{ }} expression that may read a context other
-// than those that are never attacker-controlled (secrets, vars, runner, job, strategy and the
-// github fields outside github.event and github.head_ref): only then is it parsed. It reads each
-// expression token by token as actionlint's lexer does; when unsure it reports true.
-func tiMayExpand(v string) bool {
-	for off := 0; ; {
-		i := strings.Index(v[off:], "${{")
-		if i < 0 {
-			return false
-		}
-		off += i + 3
-		if !tiSafeExpr(v[off:]) {
-			return true
-		}
-	}
 }
 
 // tiSafeExpr reports whether the expression at the start of text (what follows "${{") reads
@@ -217,7 +260,10 @@ func tiSafeRoot(name, rest string) bool {
 	return field != "" && !strings.EqualFold(field, "event") && !strings.EqualFold(field, "head_ref")
 }
 
-// mayHaveSource is tiMayExpand that also resolves, in the step's scope, the plain context reads
+// mayHaveSource reports whether a value holds a ${{ }} expression that may read a context other
+// than those that are never attacker-controlled (secrets, vars, runner, job, strategy and the
+// github fields outside github.event and github.head_ref), reading each expression token by
+// token as actionlint's lexer does, and resolving in the step's scope the plain context reads
 // (matrix.os, env.NAME, github.event.pull_request.number): a value whose placeholders read only
 // data that resolves to no source has no finding, and needs no parse. It reports true when a
 // placeholder dereferences a computed value (fromJSON(x).y, (a || b)[0]), whose path is not a

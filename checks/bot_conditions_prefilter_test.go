@@ -1,0 +1,39 @@
+package checks
+
+import (
+	"bytes"
+	"strings"
+	"testing"
+)
+
+// bcMayHoldWords is bcMayHold as first written, on a lower-cased copy.
+func bcMayHoldWords(v string) bool {
+	if !strings.Contains(v, "==") && !strings.Contains(v, "(") {
+		return false
+	}
+	low := ucLowerASCII(nil, v)
+	has := func(w string) bool { return bytes.Contains(low, []byte(w)) }
+	bot := has("bot")
+	return bot && has("[bot]") || has("actor_id") || has("sender") ||
+		(bot || has("renovate")) && (has("startswith") || has("endswith"))
+}
+
+// TestBcMayHold compares the one-pass prefilter with the word searches on every condition of
+// the fixtures and corpus, and on crafted ones.
+func TestBcMayHold(t *testing.T) {
+	conds := []string{
+		"github.actor == 'dependabot[bot]'", "github.actor == 'dependabot[BOT]'", "${{ github.event.sender.id == 1 }}",
+		"startsWith(github.actor, 'renovate')", "endsWith(github.actor, 'Bot')", "github.ACTOR_ID == 1",
+		"github.actor != 'x[bot]'", "contains(x, '[bot')", "(bot]", "[bot] ==", "== bo", "(renovat", "startswith(", "(SENDER",
+	}
+	for _, f := range secwTestFiles(t) {
+		for _, c := range ucConditions(f) {
+			conds = append(conds, c.If.Value)
+		}
+	}
+	for _, v := range conds {
+		if got, want := bcMayHold(v), bcMayHoldWords(v); got != want {
+			t.Errorf("bcMayHold(%q) = %v, want %v", v, got, want)
+		}
+	}
+}

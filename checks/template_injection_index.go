@@ -1,0 +1,347 @@
+package checks
+
+import (
+	"bytes"
+	"unicode/utf8"
+
+	"github.com/rampart-sec/rampart/audit"
+)
+
+// tiPlaceholders is where a file's source holds "${{": template-injection visits only the steps
+// whose text holds one, and the secrets checks only the strings around those that may read the
+// secrets context. It is computed once per file with one scan of the source.
+//
+// A double-quoted scalar may write any character as an escape (\x24, \u0073) or join two lines
+// with an escaped line break: each such escape counts as a placeholder that may mention secrets,
+// so that the string around it is looked at too.
+type tiPlaceholders struct {
+	// exact is false when a string may stand in two places (a YAML alias repeats its anchor's
+	// strings elsewhere): the positions below then do not say which strings hold placeholders.
+	exact bool
+	// lines are the source lines of each escape and each "${{" but those whose expression is a
+	// plain read of a context that is never attacker-controlled (tiPlainSafe), ascending (a line
+	// may repeat): template-injection looks only at the steps around them.
+	lines []int32
+	// secrets are the (line, column) of each "${{" whose expression may mention the secrets
+	// context, and of each escape, in source order; columns are counted in characters, as the
+	// YAML parser counts them.
+	secrets []tiPos
+}
+
+// tiPos is a 1-based source position.
+type tiPos struct{ line, col int32 }
+
+func (a tiPos) before(line, col int) bool {
+	return int(a.line) < line || int(a.line) == line && int(a.col) <= col
+}
+
+type tiPlaceholdersKey struct{}
+
+// tiPlaceholdersOf returns the file's placeholder index.
+func tiPlaceholdersOf(file *audit.File) *tiPlaceholders {
+	return file.Memo(tiPlaceholdersKey{}, func() any { return tiScanPlaceholders(file.Source) }).(*tiPlaceholders)
+}
+
+func tiScanPlaceholders(src []byte) *tiPlaceholders {
+	ph := &tiPlaceholders{lines: make([]int32, 0, 32)}
+	escapes := tiEscapes(src)
+	line, last, lineStart := 1, 0, 0
+	at := func(p int) {
+		if n := bytes.Count(src[last:p], []byte{'\n'}); n > 0 {
+			line += n
+			lineStart = bytes.LastIndexByte(src[:p], '\n') + 1
+		}
+		last = p
+	}
+	secret := func(p int) {
+		ph.secrets = append(ph.secrets, tiPos{int32(line), int32(utf8.RuneCount(src[lineStart:p]) + 1)})
+	}
+	secretsAt := -1      // the offset of a "secrets" (any case) found by a search from an earlier placeholder
+	secretsNone := false // no "secrets" after secretsAt's search start
+	for off := 0; ; {
+		p := len(src)
+		if i := bytes.Index(src[off:], []byte("${{")); i >= 0 {
+			p = off + i
+		}
+		for len(escapes) > 0 && escapes[0] < p {
+			at(escapes[0])
+			ph.lines = append(ph.lines, int32(line))
+			secret(escapes[0])
+			escapes = escapes[1:]
+		}
+		if p == len(src) {
+			break
+		}
+		off = p + 3
+		at(p)
+		if !tiPlainSafe(src[p+3:]) {
+			ph.lines = append(ph.lines, int32(line))
+		}
+		var may bool
+		if end := tiExprEnd(src, p+3); end >= 0 {
+			may = tiMentionsSecrets(src[p+3 : end])
+		} else if !secretsNone {
+			if secretsAt < p {
+				secretsAt = tiNextSecrets(src, p)
+				secretsNone = secretsAt < 0
+			}
+			may = secretsAt >= p
+		}
+		if may {
+			secret(p)
+		}
+	}
+	ph.exact = len(ph.lines)+len(ph.secrets) == 0 || !tiAliases(src)
+	return ph
+}
+
+// tiPlainSafe reports whether the expression at the start of text (after "${{") is a plain read
+// of a context that is never attacker-controlled, alone on its line: spaces, secrets.NAME (or
+// vars, runner, job, strategy, and github.FIELD but github.event and github.head_ref, any
+// properties after), spaces, "}}". Written so on one line, it is the same text in the string's
+// value, where tiSafeExpr finds it safe.
+func tiPlainSafe(text []byte) bool {
+	i := 0
+	for i < len(text) && (text[i] == ' ' || text[i] == '\t') {
+		i++
+	}
+	root := i
+	if i >= len(text) || !(tiLetter(text[i]) || text[i] == '_') {
+		return false
+	}
+	for i++; i < len(text) && obfIdentByte(text[i]); i++ {
+	}
+	name := text[root:i]
+	field := -1
+	for i < len(text) && text[i] == '.' {
+		i++
+		if i >= len(text) || !(tiLetter(text[i]) || text[i] == '_') {
+			return false
+		}
+		if field < 0 {
+			field = i
+		}
+		for i++; i < len(text) && obfIdentByte(text[i]); i++ {
+		}
+	}
+	end := i
+	for i < len(text) && (text[i] == ' ' || text[i] == '\t') {
+		i++
+	}
+	if i+1 >= len(text) || text[i] != '}' || text[i+1] != '}' {
+		return false
+	}
+	switch {
+	case tiFold(name, "secrets"), tiFold(name, "vars"), tiFold(name, "runner"), tiFold(name, "job"), tiFold(name, "strategy"):
+		return true
+	case tiFold(name, "github"):
+		if field < 0 {
+			return false
+		}
+		f := field
+		for f < end && obfIdentByte(text[f]) {
+			f++
+		}
+		return !tiFold(text[field:f], "event") && !tiFold(text[field:f], "head_ref")
+	}
+	return false
+}
+
+// tiFold is strings.EqualFold for ASCII bytes and a lower-case word.
+func tiFold(b []byte, word string) bool {
+	if len(b) != len(word) {
+		return false
+	}
+	for i := range b {
+		c := b[i]
+		if 'A' <= c && c <= 'Z' {
+			c += 'a' - 'A'
+		}
+		if c != word[i] {
+			return false
+		}
+	}
+	return true
+}
+
+// tiExprEnd returns an offset up to which the source holds the expression that starts at from
+// (after "${{"), or -1 when it is not known. The expression ends at the first "}}" after an even
+// number of quotes (a string literal may hold "}}", and doubles a quote it holds). In a
+// single-quoted scalar the source doubles each quote: the end is the later of the two readings.
+func tiExprEnd(src []byte, from int) int {
+	verbatim, single := -1, -1
+	quotes := 0
+	for i := from; i+1 < len(src); i++ {
+		if src[i] == '\'' {
+			quotes++
+		} else if src[i] == '}' && src[i+1] == '}' && quotes%2 == 0 {
+			verbatim = i
+			break
+		}
+	}
+	if verbatim < 0 {
+		return -1
+	}
+	quotes = 0
+	for i := from; i+1 < len(src); i++ {
+		switch {
+		case src[i] == '\'' && src[i+1] == '\'':
+			quotes++
+			i++
+		case src[i] == '\'':
+			single = i // the end of the scalar
+		case src[i] == '}' && src[i+1] == '}' && quotes%2 == 0:
+			single = i
+		}
+		if single >= 0 {
+			break
+		}
+	}
+	if single < 0 {
+		return -1
+	}
+	return max(verbatim, single)
+}
+
+// tiEscapes returns the offsets of the backslashes that may stand for a character of "${{" or
+// "secrets" in a double-quoted scalar: the escapes \x, \u and \U, and the escaped line breaks
+// whose joined lines may form either (see secwJoinedMay).
+func tiEscapes(src []byte) []int {
+	var out []int
+	for off := 0; ; {
+		i := bytes.IndexByte(src[off:], '\\')
+		if i < 0 {
+			return out
+		}
+		i += off
+		off = i + 1
+		j := i + 1
+		if j < len(src) && (src[j] == 'x' || src[j] == 'u' || src[j] == 'U') {
+			out = append(out, i)
+			continue
+		}
+		if j < len(src) && src[j] == '\r' {
+			j++
+		}
+		if j >= len(src) || src[j] != '\n' {
+			continue
+		}
+		for j++; j < len(src) && (src[j] == ' ' || src[j] == '\t'); j++ {
+		}
+		var buf [16]byte
+		n := copy(buf[:], src[max(0, i-8):i])
+		n += copy(buf[n:], src[j:min(len(src), j+8)])
+		if bytes.Contains(buf[:n], []byte("${{")) || tiMentionsSecrets(buf[:n]) {
+			out = append(out, i)
+		}
+	}
+}
+
+// tiNextSecrets returns the offset of the first "secrets" in any ASCII case at or after from,
+// or -1 when there is none. The lower-case spelling is searched first, then the text before it
+// with a case-insensitive Horspool search.
+func tiNextSecrets(src []byte, from int) int {
+	end := len(src)
+	if i := bytes.Index(src[from:], []byte("secrets")); i >= 0 {
+		end = from + i + 7
+	}
+	for i := from; i+7 <= end; {
+		c := src[i+6] | 0x20
+		if c == 's' && src[i]|0x20 == 's' && src[i+1]|0x20 == 'e' && src[i+2]|0x20 == 'c' &&
+			src[i+3]|0x20 == 'r' && src[i+4]|0x20 == 'e' && src[i+5]|0x20 == 't' {
+			return i
+		}
+		i += int(tiSecretsShift[c])
+	}
+	return -1
+}
+
+// tiSecretsShift is the Horspool shift for "secrets" by the (lower-cased) byte under its last letter.
+var tiSecretsShift = func() (t [256]uint8) {
+	for i := range t {
+		t[i] = 7
+	}
+	for i, c := range []byte("secret") {
+		t[c] = uint8(6 - i)
+	}
+	return t
+}()
+
+// tiMentionsSecrets is secwMentions for a short piece of the source.
+func tiMentionsSecrets(b []byte) bool {
+	for i := 0; i+7 <= len(b); i++ {
+		if b[i]|0x20 == 's' && b[i+1]|0x20 == 'e' && b[i+2]|0x20 == 'c' && b[i+3]|0x20 == 'r' &&
+			b[i+4]|0x20 == 'e' && b[i+5]|0x20 == 't' && b[i+6]|0x20 == 's' {
+			return true
+		}
+	}
+	return false
+}
+
+// tiAliases reports whether the source may hold a YAML alias: "*NAME" where "&NAME" also appears,
+// NAME made of the characters the YAML scanner reads as an anchor's name.
+func tiAliases(src []byte) bool {
+	var names [][]byte
+	for off := 0; ; {
+		i := bytes.IndexByte(src[off:], '&')
+		if i < 0 {
+			break
+		}
+		off += i + 1
+		if n := tiAnchorName(src[off:]); len(n) > 0 && !tiHasName(names, n) {
+			names = append(names, n)
+		}
+	}
+	if len(names) == 0 {
+		return false
+	}
+	for off := 0; ; {
+		i := bytes.IndexByte(src[off:], '*')
+		if i < 0 {
+			return false
+		}
+		off += i + 1
+		if n := tiAnchorName(src[off:]); len(n) > 0 && tiHasName(names, n) {
+			return true
+		}
+	}
+}
+
+// tiAnchorName is the anchor or alias name at the start of b: printable ASCII but blanks, flow
+// indicators and colons (go.yaml.in/yaml's isAnchorChar).
+func tiAnchorName(b []byte) []byte {
+	n := 0
+	for n < len(b) {
+		c := b[n]
+		if c <= ' ' || c >= 0x7f || c == ',' || c == '[' || c == ']' || c == '{' || c == '}' || c == ':' {
+			break
+		}
+		n++
+	}
+	return b[:n]
+}
+
+func tiHasName(names [][]byte, n []byte) bool {
+	for _, m := range names {
+		if bytes.Equal(m, n) {
+			return true
+		}
+	}
+	return false
+}
+
+// tiLinesIn reports whether a placeholder starts on a line from first to last (inclusive; last
+// < 0 means to the end of the file).
+func (ph *tiPlaceholders) tiLinesIn(first, last int) bool {
+	ls := ph.lines
+	lo, hi := 0, len(ls)
+	for lo < hi {
+		m := int(uint(lo+hi) >> 1)
+		if int(ls[m]) < first {
+			lo = m + 1
+		} else {
+			hi = m
+		}
+	}
+	return lo < len(ls) && (last < 0 || int(ls[lo]) <= last)
+}

@@ -1,0 +1,75 @@
+package checks
+
+import (
+	"strings"
+	"testing"
+)
+
+// tiMayExpandAll reports whether a value holds a placeholder that tiSafeExpr does not find safe.
+func tiMayExpandAll(v string) bool {
+	for off := 0; ; {
+		i := strings.Index(v[off:], "${{")
+		if i < 0 {
+			return false
+		}
+		off += i + 3
+		if !tiSafeExpr(v[off:]) {
+			return true
+		}
+	}
+}
+
+// TestTiStepPruning checks that tiSteps returns, in the order of File.Steps, every step whose
+// code holds a placeholder that may read attacker-controlled data.
+func TestTiStepPruning(t *testing.T) {
+	visited := 0
+	for _, f := range secwTestFiles(t) {
+		ph := tiPlaceholdersOf(f)
+		got := tiSteps(f, ph)
+		visited += len(got)
+		k := 0
+		for _, ref := range f.Steps() {
+			if k < len(got) && got[k] == ref {
+				k++
+				continue
+			}
+			sink, ok := stepSink(ref)
+			if ok && tiMayExpandAll(sink.value.Value) {
+				t.Errorf("%s: %s holds %q, tiSteps skips it", f.Path, ref.Label(), sink.value.Value)
+			}
+		}
+		if k != len(got) {
+			t.Errorf("%s: tiSteps is not in the order of File.Steps", f.Path)
+		}
+		if len(ph.lines) == 0 {
+			for _, ref := range f.Steps() {
+				if sink, ok := stepSink(ref); ok && tiMayExpandAll(sink.value.Value) {
+					t.Errorf("%s: %s holds %q, the index no placeholder", f.Path, ref.Label(), sink.value.Value)
+				}
+			}
+		}
+	}
+	t.Logf("steps visited: %d", visited)
+}
+
+// TestTiPlainSafe checks the plain safe reads.
+func TestTiPlainSafe(t *testing.T) {
+	for text, want := range map[string]bool{
+		" secrets.X }}":           true,
+		"github.sha}}":            true,
+		" GitHub.Event_Name }}":   true,
+		" github.head_ref }}":     false,
+		" github.HEAD_REF }}":     false,
+		" github.event.x }}":      false,
+		" github }}":              false,
+		" matrix.os }}":           false,
+		" secrets.X || 'a' }}":    false,
+		" secrets.X\n }}":         false,
+		" vars.A.b-c }} ${{ x }}": true,
+		" job.status":             false,
+	} {
+		if got := tiPlainSafe([]byte(text)); got != want {
+			t.Errorf("tiPlainSafe(%q) = %v", text, got)
+		}
+	}
+}
