@@ -49,14 +49,46 @@ type stringWalker struct {
 	out  []StringRef
 	job  *actionlint.Job
 	step *actionlint.Step
+	// visit, when set, receives each string instead of out.
+	visit func(StringRef)
+	// keep, when set, prunes the walk: the workflow-level keys, a job's own keys or a step are
+	// visited only when keep(first, last) holds for the lines they may stand on (last < 0: to the
+	// end of the file).
+	keep func(first, last int) bool
 }
 
 func (w *stringWalker) s(ss ...*actionlint.String) {
 	for _, s := range ss {
 		if s != nil && s.Pos != nil {
+			if w.visit != nil {
+				w.visit(StringRef{S: s, Job: w.job, Step: w.step})
+				continue
+			}
 			w.out = append(w.out, StringRef{S: s, Job: w.job, Step: w.step})
 		}
 	}
+}
+
+func (w *stringWalker) kept(first, last int) bool { return w.keep == nil || w.keep(first, last) }
+
+// VisitStrings calls visit with the strings of the file's workflow (not of an action: nothing is
+// visited for one) that may stand on the lines keep accepts, in walk order (not source order).
+// The walk asks keep about the workflow-level keys (before the first job or from the last job's
+// last step on), then about each job's own keys (from the job's line to its first step, and from
+// its last step to the next job), then about each step (from its line to the next step's, or the
+// next job's); it visits what keep accepts, and every string of it. A check that knows the lines
+// it cares about (where a placeholder stands) so skips the rest of a file. In a file that may
+// hold YAML anchors every string is visited: an alias puts a step's strings (with their lines)
+// inside another job, where the line ranges do not hold.
+func (f *File) VisitStrings(keep func(first, last int) bool, visit func(StringRef)) {
+	if f.Workflow == nil {
+		return
+	}
+	if mayHaveAnchors(f.Source) {
+		keep = nil
+	}
+	w := &stringWalker{keep: keep, visit: visit}
+	w.workflow(f.Workflow, f.Jobs())
 }
 
 func (w *stringWalker) b(b *actionlint.Bool) {
@@ -142,18 +174,57 @@ func sortByPos(rs []StringRef) {
 	}
 }
 
+// workflow walks a workflow. Workflow-level keys stand before the jobs: mapping or after it, and
+// the jobs in it follow each other in source order (jobs is sorted by position).
 func (w *stringWalker) workflow(wf *actionlint.Workflow, jobs []*actionlint.Job) {
-	w.s(wf.Name, wf.RunName)
-	for _, ev := range wf.On {
-		w.event(ev)
+	top := w.keep == nil || len(jobs) == 0 || jobs[0].Pos == nil || w.keep(1, jobs[0].Pos.Line)
+	if !top {
+		top = w.keep(jobTailLine(jobs[len(jobs)-1]), -1)
 	}
-	w.perms(wf.Permissions)
-	w.env(wf.Env)
-	w.defaults(wf.Defaults)
-	w.concurrency(wf.Concurrency)
-	for _, j := range jobs {
-		w.jobStrings(j)
+	if top {
+		w.s(wf.Name, wf.RunName)
+		for _, ev := range wf.On {
+			w.event(ev)
+		}
+		w.perms(wf.Permissions)
+		w.env(wf.Env)
+		w.defaults(wf.Defaults)
+		w.concurrency(wf.Concurrency)
 	}
+	for i, j := range jobs {
+		end := -1
+		if i+1 < len(jobs) && jobs[i+1].Pos != nil {
+			end = jobs[i+1].Pos.Line
+		}
+		if w.keep == nil || j.Pos == nil || w.keep(j.Pos.Line, end) {
+			w.jobStrings(j, end)
+		}
+	}
+}
+
+// jobTailLine is the first line from which a job's keys after its steps may stand: its last
+// step's line, or the job's own when it has no step.
+func jobTailLine(j *actionlint.Job) int {
+	for i := len(j.Steps) - 1; i >= 0; i-- {
+		if st := j.Steps[i]; st != nil && st.Pos != nil {
+			return st.Pos.Line
+		}
+	}
+	if j.Pos == nil {
+		return 1
+	}
+	return j.Pos.Line
+}
+
+// jobHeadLine is the last line up to which a job's keys before its steps may stand: its first
+// step's line, or end when it has no step.
+func jobHeadLine(j *actionlint.Job, end int) int {
+	for _, st := range j.Steps {
+		if st != nil && st.Pos != nil {
+			return st.Pos.Line
+		}
+	}
+	return end
 }
 
 func (w *stringWalker) event(ev actionlint.Event) {
@@ -208,9 +279,33 @@ func (w *stringWalker) event(ev actionlint.Event) {
 	}
 }
 
-func (w *stringWalker) jobStrings(j *actionlint.Job) {
+// jobStrings walks a job that ends before line end (-1: the end of the file): its own keys, which
+// stand before the steps: sequence or after it, then each step up to the next one's line.
+func (w *stringWalker) jobStrings(j *actionlint.Job, end int) {
 	w.job, w.step = j, nil
 	defer func() { w.job = nil }()
+	if w.keep == nil || j.Pos == nil || w.keep(j.Pos.Line, jobHeadLine(j, end)) || w.keep(jobTailLine(j), end) {
+		w.jobLevel(j)
+	}
+	for i, st := range j.Steps {
+		if st == nil {
+			continue
+		}
+		last := end
+		for _, next := range j.Steps[i+1:] {
+			if next != nil && next.Pos != nil {
+				last = next.Pos.Line
+				break
+			}
+		}
+		if w.keep == nil || st.Pos == nil || w.keep(st.Pos.Line, last) {
+			w.stepStrings(st)
+		}
+	}
+}
+
+// jobLevel walks a job's own keys.
+func (w *stringWalker) jobLevel(j *actionlint.Job) {
 	w.s(j.ID, j.Name, j.If)
 	w.s(j.Needs...)
 	if r := j.RunsOn; r != nil {
@@ -284,11 +379,6 @@ func (w *stringWalker) jobStrings(j *actionlint.Job) {
 	}
 	if sn := j.Snapshot; sn != nil {
 		w.s(sn.ImageName, sn.Version, sn.If)
-	}
-	for _, st := range j.Steps {
-		if st != nil {
-			w.stepStrings(st)
-		}
 	}
 }
 

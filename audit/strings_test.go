@@ -127,3 +127,45 @@ jobs:
 		t.Errorf("checked only %d files", checked)
 	}
 }
+
+// TestVisitStrings checks VisitStrings on the corpus: with a keep that accepts every line range it
+// visits the strings of File.Strings with their jobs and steps; with one that accepts nothing it
+// visits nothing (but in a file with anchors, where it visits everything); and with one that
+// accepts only the line of a string, it visits that string (the pruning never skips a string
+// standing on an accepted line).
+func TestVisitStrings(t *testing.T) {
+	dirs, _ := filepath.Glob("../../shared/corpus/real/*__*")
+	if len(dirs) == 0 {
+		t.Skip("corpus not found")
+	}
+	for _, d := range dirs {
+		tg, err := LoadDir(d, LoadOptions{})
+		if err != nil {
+			t.Fatal(err)
+		}
+		for _, f := range tg.Workflows() {
+			want := map[*actionlint.String]StringRef{}
+			for _, r := range f.Strings() {
+				want[r.S] = r
+			}
+			got := map[*actionlint.String]StringRef{}
+			f.VisitStrings(func(int, int) bool { return true }, func(r StringRef) { got[r.S] = r })
+			if !reflect.DeepEqual(got, want) {
+				t.Errorf("%s: VisitStrings visits %d strings, File.Strings has %d", f.Path, len(got), len(want))
+			}
+			n := 0
+			f.VisitStrings(func(int, int) bool { return false }, func(StringRef) { n++ })
+			if n != 0 && !mayHaveAnchors(f.Source) {
+				t.Errorf("%s: a keep that accepts nothing visited %d strings", f.Path, n)
+			}
+			for s := range want {
+				line, seen := s.Pos.Line, false
+				f.VisitStrings(func(first, last int) bool { return first <= line && (last < 0 || line <= last) },
+					func(r StringRef) { seen = seen || r.S == s })
+				if !seen {
+					t.Errorf("%s:%d:%d: a keep that accepts line %d skips %q", f.Path, line, s.Pos.Col, line, s.Value)
+				}
+			}
+		}
+	}
+}

@@ -9,7 +9,6 @@ import (
 	"testing"
 
 	"github.com/rampart-sec/rampart/audit"
-	"github.com/rhysd/actionlint"
 )
 
 // secwTricky are workflows whose placeholders the source places badly, or not at all.
@@ -139,25 +138,6 @@ func secwTestFiles(t *testing.T) []*audit.File {
 		}
 	}
 	return files
-}
-
-// TestSecwWalkMatchesStrings checks that secwWalk visits the strings of File.Strings, with their jobs.
-func TestSecwWalkMatchesStrings(t *testing.T) {
-	for _, f := range secwTestFiles(t) {
-		if f.Workflow == nil {
-			continue
-		}
-		want := map[*actionlint.String]*actionlint.Job{}
-		for _, r := range f.Strings() {
-			want[r.S] = r.Job
-		}
-		got := map[*actionlint.String]*actionlint.Job{}
-		w := &secwWalk{all: true, visit: func(s *actionlint.String, j *actionlint.Job) { got[s] = j }}
-		w.workflow(f.Workflow, f.Jobs())
-		if !reflect.DeepEqual(got, want) {
-			t.Errorf("%s: the walk visits %d strings, File.Strings %d", f.Path, len(got), len(want))
-		}
-	}
 }
 
 // TestSecwPrunedIndex checks that the pruned walk finds what the walk of every string finds.
