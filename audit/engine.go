@@ -81,10 +81,13 @@ func (e *Engine) audit(loaders []TargetLoader, opts AuditOptions, release bool) 
 		opts.Now = time.Now()
 	}
 	zizmor := map[string]bool{}
+	// Each check's remediation and link, which every finding carries, are worked out once.
+	texts := make(map[*Check][2]string, len(e.Checks))
 	for _, c := range e.Checks {
 		if c.Equivalents["zizmor"] == c.ID {
 			zizmor[c.ID] = true
 		}
+		texts[c] = [2]string{firstParagraph(c.Fix), c.URL()}
 	}
 	results := make([]targetResult, len(loaders))
 	errs := make([]error, len(loaders))
@@ -100,7 +103,7 @@ func (e *Engine) audit(loaders []TargetLoader, opts AuditOptions, release bool) 
 				errs[i] = err
 				return
 			}
-			results[i] = e.auditTarget(t, opts, zizmor)
+			results[i] = e.auditTarget(t, opts, zizmor, texts)
 			if release {
 				t.Files = nil
 			}
@@ -222,7 +225,7 @@ func unauditedFiles(t *Target) int {
 	return n
 }
 
-func (e *Engine) auditTarget(t *Target, opts AuditOptions, zizmor map[string]bool) targetResult {
+func (e *Engine) auditTarget(t *Target, opts AuditOptions, zizmor map[string]bool, texts map[*Check][2]string) targetResult {
 	r := targetResult{ran: map[string]bool{}, skipped: map[string]string{},
 		info: TargetInfo{Kind: t.Kind, Name: t.Name, Ref: t.Ref}, stats: targetStats(t)}
 	cfg := opts.Config
@@ -244,7 +247,7 @@ func (e *Engine) auditTarget(t *Target, opts AuditOptions, zizmor map[string]boo
 			r.skipped[c.ID] = opts.OfflineReason
 			continue
 		}
-		pass := &Pass{Check: c, Target: t, Settings: cc.Settings, Config: cfg}
+		pass := &Pass{Check: c, Target: t, Settings: cc.Settings, Config: cfg, remediation: texts[c][0], url: texts[c][1]}
 		if c.Online && opts.OnlineFor != nil {
 			pass.Online = opts.OnlineFor(t)
 		}
