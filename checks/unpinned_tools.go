@@ -76,14 +76,15 @@ func runUnpinnedTools(pass *audit.Pass) error {
 
 func utScript(pass *audit.Pass, s *shellScript) {
 	if !s.shellPosix() {
-		// Every match of utPwshCmdRe starts with one of its names.
-		if s.Facts().Has(sfPwshTool) && utPwshMaybe(s.Folded()) {
+		// Every match of utPwshCmdRe starts with one of its names (see shellPwshToolMaybe).
+		if shellPwshToolMaybe(s.Text) && utPwshMaybe(s.Folded()) {
 			utPwsh(pass, s)
 		}
 		return
 	}
-	// utMaybe needs a program's name directly followed by a subcommand's.
-	if !s.Facts().Has(sfInstall) || !utMaybe(s.Folded()) {
+	// utCheck needs what utMay looks for (unless quotes may join words: utMaybe then decides),
+	// and what utMaybe looks for: a program's name directly followed by a subcommand's.
+	if w := s.Words(); !w.Split && !utMay(s, w) || !utMaybe(s.Folded()) {
 		return
 	}
 	{

@@ -1,0 +1,63 @@
+package checks
+
+import (
+	"path"
+	"strings"
+)
+
+// utMay reports whether utCheck may find an install in a POSIX script whose words w were read
+// with no quote joining two pieces of a word (w.Split is false), so that the scripts (nearly
+// all) that cannot hold one are never parsed. Every install that utCheck knows is a program's
+// name (in any case, after wrappers) directly followed by its subcommand (argv[1]): pip, pipx,
+// npm, pnpm, bun, go, cargo, gem or choco then install; cargo binstall; npm, pnpm or bun add or
+// i; go run; uv or dotnet tool; yarn global; choco upgrade. pip is also argv[1] of uv and
+// argv[2] of python -m, so it need not be a command's name.
+func utMay(s *shellScript, w *shellWords) bool {
+	for _, a := range w.Anchors {
+		if a.Kind != saDownload && utInstallAt(s.Text, int(a.Off), a.Kind) {
+			return true
+		}
+	}
+	return false
+}
+
+// utInstallAt reports whether the subcommand anchor at text[i] may follow a program of its own.
+func utInstallAt(text string, i int, k shellAnchorKind) bool {
+	s, e, sep := shellPrevWord(text, shellWordStart(text, i))
+	switch {
+	case sep:
+		return e > 0 && (text[e-1] == '<' || text[e-1] == '>')
+	case shellRedirTarget(text, s):
+		return true // a redirection may come between the program and its subcommand
+	}
+	name := strings.ToLower(path.Base(shellUnquoteWord(text[s:e])))
+	var ok bool
+	switch k {
+	case saInstall:
+		switch name {
+		case "pipx", "npm", "pnpm", "bun", "go", "cargo", "gem", "choco":
+			ok = true
+		default:
+			if utPipRe.MatchString(name) {
+				return true
+			}
+		}
+	case saBinstall:
+		ok = name == "cargo"
+	case saAdd, saI:
+		ok = name == "npm" || name == "pnpm" || name == "bun"
+	case saRun:
+		ok = name == "go"
+	case saTool:
+		ok = name == "uv" || name == "dotnet"
+	case saGlobal:
+		ok = name == "yarn"
+	case saUpgrade:
+		ok = name == "choco"
+	}
+	if !ok {
+		return false
+	}
+	may, _ := shellCmdAt(text, s)
+	return may
+}
