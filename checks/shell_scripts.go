@@ -10,9 +10,23 @@ import (
 
 type shellKey struct{}
 
+// shellScriptSet is what shellScriptsOf memoizes: the scripts, and where shellScriptOf looks
+// first (after the script it found last: callers go through the steps in order).
+type shellScriptSet struct {
+	list []*shellScript
+	next int
+}
+
 // shellScriptsOf returns the run: scripts of a workflow or composite action, in step order,
 // computed once per file.
 func shellScriptsOf(f *audit.File) []*shellScript {
+	if set := shellScriptSetOf(f); set != nil {
+		return set.list
+	}
+	return nil
+}
+
+func shellScriptSetOf(f *audit.File) *shellScriptSet {
 	if f.Workflow == nil && (f.Action == nil || f.Action.Runs == nil) {
 		return nil
 	}
@@ -25,7 +39,7 @@ func shellScriptsOf(f *audit.File) []*shellScript {
 			}
 		}
 		if n == 0 {
-			return []*shellScript(nil)
+			return &shellScriptSet{}
 		}
 		all := make([]shellScript, n)
 		out := make([]*shellScript, n)
@@ -50,8 +64,8 @@ func shellScriptsOf(f *audit.File) []*shellScript {
 			out[i] = &all[i]
 			i++
 		}
-		return out
-	}).([]*shellScript)
+		return &shellScriptSet{list: out}
+	}).(*shellScriptSet)
 }
 
 // shellScriptOf returns the step's script; nil for a uses: step.
@@ -60,8 +74,14 @@ func shellScriptOf(ref audit.StepRef) *shellScript {
 	if r == nil || r.Run == nil {
 		return nil
 	}
-	for _, s := range shellScriptsOf(ref.File) {
-		if s.Run == r.Run {
+	set := shellScriptSetOf(ref.File)
+	if set == nil {
+		return nil
+	}
+	for k := range set.list {
+		i := (set.next + k) % len(set.list)
+		if s := set.list[i]; s.Run == r.Run {
+			set.next = i + 1
 			return s
 		}
 	}

@@ -77,7 +77,7 @@ func runUnpinnedTools(pass *audit.Pass) error {
 func utScript(pass *audit.Pass, s *shellScript) {
 	if !s.shellPosix() {
 		// Every match of utPwshCmdRe starts with one of its names (see shellPwshToolMaybe).
-		if shellPwshToolMaybe(s.Text) && utPwshMaybe(s.Folded()) {
+		if utPwshSubMaybe(s.Text) && shellPwshToolMaybe(s.Text) && utPwshMaybe(s.Folded()) {
 			utPwsh(pass, s)
 		}
 		return
@@ -168,6 +168,18 @@ func utFollowed(f, name string, subs ...string) bool {
 			}
 		}
 	}
+}
+
+// utPwshSubMaybe reports whether a PowerShell or cmd script may hold a subcommand that utCheck
+// needs (a word of utPwsh is compared as it is, its quotes trimmed): install (binstall), tool,
+// global, upgrade, run or add, or else i, which needs -g or --global.
+func utPwshSubMaybe(text string) bool {
+	for _, w := range []string{"install", "tool", "global", "upgrade", "run", "add", "-g"} {
+		if strings.Contains(text, w) {
+			return true
+		}
+	}
+	return false
 }
 
 // utPwshMaybe reports whether a PowerShell or cmd script (folded) may match utPwshCmdRe.

@@ -11,7 +11,8 @@ import (
 // name (in any case, after wrappers) directly followed by its subcommand (argv[1]): pip, pipx,
 // npm, pnpm, bun, go, cargo, gem or choco then install; cargo binstall; npm, pnpm or bun add or
 // i; go run; uv or dotnet tool; yarn global; choco upgrade. pip is also argv[1] of uv and
-// argv[2] of python -m, so it need not be a command's name.
+// argv[2] of python -m, so it need not be a command's name. npm, pnpm and bun installs count
+// only with -g, --global or --location global, go's with a module's @version.
 func utMay(s *shellScript, w *shellWords) bool {
 	for _, a := range w.Anchors {
 		if a.Kind != saDownload && utInstallAt(s.Text, int(a.Off), a.Kind) {
@@ -38,7 +39,7 @@ func utInstallAt(text string, i int, k shellAnchorKind) bool {
 		case "pipx", "npm", "pnpm", "bun", "go", "cargo", "gem", "choco":
 			ok = true
 		default:
-			if utPipRe.MatchString(name) {
+			if utPipName(name) {
 				return true
 			}
 		}
@@ -57,6 +58,18 @@ func utInstallAt(text string, i int, k shellAnchorKind) bool {
 	}
 	if !ok {
 		return false
+	}
+	switch name {
+	case "npm", "pnpm", "bun":
+		// Only a global install: -g, --global or --location global, after the subcommand.
+		if rest := text[i:]; !strings.Contains(rest, "-g") && !strings.Contains(rest, "--location") {
+			return false
+		}
+	case "go":
+		// Only a module at a version (PKG@latest), after the subcommand.
+		if strings.IndexByte(text[i:], '@') < 0 {
+			return false
+		}
 	}
 	may, _ := shellCmdAt(text, s)
 	return may
