@@ -74,11 +74,11 @@ func runDownloadThenRun(pass *audit.Pass) error {
 }
 
 func dtrScript(pass *audit.Pass, s *shellScript) {
-	// dtrPosix needs what dtrPosixMay looks for (unless quotes may join words: the tests below
-	// then decide); dtrPwshRe iex, invoke-expression or scriptblock]:: (PwshExec), or a letter
-	// that case folding matches to an ASCII one (OddFold).
+	// dtrPosix needs what dtrPosixMay looks for (unless quotes join a word that it looks for:
+	// the tests below then decide); dtrPwshRe iex, invoke-expression or scriptblock]::
+	// (PwshExec), or a letter that case folding matches to an ASCII one (OddFold).
 	w := s.Words()
-	posix := s.shellPosix() && (w.Split || dtrPosixMay(s, w))
+	posix := s.shellPosix() && (w.Joined(s.Text, dtrJoinMatters) || dtrPosixMay(s, w))
 	if !posix && !w.PwshExec && !w.OddFold {
 		return
 	}

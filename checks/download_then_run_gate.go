@@ -6,7 +6,7 @@ import (
 )
 
 // dtrPosixMay reports whether dtrPosix may find something in a POSIX script whose words w
-// were read with no quote joining two pieces of a word (w.Split is false), so that its parse
+// were read with no quote joining a word that it looks for (see dtrJoinMatters), so that its parse
 // is never needed for the scripts (nearly all) that cannot hold a finding. Each finding needs
 // a download, a command named curl, wget, fetch, http or https, and one of:
 //   - an interpreter that the download is piped into: its name after a pipe and wrappers;
@@ -64,6 +64,22 @@ func dtrPosixMay(s *shellScript, w *shellWords) bool {
 		i = j
 	}
 	return false
+}
+
+// dtrJoinMatters reports whether a word that quotes join (see shellWords.Joins) may be one
+// that dtrPosixMay looks for in the raw text: a command's name that is a downloader, an
+// interpreter, eval, source or ".", or a script's path.
+func dtrJoinMatters(word string) bool {
+	name := path.Base(word)
+	switch name {
+	case "curl", "wget", "fetch", "http", "https", "eval", "source", ".":
+		return true
+	}
+	if dtrInterpreters[name] {
+		return true
+	}
+	k := strings.LastIndexByte(name, '.')
+	return k >= 0 && dtrScriptExtOf(name[k:])
 }
 
 // dtrRunsAt reports whether the word text[i:j] (an element of a path) may run a download:

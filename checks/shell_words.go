@@ -11,10 +11,12 @@ type shellWords struct {
 	// Anchors are the words of shellAnchorKind, in text order, each found where a word may
 	// start (after a byte of shellBound or at the start) and ending where a word may end.
 	Anchors []shellAnchor
-	// Split: a quote (or a run of quotes, $' $" openers and line continuations holding one) has
-	// a byte of shellJoinTable right before and after it, as in c"url" or it's. When it is
-	// false, every word of the parse made of shellJoinTable bytes is in the text as it is.
-	Split bool
+	// Joins are the quotes (each the first of a run of quotes, $' $" openers and line
+	// continuations) that have a byte of shellJoinTable right before and after them, as in
+	// c"url" or it's: the shell joins what is on either side into one word. A word of the
+	// parse whose last path element is made of shellJoinTable bytes is in the text as it is,
+	// unless it is one of the words these make (see Joined).
+	Joins []int32
 	// PwshExec: iex or invoke-expression (found by their x) or scriptblock]:: (found by its
 	// "]::"), ASCII letters in any case; every match of dtrPwshRe holds one, or a letter of
 	// OddFold: K (Kelvin, U+212A) or ſ (long s, U+017F), see shellOddFold.
@@ -229,13 +231,13 @@ func (w *shellWords) hit(text string, i int, start bool) {
 		w.OddFold = w.OddFold || strings.HasPrefix(text[i:], "\u017f")
 		return
 	case '"', '\'':
-		if !w.Split && shellJoinsAt(text, i) {
-			w.Split = true
+		if shellJoinsAt(text, i) && (len(w.Joins) == 0 || int(w.Joins[len(w.Joins)-1]) < shellJoinedStart(text, i)) {
+			w.Joins = append(w.Joins, int32(i))
 		}
 		return
 	case '$': // followed by a quote (see shellScanMask)
-		if !w.Split && i+1 < len(text) && shellJoinsAt(text, i+1) {
-			w.Split = true
+		if i+1 < len(text) && shellJoinsAt(text, i+1) && (len(w.Joins) == 0 || int(w.Joins[len(w.Joins)-1]) < shellJoinedStart(text, i)) {
+			w.Joins = append(w.Joins, int32(i+1))
 		}
 		return
 	}
@@ -245,6 +247,38 @@ func (w *shellWords) hit(text string, i int, start bool) {
 	if k := shellAnchorAt(text, i); k != 0 {
 		w.Anchors = append(w.Anchors, shellAnchor{k, int32(i)})
 	}
+}
+
+// Joined reports whether one of the words that Joins make (see shellJoined) is one that
+// matters to the caller.
+func (w *shellWords) Joined(text string, matters func(word string) bool) bool {
+	for _, i := range w.Joins {
+		if matters(shellJoined(text, int(i))) {
+			return true
+		}
+	}
+	return false
+}
+
+// shellJoinedStart returns the start of the run of bytes that are not shellDelim (line
+// continuations included) around text[i].
+func shellJoinedStart(text string, i int) int {
+	for i > 0 && (!shellDelim[text[i-1]] || text[i-1] == '\n' && i >= 2 && text[i-2] == '\\') {
+		i--
+	}
+	return i
+}
+
+// shellJoined returns the word that a join at text[i] makes, as far as the raw text tells: the
+// run of bytes around it that are not shellDelim (line continuations included), with its
+// quotes, $' and $" openers and line continuations removed. Quoted blanks may make the word
+// of the parse longer, but its last path element is there.
+func shellJoined(text string, i int) string {
+	s, e := shellJoinedStart(text, i), i
+	for e < len(text) && (!shellDelim[text[e]] || text[e] == '\n' && text[e-1] == '\\') {
+		e++
+	}
+	return shellUnquoteWord(strings.ReplaceAll(text[s:e], "\\\n", ""))
 }
 
 // shellJoinsAt reports whether the quote at text[i], which follows a byte of a word, is

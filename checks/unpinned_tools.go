@@ -82,9 +82,10 @@ func utScript(pass *audit.Pass, s *shellScript) {
 		}
 		return
 	}
-	// utCheck needs what utMay looks for (unless quotes may join words: utMaybe then decides),
-	// and what utMaybe looks for: a program's name directly followed by a subcommand's.
-	if w := s.Words(); !w.Split && !utMay(s, w) || !utMaybe(s.Folded()) {
+	// utCheck needs what utMay looks for (unless quotes join a word that it looks for: utMaybe
+	// then decides), and what utMaybe looks for: a program's name directly followed by a
+	// subcommand's.
+	if w := s.Words(); !w.Joined(s.Text, utJoinMatters) && !utMay(s, w) || !utMaybe(s.Folded()) {
 		return
 	}
 	{

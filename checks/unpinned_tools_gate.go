@@ -6,7 +6,7 @@ import (
 )
 
 // utMay reports whether utCheck may find an install in a POSIX script whose words w were read
-// with no quote joining two pieces of a word (w.Split is false), so that the scripts (nearly
+// with no quote joining a word that it looks for (see utJoinMatters), so that the scripts (nearly
 // all) that cannot hold one are never parsed. Every install that utCheck knows is a program's
 // name (in any case, after wrappers) directly followed by its subcommand (argv[1]): pip, pipx,
 // npm, pnpm, bun, go, cargo, gem or choco then install; cargo binstall; npm, pnpm or bun add or
@@ -20,6 +20,21 @@ func utMay(s *shellScript, w *shellWords) bool {
 		}
 	}
 	return false
+}
+
+// utJoinMatters reports whether a word that quotes join (see shellWords.Joins) may be one
+// that utMay looks for in the raw text: a program's name (in any case) or a subcommand.
+func utJoinMatters(word string) bool {
+	switch word {
+	case "install", "binstall", "tool", "global", "upgrade", "run", "add", "i":
+		return true
+	}
+	switch name := strings.ToLower(path.Base(word)); name {
+	case "pipx", "npm", "pnpm", "bun", "go", "cargo", "gem", "choco", "uv", "dotnet", "yarn":
+		return true
+	default:
+		return utPipName(name)
+	}
 }
 
 // utInstallAt reports whether the subcommand anchor at text[i] may follow a program of its own.
