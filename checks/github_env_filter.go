@@ -24,10 +24,46 @@ func ghenvUntrusted(ref audit.StepRef, events []string) string {
 		}
 		return ""
 	}
-	if s := shellScriptOf(ref); s != nil && (strings.Contains(s.Text, "gh run download") || strings.Contains(s.Text, "gh pr checkout")) {
+	if s := shellScriptOf(ref); s != nil && ghenvGhFetches(s.Text) {
 		return "a downloaded artifact or pull request checkout"
 	}
 	return ""
+}
+
+// ghenvGhFetches reports whether a script holds "gh run download" or "gh pr checkout".
+func ghenvGhFetches(text string) bool {
+	for off := 0; ; {
+		i := strings.Index(text[off:], "gh ")
+		if i < 0 {
+			return false
+		}
+		off += i + len("gh ")
+		if rest := text[off:]; strings.HasPrefix(rest, "run download") || strings.HasPrefix(rest, "pr checkout") {
+			return true
+		}
+	}
+}
+
+// ghenvMayReach reports whether a value may hold an expression that fl.expr finds attacker
+// controlled: one with a ${{ }} placeholder that names github or env (ASCII letters in any case),
+// the only roots that fl.expr follows to an attacker's value.
+func ghenvMayReach(v string) bool {
+	if !strings.Contains(v, "${{") {
+		return false
+	}
+	for i := 0; i < len(v); i++ {
+		switch v[i] | 0x20 {
+		case 'g':
+			if i+len("github") <= len(v) && strings.EqualFold(v[i:i+len("github")], "github") {
+				return true
+			}
+		case 'e':
+			if i+len("env") <= len(v) && strings.EqualFold(v[i:i+len("env")], "env") {
+				return true
+			}
+		}
+	}
+	return false
 }
 
 // ghenvMaybe reports whether a script whose marks are m may write to an environment file
@@ -167,7 +203,7 @@ func ghenvMayAttack(fl *ghenvFlow) bool {
 			continue
 		}
 		for _, v := range env.Vars {
-			if v != nil && v.Value != nil && strings.Contains(v.Value.Value, "${{") && attacks(s.Ref.File.ExprsOf(v.Value)) {
+			if v != nil && v.Value != nil && ghenvMayReach(v.Value.Value) && attacks(s.Ref.File.ExprsOf(v.Value)) {
 				return true
 			}
 		}
