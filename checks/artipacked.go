@@ -89,7 +89,7 @@ func runArtipacked(pass *audit.Pass) error {
 	for _, file := range pass.Target.Files {
 		switch {
 		case file.Workflow != nil:
-			for _, j := range audit.Jobs(file.Workflow) {
+			for _, j := range file.Jobs() {
 				artipSteps(pass, file, j, j.Steps)
 			}
 		case file.Action != nil && file.Action.Runs != nil:
@@ -147,7 +147,7 @@ func artipSteps(pass *audit.Pass, file *audit.File, job *actionlint.Job, steps [
 				f.Related = append(f.Related, audit.Location{File: file.Path, Line: p.Pos.Line, Column: p.Pos.Col, Note: "uploads the workspace, .git/config included"})
 			}
 		default:
-			f := pass.Reportf(file, uses.Pos, "%s in %s does not set persist-credentials: false, leaving the token on disk for every later step", label, where)
+			f := pass.Reportf(file, uses.Pos, "%s", label+" in "+where+" does not set persist-credentials: false, leaving the token on disk for every later step")
 			if newStorage {
 				f.Severity = audit.Low
 			}

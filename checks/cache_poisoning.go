@@ -77,14 +77,11 @@ func runCachePoisoning(pass *audit.Pass) error {
 		}
 		// Only a step that may restore a cache is reported: a workflow without one is done, and
 		// only the jobs that have one, or need one that has, are asked whether they publish.
-		relevant := cpRelevantJobs(file)
-		if relevant == nil {
+		relevant, reportable := cpRelevantJobs(file)
+		if !reportable {
 			continue
 		}
-		jobs := audit.Jobs(file.Workflow)
-		if !cpReportable(file, jobs, relevant) {
-			continue
-		}
+		jobs := file.Jobs()
 		trigger, tagged, releaseOnly := cpReleaseTriggers(file.Workflow)
 		publishers := map[string]audit.StepRef{}
 		for _, s := range file.Steps() {
@@ -134,25 +131,6 @@ func runCachePoisoning(pass *audit.Pass) error {
 		}
 	}
 	return nil
-}
-
-// cpReportable reports whether a relevant job has a step that cpCacheUse reports: every
-// finding is one, so that a workflow without one needs no look at what its jobs publish.
-func cpReportable(file *audit.File, jobs []*actionlint.Job, relevant map[*actionlint.Job]bool) bool {
-	for _, j := range jobs {
-		if !relevant[j] {
-			continue
-		}
-		for i, st := range j.Steps {
-			if st == nil {
-				continue
-			}
-			if _, ok := cpCacheCheck(file, audit.StepRef{File: file, Job: j, Index: i, Step: st}); ok {
-				return true
-			}
-		}
-	}
-	return false
 }
 
 // cpWhy says why a cache in job j is a risk, as runCachePoisoning's switch decides.
