@@ -18,32 +18,22 @@ import (
 //
 // Every test is on the raw text and lets through what it cannot read (see shellCmdAt).
 func dtrPosixMay(s *shellScript, w *shellWords) bool {
-	text := s.Text
-	first, last := -1, -1 // the first and last downloads that may be commands
+	g := &dtrGate{text: s.Text}
 	for _, a := range w.Anchors {
 		if a.Kind != saDownload {
 			continue
 		}
-		if ok, _ := shellCmdAt(text, int(a.Off)); ok {
-			if first < 0 {
-				first = int(a.Off)
-			}
-			last = int(a.Off)
+		if ok, _ := shellCmdAt(g.text, int(a.Off)); ok {
+			g.downloads = append(g.downloads, int(a.Off))
 		}
 	}
-	if first < 0 {
+	if len(g.downloads) == 0 {
 		return false
 	}
-	if dtrEmptyWord(text) {
+	if dtrEmptyWord(g.text) {
 		return true // an empty word may be a command named "."
 	}
-	var unquoted string
-	twice := func(name string) bool {
-		if unquoted == "" {
-			unquoted = shellUnquote(text)
-		}
-		return strings.Count(unquoted, name) >= 2
-	}
+	text := g.text
 	for i := 0; i < len(text); {
 		// The next word of shellBound bytes' separation: text[i:j].
 		if i > 0 && !shellBound[text[i-1]] {
@@ -58,7 +48,7 @@ func dtrPosixMay(s *shellScript, w *shellWords) bool {
 			i++
 			continue
 		}
-		if dtrRunsAt(text, i, j, first, last, twice) {
+		if g.runsAt(i, j) {
 			return true
 		}
 		i = j
@@ -66,25 +56,46 @@ func dtrPosixMay(s *shellScript, w *shellWords) bool {
 	return false
 }
 
-// dtrJoinMatters reports whether a word that quotes join (see shellWords.Joins) may be one
-// that dtrPosixMay looks for in the raw text: a command's name that is a downloader, an
-// interpreter, eval, source or ".", or a script's path.
-func dtrJoinMatters(word string) bool {
-	name := path.Base(word)
-	switch name {
-	case "curl", "wget", "fetch", "http", "https", "eval", "source", ".":
-		return true
-	}
-	if dtrInterpreters[name] {
-		return true
-	}
-	k := strings.LastIndexByte(name, '.')
-	return k >= 0 && dtrScriptExtOf(name[k:])
+// dtrGate is what dtrPosixMay knows of a script: its downloads that may be commands, in text
+// order, and the ends of their command lines (see shellLineEnd) once asked for.
+type dtrGate struct {
+	text      string
+	downloads []int
+	ends      []int
 }
 
-// dtrRunsAt reports whether the word text[i:j] (an element of a path) may run a download:
-// see dtrPosixMay. first and last are the offsets of the first and last downloads.
-func dtrRunsAt(text string, i, j, first, last int, twice func(string) bool) bool {
+// lineEnd returns the end of the command line of the k-th download.
+func (g *dtrGate) lineEnd(k int) int {
+	if g.ends == nil {
+		g.ends = make([]int, len(g.downloads))
+		for n := range g.ends {
+			g.ends[n] = -1
+		}
+	}
+	if g.ends[k] < 0 {
+		g.ends[k] = shellLineEnd(g.text, g.downloads[k])
+	}
+	return g.ends[k]
+}
+
+// savedAs reports whether a download before text[i] may save a file of this base name: the
+// name is on the download's command line (its output file, or its URL's last element).
+func (g *dtrGate) savedAs(i int, name string) bool {
+	for k, d := range g.downloads {
+		if d >= i {
+			break
+		}
+		if strings.Contains(shellUnquote(g.text[d:g.lineEnd(k)]), name) {
+			return true
+		}
+	}
+	return false
+}
+
+// runsAt reports whether the word text[i:j] (an element of a path) may run a download:
+// see dtrPosixMay.
+func (g *dtrGate) runsAt(i, j int) bool {
+	text, first := g.text, g.downloads[0]
 	name := text[i:j]
 	var interp, ext bool
 	switch name {
@@ -97,13 +108,13 @@ func dtrRunsAt(text string, i, j, first, last int, twice func(string) bool) bool
 		}
 		ext = true
 	}
-	if !shellWordEnds(text, j) {
-		return false
+	if ext && first > i || !shellWordEnds(text, j) {
+		return false // a script's path runs only a file downloaded before
 	}
 	if ext {
 		// A path of a script: the command's name with a '/' somewhere in its word.
 		start, end := shellWordStart(text, i), shellWordEnd(text, j)
-		if first > i || !strings.Contains(text[start:end], "/") {
+		if !strings.Contains(text[start:end], "/") {
 			return false
 		}
 		if ok, _ := shellCmdAt(text, i); !ok {
@@ -113,7 +124,7 @@ func dtrRunsAt(text string, i, j, first, last int, twice func(string) bool) bool
 		if strings.ContainsAny(word, "\"'\\$`") {
 			return true
 		}
-		return twice(path.Base(word))
+		return g.savedAs(i, path.Base(word))
 	}
 	ok, sep := shellCmdAt(text, i)
 	if !ok {
@@ -122,8 +133,21 @@ func dtrRunsAt(text string, i, j, first, last int, twice func(string) bool) bool
 	if interp && first < i && shellPipeAt(text, sep) {
 		return true
 	}
-	if last > i && dtrOpener(text[i:last]) {
-		return true
+	// A download in a substitution of this command's line.
+	end := -1
+	for _, d := range g.downloads {
+		if d <= i {
+			continue
+		}
+		if end < 0 {
+			end = shellLineEnd(text, i)
+		}
+		if d >= end {
+			break
+		}
+		if dtrOpener(text[i:d]) {
+			return true
+		}
 	}
 	if name == "eval" || first > i {
 		return false
@@ -142,10 +166,26 @@ func dtrRunsAt(text string, i, j, first, last int, twice func(string) bool) bool
 			return false
 		}
 		if word[0] != '-' {
-			return twice(path.Base(word))
+			return g.savedAs(i, path.Base(word))
 		}
 		pos = e
 	}
+}
+
+// dtrJoinMatters reports whether a word that quotes join (see shellWords.Joins) may be one
+// that dtrPosixMay looks for in the raw text: a command's name that is a downloader, an
+// interpreter, eval, source or ".", or a script's path.
+func dtrJoinMatters(word string) bool {
+	name := path.Base(word)
+	switch name {
+	case "curl", "wget", "fetch", "http", "https", "eval", "source", ".":
+		return true
+	}
+	if dtrInterpreters[name] {
+		return true
+	}
+	k := strings.LastIndexByte(name, '.')
+	return k >= 0 && dtrScriptExtOf(name[k:])
 }
 
 // dtrScriptExtOf reports whether a file extension is one of dtrScriptExt.
@@ -162,8 +202,8 @@ func dtrOpener(text string) bool {
 	return strings.Contains(text, "$(") || strings.Contains(text, "<(") || strings.IndexByte(text, '`') >= 0
 }
 
-// dtrEmptyWord reports whether a text may hold a word made of quotes only (an empty string),
-// which the parse takes for a command named "." (path.Base of "") when it comes first.
+// dtrEmptyWord reports whether a text may hold a word made of quotes only (an empty string)
+// that may be a command's name: the parse takes it for a command named "." (path.Base of "").
 func dtrEmptyWord(text string) bool {
 	for _, q := range []string{`""`, `''`} {
 		for off := 0; ; {
@@ -181,7 +221,9 @@ func dtrEmptyWord(text string) bool {
 				e++
 			}
 			if (s == 0 || shellDelim[text[s-1]]) && (e == len(text) || shellDelim[text[e]]) {
-				return true
+				if ok, _ := shellCmdAt(text, s); ok {
+					return true
+				}
 			}
 		}
 	}

@@ -144,26 +144,107 @@ func shellCmdAt(text string, i int) (may bool, sep int) {
 			}
 			return false, 0
 		}
-		if !shellPlain(w) || shellRedirTarget(text, s) {
+		if shellRedirTarget(text, s) || strings.IndexByte(w, '\\') >= 0 || w == "{" || w == "}" || shellKeyword(w) {
 			return true, -2
 		}
-		switch {
-		case shellKeyword(w):
+		// The word's text in the parse: quotes removed, expansions as written (shellCmd.Argv
+		// compares that text, so "$X" is no wrapper and "-$X" is a flag).
+		t := shellUnquoteWord(w)
+		if t == "" {
 			return true, -2
-		case shellWrapper(w), w[0] == '-', w[0] >= '0' && w[0] <= '9', strings.IndexByte(w, '=') >= 0:
+		}
+		if shellWrapper(t) || t[0] == '-' || t[0] >= '0' && t[0] <= '9' || strings.IndexByte(t, '=') > 0 {
 			// A wrapper, a flag, a number (timeout 10) or an assignment (env A=b) may come
 			// before a command's name.
 			j = s
 			continue
 		}
-		// Another plain word is a command's name or argument, unless it is a wrapper flag's value.
-		if ps, pe, psep := shellPrevWord(text, s); !psep && (text[ps] == '-' || !shellPlain(text[ps:pe])) {
-			j = s
-			continue
+		// Another word is a command's name or argument, unless it is a wrapper flag's value.
+		if ps, pe, psep := shellPrevWord(text, s); !psep {
+			if p := text[ps:pe]; strings.IndexByte(p, '\\') >= 0 || strings.HasPrefix(shellUnquoteWord(p), "-") {
+				j = s
+				continue
+			}
 		}
 		return false, 0
 	}
 	return true, -2
+}
+
+// shellLineEnd returns the end of the command line that starts at text[i]: the first newline
+// after it that no backslash escapes and that no quote, substitution, parenthesis or backquote
+// holds; len(text) when the text is not plain enough to tell (a here-document, a case, a
+// parenthesis that closes nothing).
+func shellLineEnd(text string, i int) int {
+	var stack []byte // the open '"', '(' and '`'
+	wordStart := func(j int) bool { return j == 0 || shellDelim[text[j-1]] }
+	for j := i; j < len(text); j++ {
+		c := text[j]
+		top := byte(0)
+		if len(stack) > 0 {
+			top = stack[len(stack)-1]
+		}
+		if top == '"' {
+			switch {
+			case c == '\\':
+				j++
+			case c == '"':
+				stack = stack[:len(stack)-1]
+			case c == '$' && j+1 < len(text) && text[j+1] == '(':
+				stack = append(stack, '(')
+				j++
+			case c == '`':
+				stack = append(stack, '`')
+			}
+			continue
+		}
+		switch {
+		case c == '\\':
+			j++
+		case c == '\'':
+			if j > 0 && text[j-1] == '$' {
+				// $'...': a backslash escapes a quote.
+				for j++; j < len(text) && text[j] != '\''; j++ {
+					if text[j] == '\\' {
+						j++
+					}
+				}
+			} else if k := strings.IndexByte(text[j+1:], '\''); k >= 0 {
+				j += k + 1
+			} else {
+				return len(text)
+			}
+			if j >= len(text) {
+				return len(text)
+			}
+		case c == '"' || c == '(':
+			stack = append(stack, c)
+		case c == ')':
+			if top != '(' {
+				return len(text)
+			}
+			stack = stack[:len(stack)-1]
+		case c == '`':
+			if top == '`' {
+				stack = stack[:len(stack)-1]
+			} else {
+				stack = append(stack, '`')
+			}
+		case c == '#' && wordStart(j):
+			k := strings.IndexByte(text[j:], '\n')
+			if k < 0 {
+				return len(text)
+			}
+			j += k - 1 // the newline is read next
+		case c == '<' && strings.HasPrefix(text[j:], "<<") && !strings.HasPrefix(text[j:], "<<<"):
+			return len(text)
+		case c == 'c' && wordStart(j) && strings.HasPrefix(text[j:], "case") && (j+4 == len(text) || shellDelim[text[j+4]]):
+			return len(text)
+		case c == '\n' && len(stack) == 0:
+			return j
+		}
+	}
+	return len(text)
 }
 
 // shellRedirTarget reports whether the word that starts at text[s] is a redirection's target:
