@@ -325,3 +325,56 @@ func shellUnquote(text string) string {
 	}
 	return string(b)
 }
+
+// shellSimpleWords returns the words of the command that starts at text[i], when its text is
+// simple enough to split as the shell does without a parse: blanks (and line continuations
+// between words) separate words; quotes join their content, which holds no $, backquote or
+// backslash in double quotes; the command ends at a newline, ;, &, |, or a comment; every
+// other byte is one that the shell takes as it is (letters, digits, _-./:=@+,%^~*?[] and # in
+// a word). ok is false for anything else: an expansion, a redirection, a parenthesis...
+func shellSimpleWords(text string, i int) (words []string, ok bool) {
+	var cur []byte
+	in := false // within a word
+	end := func() {
+		if in {
+			words = append(words, string(cur))
+			cur, in = cur[:0], false
+		}
+	}
+	for ; i < len(text); i++ {
+		switch c := text[i]; {
+		case c == ' ' || c == '\t':
+			end()
+		case c == '\\':
+			if in || i+1 >= len(text) || text[i+1] != '\n' {
+				return nil, false
+			}
+			i++ // a line continuation between words
+		case c == '\n' || c == ';' || c == '&' || c == '|':
+			end()
+			return words, true
+		case c == '#' && !in:
+			return words, true
+		case c == '\'':
+			k := strings.IndexByte(text[i+1:], '\'')
+			if k < 0 {
+				return nil, false
+			}
+			cur, in = append(cur, text[i+1:i+1+k]...), true
+			i += k + 1
+		case c == '"':
+			k := strings.IndexByte(text[i+1:], '"')
+			if k < 0 || strings.ContainsAny(text[i+1:i+1+k], "$`\\") {
+				return nil, false
+			}
+			cur, in = append(cur, text[i+1:i+1+k]...), true
+			i += k + 1
+		case shellIdentTable[c] || strings.IndexByte("-./:=@+,%^~*?[]#", c) >= 0:
+			cur, in = append(cur, c), true
+		default:
+			return nil, false
+		}
+	}
+	end()
+	return words, true
+}

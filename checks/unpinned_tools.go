@@ -85,7 +85,14 @@ func utScript(pass *audit.Pass, s *shellScript) {
 	// utCheck needs what utMay looks for (unless quotes join a word that it looks for: utMaybe
 	// then decides), and what utMaybe looks for: a program's name directly followed by a
 	// subcommand's.
-	if w := s.Words(); !w.Joined(s.Text, utJoinMatters) && !utMay(s, w) || !utMaybe(s.Folded()) {
+	w := s.Words()
+	joined := w.Joined(s.Text, utJoinMatters)
+	if !joined && !utMay(s, w) || !utMaybe(s.Folded()) {
+		return
+	}
+	// Installs on simple lines: utCheck can tell without the parse (when no other check has
+	// parsed the script already) that there is nothing to report.
+	if !joined && (s.more == nil || !s.more.parsed) && utNoneAt(s, w) {
 		return
 	}
 	{

@@ -89,3 +89,34 @@ func utInstallAt(text string, i int, k shellAnchorKind) bool {
 	may, _ := shellCmdAt(text, s)
 	return may
 }
+
+// utNoneAt reports whether the installs that utMay lets through surely hold no finding, so that
+// the script needs no parse: each is a program's name and its subcommand at the start of a
+// simple line (see shellSimpleWords), and utCheck finds nothing in the command made of that
+// line's words. The words that the parse would give such a command, if it is one, are these
+// (a wrapper or python -m before the program leaves utCheck's verdict as it is), and every
+// finding of the script is in such a command; when a line is not that simple, the script is parsed.
+func utNoneAt(s *shellScript, w *shellWords) bool {
+	text := s.Text
+	for _, a := range w.Anchors {
+		if a.Kind == saDownload || !utInstallAt(text, int(a.Off), a.Kind) {
+			continue
+		}
+		ps, _, sep := shellPrevWord(text, shellWordStart(text, int(a.Off)))
+		if sep || shellRedirTarget(text, ps) {
+			return false
+		}
+		words, ok := shellSimpleWords(text, ps)
+		if !ok {
+			return false
+		}
+		c := &shellCmd{Args: make([]*shellWord, len(words))}
+		for k, t := range words {
+			c.Args[k] = &shellWord{Text: t, Literal: true}
+		}
+		if len(utCheck(c)) > 0 {
+			return false
+		}
+	}
+	return true
+}
