@@ -33,6 +33,7 @@ type shellLazy struct {
 	hasExprs  bool
 	lineStart []int
 	lineMap   []shellLineMap
+	mapping   shellLineMapping
 }
 
 func (s *shellScript) lazy() *shellLazy {

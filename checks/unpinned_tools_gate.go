@@ -90,9 +90,9 @@ func utInstallAt(text string, i int, k shellAnchorKind) bool {
 	return may
 }
 
-// utNoneAt reports whether the installs that utMay lets through surely hold no finding, so that
-// the script needs no parse: each is a program's name and its subcommand at the start of a
-// simple line (see shellSimpleWords), and utCheck finds nothing in the command made of that
+// utNoneAt reports, for a script that utMay lets through, whether its installs surely hold no
+// finding, so that it needs no parse: each is a program's name and its subcommand at the start
+// of a simple line (see shellSimpleWords), and utCheck finds nothing in the command made of that
 // line's words. The words that the parse would give such a command, if it is one, are these
 // (a wrapper or python -m before the program leaves utCheck's verdict as it is), and every
 // finding of the script is in such a command; when a line is not that simple, the script is parsed.
@@ -110,9 +110,11 @@ func utNoneAt(s *shellScript, w *shellWords) bool {
 		if !ok {
 			return false
 		}
+		args := make([]shellWord, len(words))
 		c := &shellCmd{Args: make([]*shellWord, len(words))}
 		for k, t := range words {
-			c.Args[k] = &shellWord{Text: t, Literal: true}
+			args[k] = shellWord{Text: t, Literal: true}
+			c.Args[k] = &args[k]
 		}
 		if len(utCheck(c)) > 0 {
 			return false

@@ -72,8 +72,7 @@ var (
 )
 
 // utOperands splits arguments into operands and flags; the flags of vf take the next word as value.
-func utOperands(args []*shellWord, vf map[string]bool) (ops []*shellWord, flags map[string]string) {
-	flags = map[string]string{}
+func utOperands(args []*shellWord, vf map[string]bool) (ops []*shellWord, flags utFlags) {
 	for i := 0; i < len(args); i++ {
 		t := args[i].Text
 		switch {
@@ -85,7 +84,7 @@ func utOperands(args []*shellWord, vf map[string]bool) (ops []*shellWord, flags 
 				i++
 				val = args[i].Text
 			}
-			flags[name] = val
+			flags = append(flags, utFlag{name, val})
 		default:
 			ops = append(ops, args[i])
 		}
@@ -93,9 +92,24 @@ func utOperands(args []*shellWord, vf map[string]bool) (ops []*shellWord, flags 
 	return ops, flags
 }
 
-func utHas(flags map[string]string, names ...string) bool {
+// utFlags are a command's flags in order, each with its value ("" for none).
+type utFlags []utFlag
+
+type utFlag struct{ name, val string }
+
+// get returns the value of the last flag of that name.
+func (f utFlags) get(name string) (string, bool) {
+	for i := len(f) - 1; i >= 0; i-- {
+		if f[i].name == name {
+			return f[i].val, true
+		}
+	}
+	return "", false
+}
+
+func utHas(flags utFlags, names ...string) bool {
 	for _, n := range names {
-		if _, ok := flags[n]; ok {
+		if _, ok := flags.get(n); ok {
 			return true
 		}
 	}
@@ -133,7 +147,7 @@ func utCheck(c *shellCmd) []utProblem {
 	case name == "npm" && (a1 == "install" || a1 == "i" || a1 == "add"), name == "pnpm" && (a1 == "add" || a1 == "install" || a1 == "i"),
 		name == "bun" && (a1 == "add" || a1 == "install" || a1 == "i"):
 		ops, flags := utOperands(rest(2), utNpmFlags)
-		if !utHas(flags, "-g", "--global") && flags["--location"] != "global" {
+		if loc, _ := flags.get("--location"); !utHas(flags, "-g", "--global") && loc != "global" {
 			return nil
 		}
 		return utNpm(name+" install -g", ops)
@@ -157,7 +171,7 @@ func utCheck(c *shellCmd) []utProblem {
 		if utHas(flags, "--path", "--version", "--vers", "--rev", "--tag") {
 			return nil
 		}
-		if g, ok := flags["--git"]; ok {
+		if g, ok := flags.get("--git"); ok {
 			return []utProblem{{word: argv[1], msg: fmt.Sprintf("cargo install --git %q builds the branch's newest commit; add --rev or --tag", g)}}
 		}
 		return utEach(ops, "@", func(w *shellWord) string {
@@ -209,9 +223,9 @@ func utPip(cmd string, args []*shellWord) []utProblem {
 		return nil
 	}
 	var out []utProblem
-	if r, ok := flags["-r"]; ok || utHas(flags, "--requirement") {
+	if r, ok := flags.get("-r"); ok || utHas(flags, "--requirement") {
 		if !ok {
-			r = flags["--requirement"]
+			r, _ = flags.get("--requirement")
 		}
 		out = append(out, utProblem{word: args[0], msg: fmt.Sprintf("%s -r %q installs without --require-hashes: versions are not locked by hash", cmd, r), low: true})
 	}
