@@ -172,7 +172,7 @@ func (g *dtrGate) runsAt(i, j int) bool {
 	}
 }
 
-// dtrJoinMatters reports whether a word that quotes join (see shellWords.Joins) may be one
+// dtrJoinMatters reports whether a word that quotes join (see shellWords.Joined) may be one
 // that dtrPosixMay looks for in the raw text: a command's name that is a downloader, an
 // interpreter, eval, source or ".", or a script's path.
 func dtrJoinMatters(word string) bool {

@@ -8,7 +8,7 @@ import (
 // Word-level reading of a script's raw text, for the prefilters that decide whether a script is
 // worth parsing. A word of the parse is made of pieces of the text that only quotes (and line
 // continuations) separate; a word that holds a quote is not plain, and these helpers assume
-// the worst of it. The words that quotes join (shellWords.Joins) are not in the text as they
+// the worst of it. The words that quotes join (shellWords.Joined) are not in the text as they
 // are: the callers make sure that none is one that they look for. When the text is not plain
 // enough to tell, these helpers say so and the caller assumes the worst.
 

@@ -3,6 +3,7 @@ package checks
 import (
 	"path"
 	"strings"
+	"unicode/utf8"
 
 	"github.com/rampart-sec/rampart/audit"
 	"github.com/rhysd/actionlint"
@@ -60,8 +61,9 @@ func shellScriptSetOf(f *audit.File) *shellScriptSet {
 					job, jobShell = ref.Job, sh
 				}
 			}
-			all[i] = shellScript{Ref: ref, Run: r.Run, Shell: sh, Text: r.Run.Value}
-			out[i] = &all[i]
+			sc := &all[i] // set field by field: a copy of the whole struct costs more
+			sc.Ref, sc.Run, sc.Shell, sc.Text = ref, r.Run, sh, r.Run.Value
+			out[i] = sc
 			i++
 		}
 		return &shellScriptSet{list: out}
@@ -108,10 +110,30 @@ func shellName(ref audit.StepRef, r *actionlint.ExecRun) string {
 	}
 	if ref.Job != nil && ref.Job.RunsOn != nil {
 		for _, l := range ref.Job.RunsOn.Labels {
-			if l != nil && strings.HasPrefix(strings.ToLower(l.Value), "windows") {
+			if l != nil && shellASCIIPrefixFold(l.Value, "windows") {
 				return "pwsh"
 			}
 		}
 	}
 	return "bash"
+}
+
+// shellASCIIPrefixFold reports whether strings.HasPrefix(strings.ToLower(s), prefix) for a
+// prefix of ASCII lower-case letters, without the copy when s is ASCII (some non-ASCII letters
+// lower to ASCII ones: İ to i, K to k).
+func shellASCIIPrefixFold(s, prefix string) bool {
+	for i := 0; i < len(s); i++ {
+		if s[i] >= utf8.RuneSelf {
+			return strings.HasPrefix(strings.ToLower(s), prefix)
+		}
+	}
+	if len(s) < len(prefix) {
+		return false
+	}
+	for i := 0; i < len(prefix); i++ {
+		if shellFoldTable[s[i]] != prefix[i] {
+			return false
+		}
+	}
+	return true
 }

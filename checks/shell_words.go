@@ -9,14 +9,13 @@ import "strings"
 // computed once per script (see Words), with no copy of the text.
 type shellWords struct {
 	// Anchors are the words of shellAnchorKind, in text order, each found where a word may
-	// start (after a byte of shellBound or at the start) and ending where a word may end.
-	Anchors []shellAnchor
-	// Joins are the quotes (each the first of a run of quotes, $' $" openers and line
-	// continuations) that have a byte of shellJoinTable right before and after them, as in
-	// c"url" or it's: the shell joins what is on either side into one word. A word of the
+	// start (after a byte of shellBound or at the start) and ending where a word may end;
+	// and the joins (saJoin): the quotes (each the first of a run of quotes, $' $" openers and
+	// line continuations) that have a byte of shellJoinTable right before and after them, as
+	// in c"url" or it's: the shell joins what is on either side into one word. A word of the
 	// parse whose last path element is made of shellJoinTable bytes is in the text as it is,
-	// unless it is one of the words these make (see Joined).
-	Joins []int32
+	// unless it is one of the words the joins make (see Joined).
+	Anchors []shellAnchor
 	// PwshExec: iex or invoke-expression (found by their x) or scriptblock]:: (found by its
 	// "]::"), ASCII letters in any case; every match of dtrPwshRe holds one, or a letter of
 	// OddFold: K (Kelvin, U+212A) or ſ (long s, U+017F), see shellOddFold.
@@ -40,6 +39,7 @@ const (
 	saRun                                 // run
 	saAdd                                 // add
 	saI                                   // i
+	saJoin                                // a join (see shellWords.Anchors)
 )
 
 // Words returns the script's shellWords, scanning its text the first time.
@@ -231,13 +231,13 @@ func (w *shellWords) hit(text string, i int, start bool) {
 		w.OddFold = w.OddFold || strings.HasPrefix(text[i:], "\u017f")
 		return
 	case '"', '\'':
-		if shellJoinsAt(text, i) && (len(w.Joins) == 0 || int(w.Joins[len(w.Joins)-1]) < shellJoinedStart(text, i)) {
-			w.Joins = append(w.Joins, int32(i))
+		if shellJoinsAt(text, i) {
+			w.join(text, i)
 		}
 		return
 	case '$': // followed by a quote (see shellScanMask)
-		if i+1 < len(text) && shellJoinsAt(text, i+1) && (len(w.Joins) == 0 || int(w.Joins[len(w.Joins)-1]) < shellJoinedStart(text, i)) {
-			w.Joins = append(w.Joins, int32(i+1))
+		if i+1 < len(text) && shellJoinsAt(text, i+1) {
+			w.join(text, i+1)
 		}
 		return
 	}
@@ -249,11 +249,24 @@ func (w *shellWords) hit(text string, i int, start bool) {
 	}
 }
 
-// Joined reports whether one of the words that Joins make (see shellJoined) is one that
+// join records the join at text[i], unless the word it makes holds the last one recorded.
+func (w *shellWords) join(text string, i int) {
+	for k := len(w.Anchors) - 1; k >= 0; k-- {
+		if w.Anchors[k].Kind == saJoin {
+			if int(w.Anchors[k].Off) >= shellJoinedStart(text, i) {
+				return
+			}
+			break
+		}
+	}
+	w.Anchors = append(w.Anchors, shellAnchor{saJoin, int32(i)})
+}
+
+// Joined reports whether one of the words that the joins make (see shellJoined) is one that
 // matters to the caller.
 func (w *shellWords) Joined(text string, matters func(word string) bool) bool {
-	for _, i := range w.Joins {
-		if matters(shellJoined(text, int(i))) {
+	for _, a := range w.Anchors {
+		if a.Kind == saJoin && matters(shellJoined(text, int(a.Off))) {
 			return true
 		}
 	}

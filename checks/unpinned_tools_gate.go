@@ -15,14 +15,14 @@ import (
 // only with -g, --global or --location global, go's with a module's @version.
 func utMay(s *shellScript, w *shellWords) bool {
 	for _, a := range w.Anchors {
-		if a.Kind != saDownload && utInstallAt(s.Text, int(a.Off), a.Kind) {
+		if a.Kind != saDownload && a.Kind != saJoin && utInstallAt(s.Text, int(a.Off), a.Kind) {
 			return true
 		}
 	}
 	return false
 }
 
-// utJoinMatters reports whether a word that quotes join (see shellWords.Joins) may be one
+// utJoinMatters reports whether a word that quotes join (see shellWords.Joined) may be one
 // that utMay looks for in the raw text: a program's name (in any case) or a subcommand.
 func utJoinMatters(word string) bool {
 	switch word {
@@ -99,7 +99,7 @@ func utInstallAt(text string, i int, k shellAnchorKind) bool {
 func utNoneAt(s *shellScript, w *shellWords) bool {
 	text := s.Text
 	for _, a := range w.Anchors {
-		if a.Kind == saDownload || !utInstallAt(text, int(a.Off), a.Kind) {
+		if a.Kind == saDownload || a.Kind == saJoin || !utInstallAt(text, int(a.Off), a.Kind) {
 			continue
 		}
 		ps, _, sep := shellPrevWord(text, shellWordStart(text, int(a.Off)))
