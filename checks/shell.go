@@ -34,6 +34,7 @@ type shellLazy struct {
 	lineStart []int
 	lineMap   []shellLineMap
 	mapping   shellLineMapping
+	arena     shellArena // the commands and words of the parse
 }
 
 func (s *shellScript) lazy() *shellLazy {
