@@ -1,7 +1,7 @@
 package checks
 
 import (
-	"fmt"
+	"strconv"
 	"strings"
 
 	"github.com/rampart-sec/rampart/audit"
@@ -89,7 +89,7 @@ func runArtipacked(pass *audit.Pass) error {
 	for _, file := range pass.Target.Files {
 		switch {
 		case file.Workflow != nil:
-			for _, j := range audit.Jobs(file.Workflow) {
+			for _, j := range file.Jobs() {
 				artipSteps(pass, file, j, j.Steps)
 			}
 		case file.Action != nil && file.Action.Runs != nil:
@@ -132,7 +132,7 @@ func artipSteps(pass *audit.Pass, file *audit.File, job *actionlint.Job, steps [
 		}
 		where := "this action"
 		if job != nil {
-			where = fmt.Sprintf("job %q", job.ID.Value)
+			where = "job " + strconv.Quote(job.ID.Value)
 		}
 		label := audit.StepLabel(st, i)
 		switch {
@@ -142,16 +142,16 @@ func artipSteps(pass *audit.Pass, file *audit.File, job *actionlint.Job, steps [
 			if !co.known {
 				f.Confidence = audit.MediumConfidence
 			}
-			f.Key = fmt.Sprintf("%s %s %s uploads workspace", where, label, uses.Value)
+			f.Key = where + " " + label + " " + uses.Value + " uploads workspace"
 			if p := artipUses(leak); p != nil && p.Pos != nil {
 				f.Related = append(f.Related, audit.Location{File: file.Path, Line: p.Pos.Line, Column: p.Pos.Col, Note: "uploads the workspace, .git/config included"})
 			}
 		default:
-			f := pass.Reportf(file, uses.Pos, "%s in %s does not set persist-credentials: false, leaving the token on disk for every later step", label, where)
+			f := pass.Reportf(file, uses.Pos, "%s", label+" in "+where+" does not set persist-credentials: false, leaving the token on disk for every later step")
 			if newStorage {
 				f.Severity = audit.Low
 			}
-			f.Key = fmt.Sprintf("%s %s %s", where, label, uses.Value)
+			f.Key = where + " " + label + " " + uses.Value
 		}
 	}
 }

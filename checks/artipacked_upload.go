@@ -1,7 +1,6 @@
 package checks
 
 import (
-	"regexp"
 	"strconv"
 	"strings"
 
@@ -15,11 +14,11 @@ type artipVersion struct {
 	known        bool
 }
 
-var (
-	artipSemver  = regexp.MustCompile(`^v?(\d+)(?:\.(\d+))?`)
-	artipSHA     = regexp.MustCompile(`^[0-9a-fA-F]{40}$`)
-	artipComment = regexp.MustCompile(`#\s*(?:tag[:=]?\s*)?v?(\d+)(?:\.(\d+))?`)
-)
+// The patterns of artipVersionOf (see artipacked_match.go for their matchers):
+//
+//	artipSemver  ^v?(\d+)(?:\.(\d+))?
+//	artipSHA     ^[0-9a-fA-F]{40}$
+//	artipComment #\s*(?:tag[:=]?\s*)?v?(\d+)(?:\.(\d+))?
 
 // artipVersionOf reads the version of a uses: value: "@v4.3.1", "@v4", or "@<sha> # v4.3.1".
 // A branch (main) counts as the newest version.
@@ -28,24 +27,26 @@ func artipVersionOf(file *audit.File, uses *actionlint.String) artipVersion {
 	if !ok {
 		return artipVersion{}
 	}
-	parse := func(m []string) artipVersion {
+	parse := func(major, minor string) artipVersion {
 		v := artipVersion{minor: -1, known: true}
-		v.major, _ = strconv.Atoi(m[1])
-		if m[2] != "" {
-			v.minor, _ = strconv.Atoi(m[2])
+		v.major, _ = strconv.Atoi(major)
+		if minor != "" {
+			v.minor, _ = strconv.Atoi(minor)
 		}
 		return v
 	}
-	switch {
-	case artipSHA.MatchString(ref):
+	if artipIsSHA(ref) { // artipSHA
 		if uses.Pos != nil {
-			if m := artipComment.FindStringSubmatch(file.Line(uses.Pos.Line)); m != nil {
-				return parse(m)
+			if major, minor, ok := artipCommentVersion(file.Line(uses.Pos.Line)); ok { // artipComment
+				return parse(major, minor)
 			}
 		}
 		return artipVersion{}
-	case artipSemver.MatchString(ref):
-		return parse(artipSemver.FindStringSubmatch(ref))
+	}
+	if major, minor, ok := artipVersionAt(ref, 0); ok { // artipSemver
+		return parse(major, minor)
+	}
+	switch {
 	case ref == "main" || ref == "master":
 		return artipVersion{major: 1 << 20, minor: -1, known: true}
 	}
@@ -98,27 +99,11 @@ func artipRootPath(path string) bool {
 	return false
 }
 
-var artipGitAuth = regexp.MustCompile(`\bgit\s+(?:-C\s+\S+\s+)?(?:push|fetch|pull|ls-remote)\b|\bgit\s+submodule\s+update\b`)
-
-// artipMayUseGit is a cheap test before artipGitAuth: a script it matches holds "git" and one of
-// the subcommands.
-func artipMayUseGit(script string) bool {
-	if !strings.Contains(script, "git") {
-		return false
-	}
-	for _, w := range []string{"push", "fetch", "pull", "ls-remote", "submodule"} {
-		if strings.Contains(script, w) {
-			return true
-		}
-	}
-	return false
-}
-
 // artipUsesGitAuth reports whether a later step runs git commands that need the persisted credential,
 // or an action known to push with it.
 func artipUsesGitAuth(steps []*actionlint.Step) bool {
 	for _, st := range steps {
-		if r, ok := st.Exec.(*actionlint.ExecRun); ok && r.Run != nil && artipMayUseGit(r.Run.Value) && artipGitAuth.MatchString(r.Run.Value) {
+		if r, ok := st.Exec.(*actionlint.ExecRun); ok && r.Run != nil && artipUsesGitCommand(r.Run.Value) {
 			return true
 		}
 		if u := artipUses(st); u != nil {

@@ -77,12 +77,12 @@ func runCachePoisoning(pass *audit.Pass) error {
 		}
 		// Only a step that may restore a cache is reported: a workflow without one is done, and
 		// only the jobs that have one, or need one that has, are asked whether they publish.
-		relevant := cpRelevantJobs(file)
-		if relevant == nil {
+		relevant, reportable := cpRelevantJobs(file)
+		if !reportable {
 			continue
 		}
+		jobs := file.Jobs()
 		trigger, tagged, releaseOnly := cpReleaseTriggers(file.Workflow)
-		jobs := audit.Jobs(file.Workflow)
 		publishers := map[string]audit.StepRef{}
 		for _, s := range file.Steps() {
 			if !relevant[s.Job] {

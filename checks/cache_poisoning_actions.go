@@ -2,7 +2,6 @@ package checks
 
 import (
 	"fmt"
-	"regexp"
 	"strings"
 
 	"github.com/rampart-sec/rampart/audit"
@@ -51,35 +50,114 @@ var cpCacheActions = map[string]cpToggle{
 	"ramsey/composer-install":                   {input: "ignore-cache", optOut: true, onByDefault: true},
 }
 
-var cpCommentVersionRe = regexp.MustCompile(`#\s*(v?\d+(?:\.\d+)*)`)
+// cpCommentVersion finds the version in a comment after a SHA: the group of the first match of
+// #\s*(v?\d+(?:\.\d+)*) in the line.
+func cpCommentVersion(line string) (string, bool) {
+	digits := func(i int) int {
+		for i < len(line) && line[i] >= '0' && line[i] <= '9' {
+			i++
+		}
+		return i
+	}
+	for off := 0; ; {
+		i := strings.IndexByte(line[off:], '#')
+		if i < 0 {
+			return "", false
+		}
+		i += off
+		off = i + 1
+		j := i + 1
+		for j < len(line) && (line[j] == ' ' || line[j] == '\t' || line[j] == '\n' || line[j] == '\f' || line[j] == '\r') {
+			j++
+		}
+		k := j
+		if k < len(line) && line[k] == 'v' {
+			k++
+		}
+		e := digits(k)
+		if e == k {
+			continue
+		}
+		for e+1 < len(line) && line[e] == '.' && line[e+1] >= '0' && line[e+1] <= '9' {
+			e = digits(e + 1)
+		}
+		return line[j:e], true
+	}
+}
 
 // cpCacheUse says whether a step restores a cache, what it restores, where to report it, and how
 // sure that is.
 func cpCacheUse(file *audit.File, s audit.StepRef) (string, *actionlint.Pos, audit.Confidence, bool) {
-	name, ref, a, ok := pcUses(s)
+	u, ok := cpCacheCheck(file, s)
 	if !ok {
 		return "", nil, 0, false
+	}
+	return u.what(), u.pos, u.conf, true
+}
+
+// cpUse is a cache that a step restores, as cpCacheCheck finds it; what builds its description.
+type cpUse struct {
+	form  cpForm
+	name  string // the action
+	key   string // docker's input that holds type=gha
+	value string // the value of t.input (cpfExpr, cpfValue)
+	t     cpToggle
+	pos   *actionlint.Pos
+	conf  audit.Confidence
+}
+
+type cpForm uint8
+
+const (
+	cpfDocker  cpForm = iota // docker/build-push-action or bake-action with type=gha in key
+	cpfDefault               // on by default, its input not set
+	cpfExpr                  // its input is an expression
+	cpfValue                 // its input turns it on
+)
+
+func (u cpUse) what() string {
+	switch u.form {
+	case cpfDocker:
+		return fmt.Sprintf("restores the GitHub Actions cache (%s: type=gha)", u.key)
+	case cpfDefault:
+		if u.t.input != "" && !u.t.optOut {
+			return fmt.Sprintf("restores a cache (%s caches by default; %q is not set)", u.name, u.t.input)
+		}
+	case cpfExpr:
+		return fmt.Sprintf("may restore a cache (%s: %s)", u.t.input, u.value)
+	case cpfValue:
+		if !u.t.optOut {
+			return fmt.Sprintf("restores a cache (%s: %s)", u.t.input, u.value)
+		}
+	}
+	return fmt.Sprintf("restores a cache (%s)", u.name)
+}
+
+// cpCacheCheck is cpCacheUse without the description, which most callers do not need.
+func cpCacheCheck(file *audit.File, s audit.StepRef) (cpUse, bool) {
+	name, ref, a, ok := pcUses(s)
+	if !ok {
+		return cpUse{}, false
 	}
 	if name == "docker/build-push-action" || name == "docker/bake-action" {
 		for _, key := range []string{"cache-from", "set"} {
 			if v, node := pcInput(a, key); strings.Contains(v, "type=gha") {
-				return fmt.Sprintf("restores the GitHub Actions cache (%s: type=gha)", key), node.Pos, audit.HighConfidence, true
+				return cpUse{form: cpfDocker, key: key, pos: node.Pos, conf: audit.HighConfidence}, true
 			}
 		}
-		return "", nil, 0, false
+		return cpUse{}, false
 	}
 	t, known := cpCacheActions[name]
 	if !known {
-		return "", nil, 0, false
+		return cpUse{}, false
 	}
-	what := fmt.Sprintf("restores a cache (%s)", name)
 	v, node := pcInput(a, t.input)
 	if t.input == "" || node == nil || v == "" {
 		on := t.onByDefault
 		major := pcMajor(ref)
 		if major < 0 && a.Uses.Pos != nil {
-			if m := cpCommentVersionRe.FindStringSubmatch(file.Line(a.Uses.Pos.Line)); m != nil {
-				major = pcMajor(m[1])
+			if m, ok := cpCommentVersion(file.Line(a.Uses.Pos.Line)); ok {
+				major = pcMajor(m)
 			}
 		}
 		if on && t.sinceMajor > 0 && major >= 0 && major < t.sinceMajor {
@@ -89,29 +167,22 @@ func cpCacheUse(file *audit.File, s audit.StepRef) (string, *actionlint.Pos, aud
 			on = false
 		}
 		if !on {
-			return "", nil, 0, false
+			return cpUse{}, false
 		}
-		if t.input != "" && !t.optOut {
-			what = fmt.Sprintf("restores a cache (%s caches by default; %q is not set)", name, t.input)
-		}
-		return what, a.Uses.Pos, audit.HighConfidence, true
+		return cpUse{form: cpfDefault, name: name, t: t, pos: a.Uses.Pos, conf: audit.HighConfidence}, true
 	}
 	if strings.Contains(v, "${{") {
-		// Written with releases in mind: `cache: ${{ !startsWith(github.ref, 'refs/tags/') }}`.
 		if strings.Contains(v, "refs/tags") || strings.Contains(v, "ref_type") || strings.Contains(v, "event_name") {
-			return "", nil, 0, false
+			return cpUse{}, false
 		}
-		return fmt.Sprintf("may restore a cache (%s: %s)", t.input, v), node.Pos, audit.LowConfidence, true
+		return cpUse{form: cpfExpr, name: name, t: t, value: v, pos: node.Pos, conf: audit.LowConfidence}, true
 	}
 	on := t.anyValue && !strings.EqualFold(v, "false") || !t.anyValue && pcTrue(v)
 	if t.optOut {
 		on = !pcTrue(v)
 	}
 	if !on {
-		return "", nil, 0, false
+		return cpUse{}, false
 	}
-	if !t.optOut {
-		what = fmt.Sprintf("restores a cache (%s: %s)", t.input, v)
-	}
-	return what, node.Pos, audit.HighConfidence, true
+	return cpUse{form: cpfValue, name: name, t: t, value: v, pos: node.Pos, conf: audit.HighConfidence}, true
 }

@@ -29,18 +29,23 @@ func cpMayCache(s audit.StepRef) bool {
 // cpRelevantJobs returns the jobs of a workflow that have a step that may restore a cache
 // (cpMayCache), and those that need one of them, directly or not: the only jobs whose
 // publishing steps can bear on a finding. It is nil when no step may restore a cache.
-func cpRelevantJobs(file *audit.File) map[*actionlint.Job]bool {
-	var out map[*actionlint.Job]bool
+// reportable says whether a step does restore one (cpCacheCheck): every finding is one, so
+// that a workflow without one needs no look at what its jobs publish.
+func cpRelevantJobs(file *audit.File) (out map[*actionlint.Job]bool, reportable bool) {
 	for _, s := range file.Steps() {
-		if s.Job != nil && !out[s.Job] && cpMayCache(s) {
-			if out == nil {
-				out = map[*actionlint.Job]bool{}
-			}
-			out[s.Job] = true
+		if s.Job == nil || out[s.Job] && reportable || !cpMayCache(s) {
+			continue
+		}
+		if out == nil {
+			out = map[*actionlint.Job]bool{}
+		}
+		out[s.Job] = true
+		if !reportable {
+			_, reportable = cpCacheCheck(file, s)
 		}
 	}
 	if out == nil {
-		return nil
+		return nil, false
 	}
 	w := file.Workflow
 	for changed := true; changed; {
@@ -57,7 +62,7 @@ func cpRelevantJobs(file *audit.File) map[*actionlint.Job]bool {
 			}
 		}
 	}
-	return out
+	return out, reportable
 }
 
 // cpReleaseTriggers names the workflow's release triggers ("release", "push to tags"), those of them
@@ -130,7 +135,7 @@ func cpFeeders(file *audit.File, publishers map[string]audit.StepRef) map[string
 			walk(n.Value, pub, depth+1)
 		}
 	}
-	for _, j := range audit.Jobs(w) {
+	for _, j := range file.Jobs() {
 		if _, ok := publishers[j.ID.Value]; ok {
 			walk(j.ID.Value, j.ID.Value, 0)
 		}

@@ -2,7 +2,6 @@ package checks
 
 import (
 	"bytes"
-	"regexp"
 	"strconv"
 	"strings"
 
@@ -42,15 +41,22 @@ func pcInput(a *actionlint.ExecAction, key string) (string, *actionlint.String) 
 	return strings.TrimSpace(in.Value.Value), in.Value
 }
 
-var pcMajorRe = regexp.MustCompile(`^v?(\d+)(?:\.|$)`)
-
-// pcMajor returns the major version of a tag ref ("v4.1.0" is 4); -1 for a SHA or branch.
+// pcMajor returns the major version of a tag ref ("v4.1.0" is 4); -1 for a SHA or branch. It
+// matches ^v?(\d+)(?:\.|$) on the trimmed ref.
 func pcMajor(ref string) int {
-	m := pcMajorRe.FindStringSubmatch(strings.TrimSpace(ref))
-	if m == nil {
+	ref = strings.TrimSpace(ref)
+	i := 0
+	if strings.HasPrefix(ref, "v") {
+		i = 1
+	}
+	e := i
+	for e < len(ref) && ref[e] >= '0' && ref[e] <= '9' {
+		e++
+	}
+	if e == i || e < len(ref) && ref[e] != '.' {
 		return -1
 	}
-	n, _ := strconv.Atoi(m[1])
+	n, _ := strconv.Atoi(ref[i:e])
 	return n
 }
 

@@ -74,8 +74,12 @@ func runDownloadThenRun(pass *audit.Pass) error {
 }
 
 func dtrScript(pass *audit.Pass, s *shellScript) {
-	// dtrPosixMaybe needs a downloader's name as a word; dtrPwshRe one of the words of sfPwshExec.
-	if facts := s.Facts(); !(s.shellPosix() && facts.Has(sfDownload)) && !facts.Any(sfPwshExec|sfOddFold) {
+	// dtrPosix needs what dtrPosixMay looks for (unless quotes join a word that it looks for:
+	// the tests below then decide); dtrPwshRe iex, invoke-expression or scriptblock]::
+	// (PwshExec), or a letter that case folding matches to an ASCII one (OddFold).
+	w := s.Words()
+	posix := s.shellPosix() && (w.Joined(s.Text, dtrJoinMatters) || dtrPosixMay(s, w))
+	if !posix && !w.PwshExec && !w.OddFold {
 		return
 	}
 	{
@@ -111,7 +115,7 @@ func dtrScript(pass *audit.Pass, s *shellScript) {
 			}
 			return maybe == 1
 		}
-		if s.shellPosix() && dtrPosixMaybe(s.Folded()) && exact() {
+		if posix && dtrPosixMaybe(s.Folded()) && exact() {
 			dtrPosix(s, report)
 		}
 		if !dtrPwshMaybe(s) || !exact() {

@@ -93,17 +93,18 @@ func runGitHubEnv(pass *audit.Pass) error {
 			if s == nil || !strings.Contains(s.Text, "GITHUB_") && !strings.Contains(s.Text, "github.") {
 				continue
 			}
-			writes, envWrites := ghenvMaybe(s)
+			marks := ghenvMarks(s.Text)
+			writes, envWrites := ghenvMaybe(marks)
 			if !writes {
 				continue
 			}
-			fl := &ghenvFlow{s: s, events: events, vars: map[string]ghenvTaint{}, inner: map[*shellCmd][]*shellCmd{}}
+			fl := &ghenvFlow{s: s, marks: marks, events: events, vars: map[string]ghenvTaint{}, inner: map[*shellCmd][]*shellCmd{}}
 			if ref.Job != nil {
 				fl.untrusted = untrusted[ref.Job.ID.Value]
 			}
 			// Without a privileged trigger only an attacker's value is reported, and a write to
 			// GITHUB_OUTPUT only when it carries at least untrusted files: both need a source.
-			if (events == nil || !envWrites) && fl.untrusted == "" && (!ghenvMaySource(s) || !ghenvMayAttack(fl)) {
+			if (events == nil || !envWrites) && fl.untrusted == "" && (!ghenvMaySource(s, marks) || !ghenvMayAttack(fl)) {
 				continue
 			}
 			for _, w := range ghenvWrites(fl) {

@@ -24,47 +24,142 @@ func ghenvUntrusted(ref audit.StepRef, events []string) string {
 		}
 		return ""
 	}
-	if s := shellScriptOf(ref); s != nil && (strings.Contains(s.Text, "gh run download") || strings.Contains(s.Text, "gh pr checkout")) {
+	if s := shellScriptOf(ref); s != nil && ghenvGhFetches(s.Text) {
 		return "a downloaded artifact or pull request checkout"
 	}
 	return ""
 }
 
-// ghenvTokens are what a write to an environment file names, in lower case: $GITHUB_ENV,
-// ${{ github.env }}, $env:GITHUB_PATH, %GITHUB_OUTPUT%...; the first are those of GITHUB_OUTPUT.
-var ghenvTokens = []string{"github_output", "github_env", "github_path", "github.env", "github.path"}
+// ghenvGhFetches reports whether a script holds "gh run download" or "gh pr checkout".
+func ghenvGhFetches(text string) bool {
+	for off := 0; ; {
+		i := strings.Index(text[off:], "gh ")
+		if i < 0 {
+			return false
+		}
+		off += i + len("gh ")
+		if rest := text[off:]; strings.HasPrefix(rest, "run download") || strings.HasPrefix(rest, "pr checkout") {
+			return true
+		}
+	}
+}
 
-// ghenvMaybe reports whether a script may write to an environment file (writes), and to
-// GITHUB_ENV or GITHUB_PATH (env), so that scripts that do not are never parsed.
-func ghenvMaybe(s *shellScript) (writes, env bool) {
-	f := ghenvJoined(s)
-	for i, t := range ghenvTokens {
-		if strings.Contains(f, t) {
-			writes = true
-			if i > 0 {
-				return true, true
+// ghenvMayReach reports whether a value may hold an expression that fl.expr finds attacker
+// controlled: one with a ${{ }} placeholder that names github or env (ASCII letters in any case),
+// the only roots that fl.expr follows to an attacker's value.
+func ghenvMayReach(v string) bool {
+	if !strings.Contains(v, "${{") {
+		return false
+	}
+	for i := 0; i < len(v); i++ {
+		switch v[i] | 0x20 {
+		case 'g':
+			if i+len("github") <= len(v) && strings.EqualFold(v[i:i+len("github")], "github") {
+				return true
+			}
+		case 'e':
+			if i+len("env") <= len(v) && strings.EqualFold(v[i:i+len("env")], "env") {
+				return true
 			}
 		}
 	}
-	return writes, false
+	return false
 }
 
-// ghenvJoined is the script folded (see shellScript.Folded) with its line continuations
-// removed: one may split a variable's name ($GITHUB_\<newline>ENV).
-func ghenvJoined(s *shellScript) string {
-	f := s.Folded()
-	if strings.Contains(f, "\\\n") {
-		f = strings.ReplaceAll(f, "\\\n", "")
+// ghenvMaybe reports whether a script whose marks are m may write to an environment file
+// (writes), and to GITHUB_ENV or GITHUB_PATH (env), so that scripts that do not are never
+// parsed. A write names $GITHUB_ENV, ${{ github.env }}, $env:GITHUB_PATH, %GITHUB_OUTPUT%...
+func ghenvMaybe(m ghenvMark) (writes, env bool) {
+	return m&(ghenvmOutput|ghenvmEnv) != 0, m&ghenvmEnv != 0
+}
+
+// ghenvMark is a token that ghenvMaybe, ghenvMaySource or ghenvMayAttack needs (in lower
+// case) and the script holds, as ghenvJoined had it: the script folded (see shellScript.Folded)
+// with its line continuations removed, since one may split a variable's name
+// ($GITHUB_\<newline>ENV).
+type ghenvMark uint8
+
+const (
+	ghenvmOutput    ghenvMark = 1 << iota // github_output
+	ghenvmEnv                             // github_env, github_path, github.env, github.path
+	ghenvmHeadRef                         // github_head_ref
+	ghenvmEventPath                       // github_event_path
+	ghenvmExpr                            // ${{
+)
+
+// ghenvMarks finds the tokens of ghenvMark in a script's text as ghenvJoined had it (ASCII
+// letters in lower case, quotes and line continuations removed), with no copy of the text.
+func ghenvMarks(text string) ghenvMark {
+	var m ghenvMark
+	for i := 0; i < len(text); i++ {
+		switch c := text[i]; {
+		case c == '$':
+			if _, ok := ghenvTokenEnd(text, i, "${{"); ok {
+				m |= ghenvmExpr
+			}
+		case c|0x20 == 'g':
+			j, ok := ghenvTokenEnd(text, i, "github")
+			if !ok {
+				continue
+			}
+			j = ghenvSkip(text, j)
+			for _, t := range [...]struct {
+				rest string
+				mark ghenvMark
+			}{{"_output", ghenvmOutput}, {"_env", ghenvmEnv}, {"_path", ghenvmEnv}, {".env", ghenvmEnv}, {".path", ghenvmEnv},
+				{"_head_ref", ghenvmHeadRef}, {"_event_path", ghenvmEventPath}} {
+				if _, ok := ghenvTokenEnd(text, j, t.rest); ok && m&t.mark == 0 {
+					m |= t.mark
+				}
+			}
+		}
 	}
-	return f
+	return m
+}
+
+// ghenvTokenEnd reports whether token (lower case) starts at text[i] as ghenvJoined had it
+// (ASCII letters in any case; quotes and line continuations between its bytes), and where it ends.
+func ghenvTokenEnd(text string, i int, token string) (int, bool) {
+	for k := 0; k < len(token); k++ {
+		if k > 0 {
+			i = ghenvSkip(text, i)
+		}
+		if i >= len(text) || shellFoldTable[text[i]] != token[k] {
+			return i, false
+		}
+		i++
+	}
+	return i, true
+}
+
+// ghenvSkip returns the index of the first byte from text[j] on that ghenvJoined kept: it
+// removes quotes, then each backslash followed by a newline.
+func ghenvSkip(text string, j int) int {
+	for j < len(text) {
+		switch text[j] {
+		case '"', '\'':
+			j++
+			continue
+		case '\\':
+			k := j + 1
+			for k < len(text) && (text[k] == '"' || text[k] == '\'') {
+				k++
+			}
+			if k < len(text) && text[k] == '\n' {
+				j = k + 1
+				continue
+			}
+		}
+		break
+	}
+	return j
 }
 
 // ghenvMaySource reports whether a script may read an attacker-controlled value: it needs a
 // ${{ }} placeholder, $GITHUB_HEAD_REF, $GITHUB_EVENT_PATH, or a variable of an env: block
 // (the step's, the job's or the workflow's) set by a placeholder.
-func ghenvMaySource(s *shellScript) bool {
-	f := ghenvJoined(s)
-	if strings.Contains(f, "${{") || strings.Contains(f, "github_head_ref") || strings.Contains(f, "github_event_path") {
+func ghenvMaySource(s *shellScript, m ghenvMark) bool {
+	if m&(ghenvmExpr|ghenvmHeadRef|ghenvmEventPath) != 0 {
 		return true
 	}
 	for _, env := range ghenvEnvs(s.Ref) {
@@ -87,10 +182,9 @@ func ghenvMaySource(s *shellScript) bool {
 // ghenvFlow.expr), from $GITHUB_HEAD_REF under pull_request_target, or from $GITHUB_EVENT_PATH
 // under a privileged trigger; the script's own variables only carry those.
 func ghenvMayAttack(fl *ghenvFlow) bool {
-	s := fl.s
-	f := ghenvJoined(s)
-	if strings.Contains(f, "github_head_ref") && slices.Contains(fl.events, "pull_request_target") ||
-		strings.Contains(f, "github_event_path") && fl.events != nil {
+	s, m := fl.s, fl.marks
+	if m&ghenvmHeadRef != 0 && slices.Contains(fl.events, "pull_request_target") ||
+		m&ghenvmEventPath != 0 && fl.events != nil {
 		return true
 	}
 	attacks := func(exprs []audit.Expr) bool {
@@ -109,7 +203,7 @@ func ghenvMayAttack(fl *ghenvFlow) bool {
 			continue
 		}
 		for _, v := range env.Vars {
-			if v != nil && v.Value != nil && attacks(s.Ref.File.ExprsOf(v.Value)) {
+			if v != nil && v.Value != nil && ghenvMayReach(v.Value.Value) && attacks(s.Ref.File.ExprsOf(v.Value)) {
 				return true
 			}
 		}

@@ -11,12 +11,42 @@ import (
 // workflow's privileged events and whether the job holds untrusted files.
 type ghenvFlow struct {
 	s         *shellScript
-	events    []string // privileged events; nil for actions and reusable workflows (caller unknown)
-	untrusted string   // what brought untrusted files into the job ("" when none)
+	marks     ghenvMark // the tokens of the script (see ghenvMarks)
+	events    []string  // privileged events; nil for actions and reusable workflows (caller unknown)
+	untrusted string    // what brought untrusted files into the job ("" when none)
 	vars      map[string]ghenvTaint
 	validated map[string]bool // variables checked against a strict pattern before the write
+	// validEnd is the end of the text whose ghenvValidated validated is, once validDone; -1
+	// when the script tests nothing (=~).
+	validEnd  int
+	validDone bool
 	inner     map[*shellCmd][]*shellCmd
 	depth     int
+}
+
+// validate sets validated to ghenvValidated(s.Text[:off]), the variables validated before a
+// write at off. Every match of ghenvValidateRe holds =~ and ends with ]], so the result is that
+// of the text up to the last ]] before off, and it is kept while that does not change (writes
+// come in text order).
+func (fl *ghenvFlow) validate(off int) {
+	text := fl.s.Text
+	if !fl.validDone && !strings.Contains(text, "=~") {
+		fl.validDone, fl.validEnd, fl.validated = true, -1, nil
+	}
+	if fl.validDone && fl.validEnd < 0 {
+		return
+	}
+	end := strings.LastIndex(text[:off], "]]")
+	if end >= 0 {
+		end += len("]]")
+	} else {
+		end = 0
+	}
+	if fl.validDone && end == fl.validEnd {
+		return
+	}
+	fl.validDone, fl.validEnd = true, end
+	fl.validated = ghenvValidated(text[:end])
 }
 
 // ghenvSafeVars are default variables whose values an outsider does not choose.

@@ -99,14 +99,14 @@ func ghenvWrites(fl *ghenvFlow) []ghenvWrite {
 				continue
 			}
 			if target := ghenvTarget(s, r.Target); target != "" {
-				fl.validated = ghenvValidated(s.Text[:c.Offset])
+				fl.validate(c.Offset)
 				out = append(out, ghenvWrite{target: target, offset: c.Offset, taint: fl.cmd(c), named: ghenvNamed(c)})
 			}
 		}
 		if c.Name() == "tee" {
 			for _, a := range c.Argv()[1:] {
 				if target := ghenvTarget(s, a); target != "" {
-					fl.validated = ghenvValidated(s.Text[:c.Offset])
+					fl.validate(c.Offset)
 					out = append(out, ghenvWrite{target: target, offset: c.Offset, taint: fl.cmd(c)})
 				}
 			}

@@ -17,8 +17,9 @@ type shellScript struct {
 	// Text is the script as the runner gets it, ${{ }} placeholders included.
 	Text string
 
-	facts shellFacts // see Facts
-	more  *shellLazy // what checks compute the first time they ask for it
+	scanned bool       // words is computed
+	words   shellWords // see Words
+	more    *shellLazy // what checks compute the first time they ask for it
 }
 
 // shellLazy holds what is computed for a script only when a check asks for it: most scripts
@@ -32,6 +33,8 @@ type shellLazy struct {
 	hasExprs  bool
 	lineStart []int
 	lineMap   []shellLineMap
+	mapping   shellLineMapping
+	arena     shellArena // the commands and words of the parse
 }
 
 func (s *shellScript) lazy() *shellLazy {

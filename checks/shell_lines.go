@@ -17,10 +17,10 @@ type shellLineMap struct{ line, col int }
 func (s *shellScript) Pos(off int) *actionlint.Pos {
 	lines := s.lines()
 	m := s.lazy()
-	if m.lineMap == nil {
-		s.mapLines(s.Ref.File)
-	}
 	i := sort.Search(len(lines), func(i int) bool { return lines[i] > off }) - 1
+	if i >= 0 {
+		s.mapLines(s.Ref.File, i)
+	}
 	if i < 0 || i >= len(m.lineMap) || m.lineMap[i].line == 0 {
 		if s.Run.Pos != nil {
 			return &actionlint.Pos{Line: s.Run.Pos.Line, Col: s.Run.Pos.Col}
@@ -49,24 +49,39 @@ func (s *shellScript) lines() []int {
 	return m.lineStart
 }
 
-// mapLines finds each script line in the workflow source.
-func (s *shellScript) mapLines(f *audit.File) {
+// shellLineMapping is where mapLines stands: it maps the script's lines in order, each from
+// where the previous one was found, and only as far as Pos has asked.
+type shellLineMapping struct {
+	next               int // the first line not mapped yet
+	cursor, skip, last int
+	started            bool
+}
+
+// mapLines finds the script lines up to line upTo (an index of lines) in the workflow source.
+func (s *shellScript) mapLines(f *audit.File, upTo int) {
 	m := s.lazy()
-	m.lineMap = make([]shellLineMap, len(s.lines()))
+	if m.lineMap == nil {
+		m.lineMap = make([]shellLineMap, len(s.lines()))
+	}
 	pos := s.Run.Pos
 	if pos == nil {
 		return
 	}
-	cursor, skip := pos.Line, 0
-	if hdr := f.Line(pos.Line); pos.Col >= 1 && pos.Col-1 < len(hdr) {
-		if strings.ContainsAny(hdr[pos.Col-1:pos.Col], "|>") {
-			cursor++ // a block scalar starts on the next line
-		} else {
-			skip = f.Offset(pos.Line, pos.Col) - f.Offset(pos.Line, 1) // not the key on the first line
+	st := &m.mapping
+	if !st.started {
+		st.started = true
+		st.cursor = pos.Line
+		if hdr := f.Line(pos.Line); pos.Col >= 1 && pos.Col-1 < len(hdr) {
+			if strings.ContainsAny(hdr[pos.Col-1:pos.Col], "|>") {
+				st.cursor++ // a block scalar starts on the next line
+			} else {
+				st.skip = f.Offset(pos.Line, pos.Col) - f.Offset(pos.Line, 1) // not the key on the first line
+			}
 		}
+		st.last = min(f.LineCount(), st.cursor+len(m.lineStart)*4+8)
 	}
-	last := min(f.LineCount(), cursor+len(m.lineStart)*4+8)
-	for i, start := range m.lineStart {
+	for ; st.next <= upTo && st.next < len(m.lineStart); st.next++ {
+		i, start := st.next, m.lineStart[st.next]
 		end := len(s.Text)
 		if i+1 < len(m.lineStart) {
 			end = m.lineStart[i+1] - 1
@@ -76,15 +91,15 @@ func (s *shellScript) mapLines(f *audit.File) {
 		if trimmed == "" {
 			continue
 		}
-		for n := cursor; n <= last; n++ {
+		for n := st.cursor; n <= st.last; n++ {
 			src, from := f.Line(n), 0
 			if n == pos.Line {
-				from = min(max(skip, 0), len(src))
+				from = min(max(st.skip, 0), len(src))
 			}
 			if j := strings.Index(src[from:], text); j >= 0 {
 				j += from
 				m.lineMap[i] = shellLineMap{n, utf8.RuneCountInString(src[:j])}
-				cursor = n + 1
+				st.cursor = n + 1
 				break
 			}
 			// A folded scalar: the source line is the start of the script line.
@@ -92,7 +107,7 @@ func (s *shellScript) mapLines(f *audit.File) {
 				lead := utf8.RuneCountInString(text[:len(text)-len(strings.TrimLeft(text, " \t"))])
 				j := strings.Index(src, ts)
 				m.lineMap[i] = shellLineMap{n, max(0, utf8.RuneCountInString(src[:j])-lead)}
-				cursor = n + 1
+				st.cursor = n + 1
 				break
 			}
 		}

@@ -3,6 +3,7 @@ package checks
 import (
 	"bytes"
 	"errors"
+	"strings"
 	"sync"
 
 	"mvdan.cc/sh/v3/syntax"
@@ -25,24 +26,37 @@ var shellParsers = sync.Pool{New: func() any { return syntax.NewParser(syntax.Va
 
 // parse parses a POSIX script and collects its commands.
 func (s *shellScript) parse() {
-	lines := s.lines()
-	// Placeholders become same-length words so that offsets stay right.
-	src := []byte(s.Text)
-	for _, e := range s.Exprs() {
-		for i := e.Offset; i < e.Offset+len(e.Raw) && i < len(src); i++ {
-			if src[i] != '\n' {
-				src[i] = 'X'
+	// Placeholders become same-length words so that offsets stay right; a script without one
+	// is read as it is, and copied only to blank a line that the parser rejects.
+	var src []byte
+	if exprs := s.Exprs(); len(exprs) > 0 {
+		src = []byte(s.Text)
+		for _, e := range exprs {
+			for i := e.Offset; i < e.Offset+len(e.Raw) && i < len(src); i++ {
+				if src[i] != '\n' {
+					src[i] = 'X'
+				}
 			}
 		}
 	}
 	p := shellParsers.Get().(*syntax.Parser)
 	defer shellParsers.Put(p)
 	for try := 0; try < 6; try++ {
-		f, err := p.Parse(bytes.NewReader(src), "")
+		var f *syntax.File
+		var err error
+		if src == nil {
+			f, err = p.Parse(strings.NewReader(s.Text), "")
+		} else {
+			f, err = p.Parse(bytes.NewReader(src), "")
+		}
 		if err == nil {
 			s.collectStmts(f)
 			break
 		}
+		if src == nil {
+			src = []byte(s.Text)
+		}
+		lines := s.lines()
 		// Blank the line the parser stopped at and try again, so one odd line loses only itself.
 		var pe syntax.ParseError
 		var le syntax.LangError

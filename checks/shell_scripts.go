@@ -3,6 +3,7 @@ package checks
 import (
 	"path"
 	"strings"
+	"unicode/utf8"
 
 	"github.com/rampart-sec/rampart/audit"
 	"github.com/rhysd/actionlint"
@@ -10,9 +11,23 @@ import (
 
 type shellKey struct{}
 
+// shellScriptSet is what shellScriptsOf memoizes: the scripts, and where shellScriptOf looks
+// first (after the script it found last: callers go through the steps in order).
+type shellScriptSet struct {
+	list []*shellScript
+	next int
+}
+
 // shellScriptsOf returns the run: scripts of a workflow or composite action, in step order,
 // computed once per file.
 func shellScriptsOf(f *audit.File) []*shellScript {
+	if set := shellScriptSetOf(f); set != nil {
+		return set.list
+	}
+	return nil
+}
+
+func shellScriptSetOf(f *audit.File) *shellScriptSet {
 	if f.Workflow == nil && (f.Action == nil || f.Action.Runs == nil) {
 		return nil
 	}
@@ -25,7 +40,7 @@ func shellScriptsOf(f *audit.File) []*shellScript {
 			}
 		}
 		if n == 0 {
-			return []*shellScript(nil)
+			return &shellScriptSet{}
 		}
 		all := make([]shellScript, n)
 		out := make([]*shellScript, n)
@@ -46,12 +61,13 @@ func shellScriptsOf(f *audit.File) []*shellScript {
 					job, jobShell = ref.Job, sh
 				}
 			}
-			all[i] = shellScript{Ref: ref, Run: r.Run, Shell: sh, Text: r.Run.Value}
-			out[i] = &all[i]
+			sc := &all[i] // set field by field: a copy of the whole struct costs more
+			sc.Ref, sc.Run, sc.Shell, sc.Text = ref, r.Run, sh, r.Run.Value
+			out[i] = sc
 			i++
 		}
-		return out
-	}).([]*shellScript)
+		return &shellScriptSet{list: out}
+	}).(*shellScriptSet)
 }
 
 // shellScriptOf returns the step's script; nil for a uses: step.
@@ -60,8 +76,14 @@ func shellScriptOf(ref audit.StepRef) *shellScript {
 	if r == nil || r.Run == nil {
 		return nil
 	}
-	for _, s := range shellScriptsOf(ref.File) {
-		if s.Run == r.Run {
+	set := shellScriptSetOf(ref.File)
+	if set == nil {
+		return nil
+	}
+	for k := range set.list {
+		i := (set.next + k) % len(set.list)
+		if s := set.list[i]; s.Run == r.Run {
+			set.next = i + 1
 			return s
 		}
 	}
@@ -88,10 +110,30 @@ func shellName(ref audit.StepRef, r *actionlint.ExecRun) string {
 	}
 	if ref.Job != nil && ref.Job.RunsOn != nil {
 		for _, l := range ref.Job.RunsOn.Labels {
-			if l != nil && strings.HasPrefix(strings.ToLower(l.Value), "windows") {
+			if l != nil && shellASCIIPrefixFold(l.Value, "windows") {
 				return "pwsh"
 			}
 		}
 	}
 	return "bash"
+}
+
+// shellASCIIPrefixFold reports whether strings.HasPrefix(strings.ToLower(s), prefix) for a
+// prefix of ASCII lower-case letters, without the copy when s is ASCII (some non-ASCII letters
+// lower to ASCII ones: İ to i, K to k).
+func shellASCIIPrefixFold(s, prefix string) bool {
+	for i := 0; i < len(s); i++ {
+		if s[i] >= utf8.RuneSelf {
+			return strings.HasPrefix(strings.ToLower(s), prefix)
+		}
+	}
+	if len(s) < len(prefix) {
+		return false
+	}
+	for i := 0; i < len(prefix); i++ {
+		if shellFoldTable[s[i]] != prefix[i] {
+			return false
+		}
+	}
+	return true
 }

@@ -7,19 +7,21 @@ import (
 // simpleCmd builds the command of a statement with its own redirections; nil for a statement
 // that is not a simple command or a declaration.
 func (s *shellScript) simpleCmd(st *syntax.Stmt) *shellCmd {
-	c := &shellCmd{Offset: int(st.Pos().Offset())}
+	var c *shellCmd
 	switch x := st.Cmd.(type) {
 	case *syntax.CallExpr:
+		c = s.more.arena.cmd()
 		if len(x.Args) > 0 {
-			words := make([]shellWord, len(x.Args))
-			c.Args = make([]*shellWord, len(x.Args))
+			words, ptrs := s.more.arena.words(len(x.Args))
+			c.Args = ptrs
 			for i, a := range x.Args {
 				s.fillWord(&words[i], a)
-				c.Args[i] = &words[i]
+				ptrs[i] = &words[i]
 			}
 		}
 		c.Assigns = s.assigns(x.Assigns)
 	case *syntax.DeclClause:
+		c = s.more.arena.cmd()
 		if x.Variant != nil {
 			c.Decl = x.Variant.Value
 		}
@@ -27,10 +29,40 @@ func (s *shellScript) simpleCmd(st *syntax.Stmt) *shellCmd {
 	default:
 		return nil
 	}
+	c.Offset = int(st.Pos().Offset())
 	for _, r := range st.Redirs {
 		c.Redirs = append(c.Redirs, s.redir(r, false))
 	}
 	return c
+}
+
+// shellArena hands out the commands and words of one parse from a few large blocks instead of
+// one allocation each; blocks grow with the script, from small ones for the many short scripts.
+type shellArena struct {
+	cmds []shellCmd
+	ws   []shellWord
+	ptrs []*shellWord
+}
+
+func (a *shellArena) cmd() *shellCmd {
+	if len(a.cmds) == cap(a.cmds) {
+		a.cmds = make([]shellCmd, 0, min(max(4, 2*cap(a.cmds)), 128))
+	}
+	a.cmds = a.cmds[:len(a.cmds)+1]
+	return &a.cmds[len(a.cmds)-1]
+}
+
+// words returns n words and n pointers to fill, for one command.
+func (a *shellArena) words(n int) ([]shellWord, []*shellWord) {
+	if len(a.ws)+n > cap(a.ws) {
+		a.ws = make([]shellWord, 0, max(n, min(max(8, 2*cap(a.ws)), 512)))
+	}
+	if len(a.ptrs)+n > cap(a.ptrs) {
+		a.ptrs = make([]*shellWord, 0, max(n, min(max(8, 2*cap(a.ptrs)), 512)))
+	}
+	k, p := len(a.ws), len(a.ptrs)
+	a.ws, a.ptrs = a.ws[:k+n], a.ptrs[:p+n]
+	return a.ws[k : k+n : k+n], a.ptrs[p : p+n : p+n]
 }
 
 func (s *shellScript) assigns(as []*syntax.Assign) []shellAssign {

@@ -76,14 +76,23 @@ func runUnpinnedTools(pass *audit.Pass) error {
 
 func utScript(pass *audit.Pass, s *shellScript) {
 	if !s.shellPosix() {
-		// Every match of utPwshCmdRe starts with one of its names.
-		if s.Facts().Has(sfPwshTool) && utPwshMaybe(s.Folded()) {
+		// Every match of utPwshCmdRe starts with one of its names (see shellPwshToolMaybe).
+		if utPwshSubMaybe(s.Text) && shellPwshToolMaybe(s.Text) && utPwshMaybe(s.Folded()) {
 			utPwsh(pass, s)
 		}
 		return
 	}
-	// utMaybe needs a program's name directly followed by a subcommand's.
-	if !s.Facts().Has(sfInstall) || !utMaybe(s.Folded()) {
+	// utCheck needs what utMay looks for (unless quotes join a word that it looks for: utMaybe
+	// then decides), and what utMaybe looks for: a program's name directly followed by a
+	// subcommand's.
+	w := s.Words()
+	joined := w.Joined(s.Text, utJoinMatters)
+	if !joined && !utMay(s, w) || !utMaybe(s.Folded()) {
+		return
+	}
+	// Installs on simple lines: utCheck can tell without the parse (when no other check has
+	// parsed the script already) that there is nothing to report.
+	if !joined && (s.more == nil || !s.more.parsed) && utNoneAt(s, w) {
 		return
 	}
 	{
@@ -167,6 +176,18 @@ func utFollowed(f, name string, subs ...string) bool {
 			}
 		}
 	}
+}
+
+// utPwshSubMaybe reports whether a PowerShell or cmd script may hold a subcommand that utCheck
+// needs (a word of utPwsh is compared as it is, its quotes trimmed): install (binstall), tool,
+// global, upgrade, run or add, or else i, which needs -g or --global.
+func utPwshSubMaybe(text string) bool {
+	for _, w := range []string{"install", "tool", "global", "upgrade", "run", "add", "-g"} {
+		if strings.Contains(text, w) {
+			return true
+		}
+	}
+	return false
 }
 
 // utPwshMaybe reports whether a PowerShell or cmd script (folded) may match utPwshCmdRe.

@@ -16,19 +16,63 @@ type utProblem struct {
 
 var (
 	utSemverRe  = regexp.MustCompile(`^v?\d+\.\d+\.\d+([-+][0-9A-Za-z.+-]*)?$`)
-	utPythonRe  = regexp.MustCompile(`^(python|py)(\d(\.\d+)?)?$`)
-	utPipRe     = regexp.MustCompile(`^pip(\d(\.\d+)?)?$`)
 	utPwshCmdRe = regexp.MustCompile(`(?i)\b(pip3?|python3?|py|npm|go|cargo|gem|choco|dotnet|pipx|uv)(\.exe)?\s+[^\n;|&]*`)
 	utToolingPy = map[string]bool{"pip": true, "setuptools": true, "wheel": true}
 )
 
-// utOperands splits arguments into operands and flags; valueFlags take the next word as value.
-func utOperands(args []*shellWord, valueFlags string) (ops []*shellWord, flags map[string]string) {
+// utVersioned reports whether name is prefix, optionally followed by a version: a digit, then
+// optionally a dot and digits (pip, pip3, pip3.12; python3.11): ^prefix(\d(\.\d+)?)?$.
+func utVersioned(name, prefix string) bool {
+	v, ok := strings.CutPrefix(name, prefix)
+	switch {
+	case !ok:
+		return false
+	case v == "":
+		return true
+	case v[0] < '0' || v[0] > '9':
+		return false
+	case len(v) == 1:
+		return true
+	case v[1] != '.' || len(v) == 2:
+		return false
+	}
+	for i := 2; i < len(v); i++ {
+		if v[i] < '0' || v[i] > '9' {
+			return false
+		}
+	}
+	return true
+}
+
+// utPipName reports whether a command's name is pip with an optional version (^pip(\d(\.\d+)?)?$).
+func utPipName(name string) bool { return utVersioned(name, "pip") }
+
+// utPythonName reports whether a command's name is python or py with an optional version.
+func utPythonName(name string) bool { return utVersioned(name, "python") || utVersioned(name, "py") }
+
+// utFlagSet is the set of the flags (separated by spaces) that take the next word as value.
+func utFlagSet(list string) map[string]bool {
 	vf := map[string]bool{}
-	for _, f := range strings.Fields(valueFlags) {
+	for _, f := range strings.Fields(list) {
 		vf[f] = true
 	}
-	flags = map[string]string{}
+	return vf
+}
+
+// The flags that take a value, for each installer.
+var (
+	utPipFlags   = utFlagSet("-r --requirement -c --constraint -e --editable -i --index-url --extra-index-url -f --find-links -t --target --prefix --root --platform --python-version --implementation --abi --only-binary --no-binary --src --upgrade-strategy --progress-bar --log --cache-dir --trusted-host --timeout --retries --proxy --cert --client-cert --python -p --config-settings -C --global-option --report --exists-action --index-strategy --extra --group --override --index --default-index --with")
+	utNpmFlags   = utFlagSet("--prefix --registry --location --tag -w --workspace --cache")
+	utYarnFlags  = utFlagSet("--prefix --registry")
+	utCargoFlags = utFlagSet("--version --vers --git --path --root --features -F --target --registry --index --branch --rev --tag --profile -j --jobs --bin --example --target-dir --config -Z --color" +
+		" --strategies --disable-strategies --targets --install-path --pkg-url --pkg-fmt --bin-dir --manifest-path --rate-limit --min-tls-version --log-level --github-token --maximum-resolution-timeout")
+	utGemFlags    = utFlagSet("-v --version -i --install-dir -n --bindir --source -s -P --trust-policy --platform -g --file")
+	utChocoFlags  = utFlagSet("--version -s --source --params --package-parameters --install-arguments --ia --checksum --checksum64 --cache-location -u -p --user --password")
+	utDotnetFlags = utFlagSet("--tool-path --version --add-source --configfile --framework -a --arch --verbosity --tool-manifest")
+)
+
+// utOperands splits arguments into operands and flags; the flags of vf take the next word as value.
+func utOperands(args []*shellWord, vf map[string]bool) (ops []*shellWord, flags utFlags) {
 	for i := 0; i < len(args); i++ {
 		t := args[i].Text
 		switch {
@@ -40,7 +84,7 @@ func utOperands(args []*shellWord, valueFlags string) (ops []*shellWord, flags m
 				i++
 				val = args[i].Text
 			}
-			flags[name] = val
+			flags = append(flags, utFlag{name, val})
 		default:
 			ops = append(ops, args[i])
 		}
@@ -48,9 +92,24 @@ func utOperands(args []*shellWord, valueFlags string) (ops []*shellWord, flags m
 	return ops, flags
 }
 
-func utHas(flags map[string]string, names ...string) bool {
+// utFlags are a command's flags in order, each with its value ("" for none).
+type utFlags []utFlag
+
+type utFlag struct{ name, val string }
+
+// get returns the value of the last flag of that name.
+func (f utFlags) get(name string) (string, bool) {
+	for i := len(f) - 1; i >= 0; i-- {
+		if f[i].name == name {
+			return f[i].val, true
+		}
+	}
+	return "", false
+}
+
+func utHas(flags utFlags, names ...string) bool {
 	for _, n := range names {
-		if _, ok := flags[n]; ok {
+		if _, ok := flags.get(n); ok {
 			return true
 		}
 	}
@@ -74,9 +133,9 @@ func utCheck(c *shellCmd) []utProblem {
 	name, a1 := strings.ToLower(c.Name()), argv[1].Text
 	rest := func(n int) []*shellWord { return argv[min(n, len(argv)):] }
 	switch {
-	case utPipRe.MatchString(name) && a1 == "install":
+	case utPipName(name) && a1 == "install":
 		return utPip("pip install", rest(2))
-	case utPythonRe.MatchString(name) && a1 == "-m" && len(argv) > 3 && utPipRe.MatchString(argv[2].Text) && argv[3].Text == "install":
+	case utPythonName(name) && a1 == "-m" && len(argv) > 3 && utPipName(argv[2].Text) && argv[3].Text == "install":
 		return utPip("pip install", rest(4))
 	case name == "uv" && a1 == "pip" && len(argv) > 2 && argv[2].Text == "install":
 		return utPip("uv pip install", rest(3))
@@ -87,13 +146,13 @@ func utCheck(c *shellCmd) []utProblem {
 		return utPip("pipx install", rest(2))
 	case name == "npm" && (a1 == "install" || a1 == "i" || a1 == "add"), name == "pnpm" && (a1 == "add" || a1 == "install" || a1 == "i"),
 		name == "bun" && (a1 == "add" || a1 == "install" || a1 == "i"):
-		ops, flags := utOperands(rest(2), "--prefix --registry --location --tag -w --workspace --cache")
-		if !utHas(flags, "-g", "--global") && flags["--location"] != "global" {
+		ops, flags := utOperands(rest(2), utNpmFlags)
+		if loc, _ := flags.get("--location"); !utHas(flags, "-g", "--global") && loc != "global" {
 			return nil
 		}
 		return utNpm(name+" install -g", ops)
 	case name == "yarn" && a1 == "global" && len(argv) > 2 && argv[2].Text == "add":
-		ops, _ := utOperands(rest(3), "--prefix --registry")
+		ops, _ := utOperands(rest(3), utYarnFlags)
 		return utNpm("yarn global add", ops)
 	case name == "go" && (a1 == "install" || a1 == "run"):
 		var out []utProblem
@@ -108,19 +167,18 @@ func utCheck(c *shellCmd) []utProblem {
 		}
 		return out
 	case name == "cargo" && (a1 == "install" || a1 == "binstall"):
-		ops, flags := utOperands(rest(2), "--version --vers --git --path --root --features -F --target --registry --index --branch --rev --tag --profile -j --jobs --bin --example --target-dir --config -Z --color"+
-			" --strategies --disable-strategies --targets --install-path --pkg-url --pkg-fmt --bin-dir --manifest-path --rate-limit --min-tls-version --log-level --github-token --maximum-resolution-timeout")
+		ops, flags := utOperands(rest(2), utCargoFlags)
 		if utHas(flags, "--path", "--version", "--vers", "--rev", "--tag") {
 			return nil
 		}
-		if g, ok := flags["--git"]; ok {
+		if g, ok := flags.get("--git"); ok {
 			return []utProblem{{word: argv[1], msg: fmt.Sprintf("cargo install --git %q builds the branch's newest commit; add --rev or --tag", g)}}
 		}
 		return utEach(ops, "@", func(w *shellWord) string {
 			return fmt.Sprintf("cargo %s of %q takes the newest release; add --version (and --locked)", a1, w.Text)
 		})
 	case name == "gem" && a1 == "install":
-		ops, flags := utOperands(rest(2), "-v --version -i --install-dir -n --bindir --source -s -P --trust-policy --platform -g --file")
+		ops, flags := utOperands(rest(2), utGemFlags)
 		if utHas(flags, "-v", "--version", "-g", "--file") {
 			return nil
 		}
@@ -128,7 +186,7 @@ func utCheck(c *shellCmd) []utProblem {
 			return fmt.Sprintf("gem install of %q takes the newest release; add -v VERSION", w.Text)
 		})
 	case name == "choco" && (a1 == "install" || a1 == "upgrade"):
-		ops, flags := utOperands(rest(2), "--version -s --source --params --package-parameters --install-arguments --ia --checksum --checksum64 --cache-location -u -p --user --password")
+		ops, flags := utOperands(rest(2), utChocoFlags)
 		if utHas(flags, "--version") {
 			return nil
 		}
@@ -136,7 +194,7 @@ func utCheck(c *shellCmd) []utProblem {
 			return fmt.Sprintf("choco %s of %q takes the newest package; add --version", a1, w.Text)
 		})
 	case name == "dotnet" && a1 == "tool" && len(argv) > 2 && (argv[2].Text == "install" || argv[2].Text == "update"):
-		ops, flags := utOperands(rest(3), "--tool-path --version --add-source --configfile --framework -a --arch --verbosity --tool-manifest")
+		ops, flags := utOperands(rest(3), utDotnetFlags)
 		if utHas(flags, "--version") {
 			return nil
 		}
@@ -160,14 +218,14 @@ func utEach(ops []*shellWord, sep string, msg func(*shellWord) string) []utProbl
 }
 
 func utPip(cmd string, args []*shellWord) []utProblem {
-	ops, flags := utOperands(args, "-r --requirement -c --constraint -e --editable -i --index-url --extra-index-url -f --find-links -t --target --prefix --root --platform --python-version --implementation --abi --only-binary --no-binary --src --upgrade-strategy --progress-bar --log --cache-dir --trusted-host --timeout --retries --proxy --cert --client-cert --python -p --config-settings -C --global-option --report --exists-action --index-strategy --extra --group --override --index --default-index --with")
+	ops, flags := utOperands(args, utPipFlags)
 	if utHas(flags, "--require-hashes", "-c", "--constraint") {
 		return nil
 	}
 	var out []utProblem
-	if r, ok := flags["-r"]; ok || utHas(flags, "--requirement") {
+	if r, ok := flags.get("-r"); ok || utHas(flags, "--requirement") {
 		if !ok {
-			r = flags["--requirement"]
+			r, _ = flags.get("--requirement")
 		}
 		out = append(out, utProblem{word: args[0], msg: fmt.Sprintf("%s -r %q installs without --require-hashes: versions are not locked by hash", cmd, r), low: true})
 	}

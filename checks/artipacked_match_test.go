@@ -1,0 +1,42 @@
+package checks
+
+import (
+	"math/rand"
+	"regexp"
+	"testing"
+)
+
+// TestArtipMatchers compares the hand-written matchers with the regular expressions they stand
+// for, on random texts made of the pieces that matter to them.
+func TestArtipMatchers(t *testing.T) {
+	gitRe := regexp.MustCompile(`\bgit\s+(?:-C\s+\S+\s+)?(?:push|fetch|pull|ls-remote)\b|\bgit\s+submodule\s+update\b`)
+	semRe := regexp.MustCompile(`^v?(\d+)(?:\.(\d+))?`)
+	shaRe := regexp.MustCompile(`^[0-9a-fA-F]{40}$`)
+	comRe := regexp.MustCompile(`#\s*(?:tag[:=]?\s*)?v?(\d+)(?:\.(\d+))?`)
+	pieces := []string{"git", " ", "\t", "\n", "-C", "push", "pull", "fetch", "ls-remote", "submodule", "update", "x", "_",
+		"-", "/", "a", "#", "tag", ":", "=", "v", "1", "23", ".", "4", "pushx", "agit", "f"}
+	r := rand.New(rand.NewSource(1))
+	for range 100000 {
+		var s string
+		for k := r.Intn(8); k >= 0; k-- {
+			s += pieces[r.Intn(len(pieces))]
+		}
+		if gitRe.MatchString(s) != artipUsesGitCommand(s) {
+			t.Fatalf("artipUsesGitCommand(%q) = %v", s, !gitRe.MatchString(s))
+		}
+		m := semRe.FindStringSubmatch(s)
+		if major, minor, ok := artipVersionAt(s, 0); (m != nil) != ok || ok && (m[1] != major || m[2] != minor) {
+			t.Fatalf("artipVersionAt(%q) = %q %q %v, want %q", s, major, minor, ok, m)
+		}
+		m = comRe.FindStringSubmatch(s)
+		if major, minor, ok := artipCommentVersion(s); (m != nil) != ok || ok && (m[1] != major || m[2] != minor) {
+			t.Fatalf("artipCommentVersion(%q) = %q %q %v, want %q", s, major, minor, ok, m)
+		}
+	}
+	for _, s := range []string{"0123456789abcdef0123456789abcdef01234567", "0123456789abcdef0123456789abcdef0123456",
+		"0123456789abcdef0123456789abcdef0123456g", "0123456789ABCDEF0123456789abcdef01234567", ""} {
+		if shaRe.MatchString(s) != artipIsSHA(s) {
+			t.Errorf("artipIsSHA(%q) = %v", s, !shaRe.MatchString(s))
+		}
+	}
+}

@@ -1,0 +1,392 @@
+package checks
+
+import "strings"
+
+// shellWords is what one pass over a script's raw text finds for the checks that look for
+// commands in it (download-then-run, unpinned-tools) before they parse it: the places of the
+// words they start from, whether quotes may join the pieces of a word (so that a word of the
+// parse is not a word of the text), and whether the text may hold what dtrPwshRe needs. It is
+// computed once per script (see Words), with no copy of the text.
+type shellWords struct {
+	// Anchors are the words of shellAnchorKind, in text order, each found where a word may
+	// start (after a byte of shellBound or at the start) and ending where a word may end;
+	// and the joins (saJoin): the quotes (each the first of a run of quotes, $' $" openers and
+	// line continuations) that have a byte of shellJoinTable right before and after them, as
+	// in c"url" or it's: the shell joins what is on either side into one word. A word of the
+	// parse whose last path element is made of shellJoinTable bytes is in the text as it is,
+	// unless it is one of the words the joins make (see Joined).
+	Anchors []shellAnchor
+	// PwshExec: iex or invoke-expression (found by their x) or scriptblock]:: (found by its
+	// "]::"), ASCII letters in any case; every match of dtrPwshRe holds one, or a letter of
+	// OddFold: K (Kelvin, U+212A) or ſ (long s, U+017F), see shellOddFold.
+	PwshExec, OddFold bool
+}
+
+type shellAnchor struct {
+	Kind shellAnchorKind
+	Off  int32
+}
+
+type shellAnchorKind uint8
+
+const (
+	saDownload shellAnchorKind = iota + 1 // curl, wget, fetch, http, https
+	saInstall                             // install
+	saBinstall                            // binstall
+	saTool                                // tool
+	saGlobal                              // global
+	saUpgrade                             // upgrade
+	saRun                                 // run
+	saAdd                                 // add
+	saI                                   // i
+	saJoin                                // a join (see shellWords.Anchors)
+)
+
+// Words returns the script's shellWords, scanning its text the first time.
+func (s *shellScript) Words() *shellWords {
+	if !s.scanned {
+		s.scanned = true
+		shellScanWords(&s.words, s.Text)
+	}
+	return &s.words
+}
+
+// shellBound marks the bytes after which an anchor may start: blanks, the shell's operators,
+// quotes and '/' (a command's name is the last element of its path).
+var shellBound = func() (t [256]bool) {
+	for _, c := range " \t\r\n;&|()<>`\"'/" {
+		t[c] = true
+	}
+	return t
+}()
+
+// shellEndBound marks the bytes before which a word may end (after trailing slashes, which
+// path.Base drops from a command's name).
+var shellEndBound = func() (t [256]bool) {
+	for _, c := range " \t\r\n;&|()<>`\"'" {
+		t[c] = true
+	}
+	return t
+}()
+
+// shellJoinTable marks the bytes that quotes may join into one word that Split must see:
+// letters, digits, '_', '-' and '.' (the words and file extensions the checks look for).
+var shellJoinTable = func() (t [256]bool) {
+	for i := range t {
+		c := byte(i)
+		t[i] = c >= 'a' && c <= 'z' || c >= 'A' && c <= 'Z' || c >= '0' && c <= '9' || c == '_' || c == '-' || c == '.'
+	}
+	return t
+}()
+
+// shellScanMask says, for each state (shellScanNext) and byte, which bytes after it make
+// shellScanWords look closer: bit b&63 for a byte b. Where a word starts, the first bytes of
+// the anchors wait for their second bytes; after e or E, x and X (iex, invoke-expression);
+// ']' waits for ':' (scriptblock]::); the first bytes of K (Kelvin) and ſ for their second;
+// after a byte of shellJoinTable, a quote waits for a byte that a word may go on with, and '$'
+// for a quote ($' and $" openers).
+var shellScanMask = func() (t [4 * 256]uint64) {
+	bit := func(b byte) uint64 { return 1 << (b & 63) }
+	for _, w := range []string{"curl", "wget", "fetch", "http", "install", "binstall", "tool", "global", "upgrade", "run", "add"} {
+		t[w[0]] |= bit(w[1])
+	}
+	for c := range shellEndBound { // the word i
+		if shellEndBound[c] || c == '/' {
+			t['i'] |= bit(byte(c))
+		}
+	}
+	var quoteNext uint64
+	for c := range shellJoinTable {
+		if shellJoinTable[c] || c == '"' || c == '\\' || c == '$' || c == '\'' {
+			quoteNext |= bit(byte(c))
+		}
+	}
+	for state := 0; state < 4*256; state += 256 {
+		t[state+']'] |= bit(':')
+		t[state+0xe2] |= bit(0x84)
+		t[state+0xc5] |= bit(0xbf)
+		if state == shellAfterE {
+			t[state+'x'], t[state+'X'] = ^uint64(0), ^uint64(0)
+		}
+		if state == shellAfterJoin || state == shellAfterE {
+			t[state+'"'] |= quoteNext
+			t[state+'\''] |= quoteNext
+			t[state+'$'] |= bit('"') | bit('\'')
+		}
+	}
+	return t
+}()
+
+const (
+	shellAfterBound = 0       // after a byte of shellBound, or at the start
+	shellAfterJoin  = 1 * 256 // after a byte of shellJoinTable but e and E
+	shellAfterE     = 2 * 256 // after e or E
+	shellAfterOther = 3 * 256
+)
+
+// shellScanNext is the state after each byte.
+var shellScanNext = func() (t [256]int) {
+	for i := range t {
+		switch {
+		case shellBound[i]:
+			t[i] = shellAfterBound
+		case i == 'e' || i == 'E':
+			t[i] = shellAfterE
+		case shellJoinTable[i]:
+			t[i] = shellAfterJoin
+		default:
+			t[i] = shellAfterOther
+		}
+	}
+	return t
+}()
+
+// shellScanPair is shellScanMask by pairs of bytes: at c|next<<8, a bit 1<<(state/256) for
+// each state after which c followed by next makes shellScanWords look closer. One load of it
+// per byte (of a table whose used part is small) is the fastest test that we know of.
+var shellScanPair = func() *[1 << 16]uint8 {
+	var t [1 << 16]uint8
+	for state := 0; state < 4*256; state += 256 {
+		for c := range 256 {
+			m := shellScanMask[state+c]
+			if m == 0 {
+				continue
+			}
+			for next := range 256 {
+				if m>>(next&63)&1 != 0 {
+					t[c|next<<8] |= 1 << (state / 256)
+				}
+			}
+		}
+	}
+	return &t
+}()
+
+// shellScanBit is 1<<(shellScanNext[c]/256), the state after c as a bit of shellScanPair.
+var shellScanBit = func() (t [256]uint8) {
+	for c := range t {
+		t[c] = 1 << (shellScanNext[c] / 256)
+	}
+	return t
+}()
+
+// shellScanWords computes a script's shellWords in w.
+func shellScanWords(w *shellWords, text string) {
+	if len(text) == 0 {
+		return
+	}
+	state := uint8(1 << (shellAfterBound / 256))
+	for i := 0; i+1 < len(text); i++ {
+		i, state = shellScanTo(text, i, state)
+		if i+1 >= len(text) {
+			break
+		}
+		w.hit(text, i, state == 1<<(shellAfterBound/256))
+		state = shellScanBit[text[i]]
+	}
+	// The last byte, with nothing after it.
+	last, before := len(text)-1, shellAfterBound
+	if last > 0 {
+		before = shellScanNext[text[last-1]]
+	}
+	if shellScanMask[before|int(text[last])] != 0 {
+		w.hit(text, last, before == shellAfterBound)
+	}
+}
+
+// shellScanTo returns the first i' >= i that shellScanPair marks (or len(text)-1) and the
+// state before it; state is the state before text[i]. It calls nothing, so that its loop keeps
+// everything in registers.
+func shellScanTo(text string, i int, state uint8) (int, uint8) {
+	pair := shellScanPair
+	for ; i+1 < len(text); i++ {
+		c := text[i]
+		if pair[uint16(c)|uint16(text[i+1])<<8]&state != 0 {
+			return i, state
+		}
+		state = shellScanBit[c]
+	}
+	return i, state
+}
+
+// hit looks at text[i], which shellScanMask marks; start says whether a word may start there.
+func (w *shellWords) hit(text string, i int, start bool) {
+	switch c := text[i]; c {
+	case 'x', 'X':
+		// text[i-1] is e or E (see shellScanMask).
+		if !w.PwshExec && i >= 2 && (shellFoldTable[text[i-2]] == 'i' ||
+			text[i-2] == '-' && i >= 8 && strings.EqualFold(text[i-8:i], "invoke-e")) {
+			w.PwshExec = true
+		}
+		return
+	case ']':
+		if !w.PwshExec && strings.HasPrefix(text[i+1:], "::") && i >= 11 && strings.EqualFold(text[i-11:i], "scriptblock") {
+			w.PwshExec = true
+		}
+		return
+	case 0xe2:
+		w.OddFold = w.OddFold || strings.HasPrefix(text[i:], "\u212a")
+		return
+	case 0xc5:
+		w.OddFold = w.OddFold || strings.HasPrefix(text[i:], "\u017f")
+		return
+	case '"', '\'':
+		if shellJoinsAt(text, i) {
+			w.join(text, i)
+		}
+		return
+	case '$': // followed by a quote (see shellScanMask)
+		if i+1 < len(text) && shellJoinsAt(text, i+1) {
+			w.join(text, i+1)
+		}
+		return
+	}
+	if !start {
+		return
+	}
+	if k := shellAnchorAt(text, i); k != 0 {
+		w.Anchors = append(w.Anchors, shellAnchor{k, int32(i)})
+	}
+}
+
+// join records the join at text[i], unless the word it makes holds the last one recorded.
+func (w *shellWords) join(text string, i int) {
+	for k := len(w.Anchors) - 1; k >= 0; k-- {
+		if w.Anchors[k].Kind == saJoin {
+			if int(w.Anchors[k].Off) >= shellJoinedStart(text, i) {
+				return
+			}
+			break
+		}
+	}
+	w.Anchors = append(w.Anchors, shellAnchor{saJoin, int32(i)})
+}
+
+// Joined reports whether one of the words that the joins make (see shellJoined) is one that
+// matters to the caller.
+func (w *shellWords) Joined(text string, matters func(word string) bool) bool {
+	for _, a := range w.Anchors {
+		if a.Kind == saJoin && matters(shellJoined(text, int(a.Off))) {
+			return true
+		}
+	}
+	return false
+}
+
+// shellJoinedStart returns the start of the run of bytes that are not shellDelim (line
+// continuations included) around text[i].
+func shellJoinedStart(text string, i int) int {
+	for i > 0 && (!shellDelim[text[i-1]] || text[i-1] == '\n' && i >= 2 && text[i-2] == '\\') {
+		i--
+	}
+	return i
+}
+
+// shellJoined returns the word that a join at text[i] makes, as far as the raw text tells: the
+// run of bytes around it that are not shellDelim (line continuations included), with its
+// quotes, $' and $" openers and line continuations removed. Quoted blanks may make the word
+// of the parse longer, but its last path element is there.
+func shellJoined(text string, i int) string {
+	s, e := shellJoinedStart(text, i), i
+	for e < len(text) && (!shellDelim[text[e]] || text[e] == '\n' && text[e-1] == '\\') {
+		e++
+	}
+	return shellUnquoteWord(strings.ReplaceAll(text[s:e], "\\\n", ""))
+}
+
+// shellJoinsAt reports whether the quote at text[i], which follows a byte of a word, is
+// followed (after more quotes, $' or $" openers and line continuations) by one: the shell
+// then joins what is on either side into one word.
+func shellJoinsAt(text string, i int) bool {
+	k := i - 1
+	if text[k] == '$' {
+		k--
+	}
+	if k < 0 || !shellJoinTable[text[k]] {
+		return false
+	}
+	j := i
+	for j < len(text) {
+		switch c := text[j]; {
+		case c == '"' || c == '\'':
+			j++
+		case c == '$' && j+1 < len(text) && (text[j+1] == '"' || text[j+1] == '\''):
+			j++
+		case c == '\\' && j+1 < len(text) && text[j+1] == '\n':
+			j += 2
+		default:
+			return shellJoinTable[c]
+		}
+	}
+	return false
+}
+
+// shellAnchorAt returns the kind of the anchor that starts at text[i], 0 for none.
+func shellAnchorAt(text string, i int) shellAnchorKind {
+	rest := text[i:]
+	var k shellAnchorKind
+	n := 0
+	switch rest[0] {
+	case 'c':
+		if strings.HasPrefix(rest, "curl") {
+			k, n = saDownload, 4
+		}
+	case 'w':
+		if strings.HasPrefix(rest, "wget") {
+			k, n = saDownload, 4
+		}
+	case 'f':
+		if strings.HasPrefix(rest, "fetch") {
+			k, n = saDownload, 5
+		}
+	case 'h':
+		if strings.HasPrefix(rest, "https") {
+			k, n = saDownload, 5
+		} else if strings.HasPrefix(rest, "http") {
+			k, n = saDownload, 4
+		}
+	case 'i':
+		if strings.HasPrefix(rest, "install") {
+			k, n = saInstall, 7
+		} else {
+			k, n = saI, 1
+		}
+	case 'b':
+		if strings.HasPrefix(rest, "binstall") {
+			k, n = saBinstall, 8
+		}
+	case 't':
+		if strings.HasPrefix(rest, "tool") {
+			k, n = saTool, 4
+		}
+	case 'g':
+		if strings.HasPrefix(rest, "global") {
+			k, n = saGlobal, 6
+		}
+	case 'u':
+		if strings.HasPrefix(rest, "upgrade") {
+			k, n = saUpgrade, 7
+		}
+	case 'r':
+		if strings.HasPrefix(rest, "run") {
+			k, n = saRun, 3
+		}
+	case 'a':
+		if strings.HasPrefix(rest, "add") {
+			k, n = saAdd, 3
+		}
+	}
+	if k == 0 || !shellWordEnds(text, i+n) {
+		return 0
+	}
+	return k
+}
+
+// shellWordEnds reports whether a word may end at text[j]: slashes, then the end of the text
+// or a byte of shellEndBound.
+func shellWordEnds(text string, j int) bool {
+	for j < len(text) && text[j] == '/' {
+		j++
+	}
+	return j == len(text) || shellEndBound[text[j]]
+}
