@@ -73,8 +73,9 @@ type File struct {
 	// Dockerfile is set for Dockerfiles: its instructions.
 	Dockerfile []DockerInstruction
 
-	lines []int // byte offset of each line start
-	memo  map[any]any
+	lines   []int // byte offset of each line start
+	ignores int8  // whether the source holds "ignore[": 0 not yet known, 1 no, 2 yes
+	memo    map[any]any
 }
 
 // Memo returns the value stored under key, computing and storing it with fn the first time.
@@ -311,7 +312,7 @@ func (t *Target) Clone() *Target {
 	c.Files = make([]*File, len(t.Files))
 	for i, f := range t.Files {
 		nf := *f
-		nf.memo = nil
+		nf.memo, nf.lines, nf.ignores = nil, nil, 0
 		c.Files[i] = &nf
 	}
 	return &c

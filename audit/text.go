@@ -79,9 +79,13 @@ func (f *File) PosAt(off int) (line, col int) {
 	return lo + 1, utf8.RuneCount(f.Source[ls[lo]:off]) + 1
 }
 
-type ignoresKey struct{}
-
-// hasIgnores reports whether the file has any ignore comment at all, once per file.
+// hasIgnores reports whether the file has any ignore comment at all, worked out once per file.
 func (f *File) hasIgnores() bool {
-	return f.Memo(ignoresKey{}, func() any { return bytes.Contains(f.Source, []byte("ignore[")) }).(bool)
+	if f.ignores == 0 {
+		f.ignores = 1
+		if bytes.Contains(f.Source, []byte("ignore[")) {
+			f.ignores = 2
+		}
+	}
+	return f.ignores == 2
 }
