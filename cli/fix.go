@@ -1,6 +1,7 @@
 package cli
 
 import (
+	"bytes"
 	"fmt"
 	"io"
 	"os"
@@ -140,7 +141,7 @@ func fixRun(o FixOptions, stdout, stderr io.Writer) (int, error) {
 		for _, c := range res.Changes {
 			if o.DryRun {
 				c.Path = show(c.Path)
-				if err := fix.WriteDiff(stdout, c); err != nil {
+				if err := writeDiff(stdout, c, diffForDisplay(stdout)); err != nil {
 					return ExitNoAudit, err
 				}
 			}
@@ -196,4 +197,44 @@ func displayPath(rootDir, p string) string {
 		}
 	}
 	return filepath.ToSlash(abs)
+}
+
+// diffForDisplay reports whether a --dry-run diff written to w is read by a person rather than
+// kept as a patch: a terminal, or the job log when rampart runs in GitHub Actions with its output
+// not redirected to a file. The audited files' lines are then escaped (see writeDiff).
+func diffForDisplay(w io.Writer) bool {
+	if isTerminal(w) {
+		return true
+	}
+	if os.Getenv("GITHUB_ACTIONS") != "true" {
+		return false
+	}
+	f, ok := w.(*os.File)
+	if !ok {
+		return true
+	}
+	st, err := f.Stat()
+	return err != nil || !st.Mode().IsRegular()
+}
+
+// writeDiff writes the change's unified diff; for display, each line is made safe for a terminal
+// or a job log (control characters shown escaped, workflow commands broken), since the lines come
+// from the audited repository. A patch kept in a file or a pipe gets the raw lines.
+func writeDiff(w io.Writer, c fix.Change, display bool) error {
+	if !display {
+		return fix.WriteDiff(w, c)
+	}
+	var buf bytes.Buffer
+	if err := fix.WriteDiff(&buf, c); err != nil {
+		return err
+	}
+	for _, line := range strings.SplitAfter(buf.String(), "\n") {
+		if line == "" {
+			continue
+		}
+		if _, err := io.WriteString(w, render.TerminalLine(strings.TrimSuffix(line, "\n"))+"\n"); err != nil {
+			return err
+		}
+	}
+	return nil
 }

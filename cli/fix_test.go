@@ -6,6 +6,8 @@ import (
 	"path/filepath"
 	"strings"
 	"testing"
+
+	"github.com/rampart-sec/rampart/fix"
 )
 
 const fixableWF = `on: push
@@ -140,5 +142,32 @@ func TestFixSymlinkNotWritten(t *testing.T) {
 	code, _ := runFix([]string{dir, "--offline", "--only", "artipacked"}, &out, &errb)
 	if b, _ := os.ReadFile(filepath.Join(outside, "ci.yml")); string(b) != fixableWF {
 		t.Errorf("a file outside the target was written (exit %d):\n%s", code, b)
+	}
+}
+
+// TestDryRunDiffForDisplayIsEscaped checks that a diff shown to a person (a terminal, a job log)
+// cannot drive the terminal or the runner with what the audited file holds, and that a diff kept
+// as a patch is left raw.
+func TestDryRunDiffForDisplayIsEscaped(t *testing.T) {
+	c := fix.Change{Path: "w.yml",
+		Before: []byte("a: 1\n# \x1b[2J ##[error]x\n ::warning::y\nb: 2\n"),
+		After:  []byte("a: 1\n# \x1b[2J ##[error]x\n ::warning::y\nb: 3\n")}
+	var shown, raw bytes.Buffer
+	if err := writeDiff(&shown, c, true); err != nil {
+		t.Fatal(err)
+	}
+	if err := writeDiff(&raw, c, false); err != nil {
+		t.Fatal(err)
+	}
+	for _, bad := range []string{"\x1b", "##[", "\n  ::warning"} {
+		if strings.Contains(shown.String(), bad) {
+			t.Errorf("the displayed diff holds %q:\n%s", bad, shown.String())
+		}
+	}
+	if !strings.Contains(raw.String(), "\x1b[2J ##[error]x") || !strings.Contains(raw.String(), "+b: 3\n") {
+		t.Errorf("the raw diff was changed:\n%q", raw.String())
+	}
+	if !strings.Contains(shown.String(), "+b: 3\n") {
+		t.Errorf("the displayed diff lost its change:\n%s", shown.String())
 	}
 }
