@@ -521,7 +521,7 @@ func TestOrgUsageErrors(t *testing.T) {
 // could not reach the API, writes no report, and prints no token.
 func TestOrgUnreachableAPI(t *testing.T) {
 	if testing.Short() {
-		t.Skip("about 25 seconds: every layer retries a refused connection")
+		t.Skip("a few seconds: the transport retries a refused connection with backoff")
 	}
 	l, err := net.Listen("tcp", "127.0.0.1:0")
 	if err != nil {

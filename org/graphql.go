@@ -8,6 +8,7 @@ import (
 	"fmt"
 	"io"
 	"math/rand/v2"
+	"net"
 	"net/http"
 	"net/url"
 	"strconv"
@@ -187,6 +188,13 @@ func (g *gqlClient) do(ctx context.Context, query string, vars map[string]any) (
 		}
 		var qe *queryError
 		if errors.Is(err, errTooBig) || errors.As(err, &qe) && qe.fatal {
+			return nil, err
+		}
+		// A connection that could not be opened, after the transport's own retries: nothing
+		// listens there (a wrong API URL, a firewall); sending the query again only delays the
+		// answer.
+		var oe *net.OpError
+		if errors.As(err, &oe) && oe.Op == "dial" {
 			return nil, err
 		}
 		// A rate limit the transport would not wait for (a reset or a Retry-After beyond its
