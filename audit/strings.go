@@ -69,8 +69,6 @@ func (w *stringWalker) s(ss ...*actionlint.String) {
 	}
 }
 
-func (w *stringWalker) kept(first, last int) bool { return w.keep == nil || w.keep(first, last) }
-
 // VisitStrings calls visit with the strings of the file's workflow (not of an action: nothing is
 // visited for one) that may stand on the lines keep accepts, in walk order (not source order).
 // The walk asks keep about the workflow-level keys (before the first job or from the last job's
