@@ -10,7 +10,7 @@ import (
 // release ("npm publish"), with the registry it publishes to ("npm", "pypi", "rubygems", "crates",
 // or "" for others).
 func pcPublishCommand(script string) (cmd, registry string, words []string) {
-	if !pcPublishMask(script).mayPublish() {
+	if !pcPublishMaskOf(script).mayPublish() {
 		return "", "", nil
 	}
 	for _, f := range pcCommands(script) {

@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"strconv"
 	"strings"
+	"unicode/utf8"
 
 	"github.com/rampart-sec/rampart/audit"
 	"github.com/rhysd/actionlint"
@@ -123,14 +124,47 @@ type usesWhere struct {
 	index int
 }
 
-func (w usesWhere) String() string {
-	switch {
-	case w.step == nil:
-		return "job " + strconv.Quote(w.job.ID.Value)
-	case w.job != nil:
-		return "job " + strconv.Quote(w.job.ID.Value) + ", " + audit.StepLabel(w.step, w.index)
+func (w usesWhere) String() string { return string(w.appendTo(nil)) }
+
+// appendTo appends the text of String to b: "job \"build\", step 2 (actions/checkout@v4)".
+func (w usesWhere) appendTo(b []byte) []byte {
+	if w.job != nil {
+		b = uuAppendQuote(append(b, "job "...), w.job.ID.Value)
+		if w.step == nil {
+			return b
+		}
+		b = append(b, ", "...)
+	} else {
+		b = append(b, "composite action, "...)
 	}
-	return "composite action, " + audit.StepLabel(w.step, w.index)
+	return uuAppendStepLabel(b, w.step, w.index)
+}
+
+// uuAppendStepLabel appends audit.StepLabel(st, index) to b.
+func uuAppendStepLabel(b []byte, st *actionlint.Step, index int) []byte {
+	b = append(b, "step "...)
+	switch {
+	case st.Name != nil && st.Name.Value != "":
+		return uuAppendQuote(b, st.Name.Value)
+	case st.ID != nil && st.ID.Value != "":
+		return uuAppendQuote(b, st.ID.Value)
+	}
+	b = strconv.AppendInt(b, int64(index+1), 10)
+	if a, ok := st.Exec.(*actionlint.ExecAction); ok && a.Uses != nil {
+		b = append(append(append(b, " ("...), a.Uses.Value...), ')')
+	}
+	return b
+}
+
+// uuAppendQuote appends strconv.Quote(s) to b; the text of most names and refs is printable
+// ASCII without quotes or backslashes, which it copies as it is.
+func uuAppendQuote(b []byte, s string) []byte {
+	for i := 0; i < len(s); i++ {
+		if c := s[i]; c < ' ' || c > '~' || c == '"' || c == '\\' {
+			return strconv.AppendQuote(b, s)
+		}
+	}
+	return append(append(append(b, '"'), s...), '"')
 }
 
 // checkUses reports one uses: value that its policy does not accept.
@@ -161,28 +195,43 @@ func checkUses(pass *audit.Pass, file *audit.File, uses *actionlint.String, what
 	default:
 		what = "third-party " + what
 	}
-	// The message is appended to one buffer (%q is strconv.Quote): one finding per unpinned use adds up.
-	m := make([]byte, 0, len(what)+2*len(v)+96)
-	m = strconv.AppendQuote(append(append(m, what...), ' '), v)
+	// The message and the key are appended to one buffer and cut from one string: one finding
+	// per unpinned use adds up.
+	m := make([]byte, 0, len(what)+3*len(v)+160)
+	m = uuAppendQuote(append(append(m, what...), ' '), v)
 	switch kind {
 	case "none":
 		m = append(m, " has no ref: it runs whatever its default branch holds"...)
 	case "short-sha":
-		m = append(strconv.AppendQuote(append(m, " is pinned to short SHA "...), r.Ref), ", not to a full 40-character commit SHA"...)
+		m = append(uuAppendQuote(append(m, " is pinned to short SHA "...), r.Ref), ", not to a full 40-character commit SHA"...)
 	case "branch":
-		m = append(strconv.AppendQuote(append(m, " follows branch "...), r.Ref), ", not a full commit SHA"...)
+		m = append(uuAppendQuote(append(m, " follows branch "...), r.Ref), ", not a full commit SHA"...)
 	case "tag":
-		m = append(strconv.AppendQuote(append(m, " is pinned to tag "...), r.Ref), ", not to a full commit SHA"...)
+		m = append(uuAppendQuote(append(m, " is pinned to tag "...), r.Ref), ", not to a full commit SHA"...)
 	default:
-		m = append(strconv.AppendQuote(append(m, " is pinned to ref "...), r.Ref), ", not to a full commit SHA"...)
+		m = append(uuAppendQuote(append(m, " is pinned to ref "...), r.Ref), ", not to a full commit SHA"...)
 	}
 	if configured {
-		m = append(append(append(strconv.AppendQuote(append(m, " (policy "...), pat), ": "...), pol...), ')')
+		m = append(append(append(uuAppendQuote(append(m, " (policy "...), pat), ": "...), pol...), ')')
 	}
-	msg := string(m)
+	n := len(m)
+	m = uuAppendLower(append(where.appendTo(m), ' '), r.Name)
+	text := string(m)
 	f := pass.Reportf(file, uses.Pos, "")
-	f.Message, f.Severity = msg, sev
-	f.Key = where.String() + " " + strings.ToLower(r.Name)
+	f.Message, f.Severity, f.Key = text[:n], sev, text[n:]
+}
+
+// uuAppendLower appends strings.ToLower(s) to b, with no copy of s when it is ASCII.
+func uuAppendLower(b []byte, s string) []byte {
+	for i := 0; i < len(s); i++ {
+		if s[i] >= utf8.RuneSelf {
+			return append(b, strings.ToLower(s)...)
+		}
+	}
+	for i := 0; i < len(s); i++ {
+		b = append(b, shellFoldTable[s[i]])
+	}
+	return b
 }
 
 // checkDockerUses reports a docker:// step without a digest; the policy applies to "docker://name".

@@ -2,8 +2,12 @@ package checks
 
 import (
 	"regexp"
+	"strconv"
 	"strings"
 	"testing"
+
+	"github.com/rampart-sec/rampart/audit"
+	"github.com/rhysd/actionlint"
 )
 
 func TestUsesPolicyLookup(t *testing.T) {
@@ -69,6 +73,43 @@ func TestRefMatchers(t *testing.T) {
 		}
 		if got, want := isFullSHA(r), fullRe.MatchString(r); got != want {
 			t.Errorf("isFullSHA(%q) = %v, want %v", r, got, want)
+		}
+	}
+}
+
+// TestUsesWhereText checks that usesWhere's text is what audit.StepLabel and strconv.Quote make.
+func TestUsesWhereText(t *testing.T) {
+	str := func(v string) *actionlint.String { return &actionlint.String{Value: v} }
+	job := &actionlint.Job{ID: str("build")}
+	odd := &actionlint.Job{ID: str("b\"é\x01")}
+	steps := []*actionlint.Step{
+		{Name: str("Check out")},
+		{Name: str("naïve \"quoted\" \\ name")},
+		{ID: str("tab\there")},
+		{Exec: &actionlint.ExecAction{Uses: str("actions/checkout@v4")}},
+		{Exec: &actionlint.ExecRun{}},
+		{},
+	}
+	for _, j := range []*actionlint.Job{job, odd, nil} {
+		for i, st := range steps {
+			w := usesWhere{j, st, i}
+			want := "composite action, " + audit.StepLabel(st, i)
+			if j != nil {
+				want = "job " + strconv.Quote(j.ID.Value) + ", " + audit.StepLabel(st, i)
+			}
+			if got := w.String(); got != want {
+				t.Errorf("usesWhere text %q, want %q", got, want)
+			}
+		}
+		if j != nil {
+			if got, want := (usesWhere{job: j}).String(), "job "+strconv.Quote(j.ID.Value); got != want {
+				t.Errorf("usesWhere text %q, want %q", got, want)
+			}
+		}
+	}
+	for _, s := range []string{"Owner/Repo", "ÖWNER/Repo", "KELVIN\u212a/x"} {
+		if got := string(uuAppendLower(nil, s)); got != strings.ToLower(s) {
+			t.Errorf("uuAppendLower(%q) = %q", s, got)
 		}
 	}
 }

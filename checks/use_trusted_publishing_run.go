@@ -10,7 +10,7 @@ import (
 
 // utpRun reports a publishing command run with a token in a job that cannot use trusted publishing.
 func utpRun(pass *audit.Pass, file *audit.File, s audit.StepRef, r *actionlint.ExecRun, idToken bool) {
-	m := pcPublishMask(r.Run.Value)
+	m := pcPublishMaskOf(r.Run.Value)
 	if m&(pcwPublish|pcwPush|pcwUpload|pcwDeploy|pcwRelease) == 0 {
 		return // neither a publishing command nor a release script
 	}
