@@ -37,11 +37,6 @@ func Process(t *Target, raw []*Finding, opts ProcessOptions) ([]Finding, []Excep
 	// moves eight bytes each) and copied into the result once, in the final order. The raw
 	// findings are the engine's own (their passes are over), so they are changed in place.
 	kept := make([]*Finding, 0, len(raw))
-	type dupKey struct {
-		check, file, message string
-		line, col            int
-	}
-	seen := make(map[dupKey]struct{}, len(raw))
 	for _, f := range raw {
 		if cc := cfg.CheckSettings(f.Check); cc.Severity != nil {
 			f.Severity = *cc.Severity
@@ -49,13 +44,12 @@ func Process(t *Target, raw []*Finding, opts ProcessOptions) ([]Finding, []Excep
 		if f.Severity < opts.MinSeverity || f.Confidence < opts.MinConfidence {
 			continue
 		}
-		dup := dupKey{f.Check, f.File, f.Message, f.Line, f.Column}
-		if _, ok := seen[dup]; ok {
-			continue
-		}
-		seen[dup] = struct{}{}
 		kept = append(kept, f)
 	}
+	// In order of place (stably: the checks' order at one place), repeats of a finding (same
+	// check, place and message) stand together with the others at that place; the first is kept.
+	slices.SortStableFunc(kept, comparePlace)
+	kept = dropRepeats(kept)
 	files := fileLookup{t: t}
 	fingerprint(&files, kept)
 	statuses := make([]ExceptionStatus, 0)
@@ -162,12 +156,9 @@ func inlineSuppression(file *File, f *Finding, zizmorIDs map[string]bool) *Suppr
 }
 
 // fingerprint gives each finding an id that survives line moves: the check, the file, and the
-// check's key or else the text of the finding's line; repeats get an occurrence number. The
-// findings are put in order of file, line and column (stably: equal places keep the checks' order).
+// check's key or else the text of the finding's line; repeats get an occurrence number, counted
+// in the findings' order, which is that of comparePlace.
 func fingerprint(files *fileLookup, fs []*Finding) {
-	slices.SortStableFunc(fs, func(a, b *Finding) int {
-		return cmp.Or(strings.Compare(a.File, b.File), cmp.Compare(a.Line, b.Line), cmp.Compare(a.Column, b.Column))
-	})
 	type baseKey struct{ check, file, key string }
 	count := make(map[baseKey]int, len(fs))
 	var buf []byte
@@ -194,6 +185,34 @@ func fingerprint(files *fileLookup, fs []*Finding) {
 		sum := sha256.Sum256(buf)
 		f.Fingerprint = hex.EncodeToString(sum[:12])
 	}
+}
+
+// comparePlace orders findings by file, line and column.
+func comparePlace(a, b *Finding) int {
+	return cmp.Or(strings.Compare(a.File, b.File), cmp.Compare(a.Line, b.Line), cmp.Compare(a.Column, b.Column))
+}
+
+// dropRepeats keeps the first of the findings with the same check, place and message, in
+// findings ordered by place.
+func dropRepeats(fs []*Finding) []*Finding {
+	out := fs[:0]
+	group := 0 // where the findings at the current place start in out
+	for _, f := range fs {
+		if len(out) > group && comparePlace(out[group], f) != 0 {
+			group = len(out)
+		}
+		repeat := false
+		for _, g := range out[group:] {
+			if g.Check == f.Check && g.Message == f.Message {
+				repeat = true
+				break
+			}
+		}
+		if !repeat {
+			out = append(out, f)
+		}
+	}
+	return out
 }
 
 // SortFindings sorts by file, line, column, check (and message, for a total order).

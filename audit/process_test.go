@@ -157,3 +157,30 @@ func TestFailingCheckIsAFailureNotAFinding(t *testing.T) {
 		t.Errorf("errors %+v", res.Report.Errors)
 	}
 }
+
+// TestRepeatsAreDroppedBeforeFingerprints checks that a finding reported twice (same check,
+// place and message) is kept once, and that what differs in check or message at the same place is
+// kept, each with its own fingerprint.
+func TestRepeatsAreDroppedBeforeFingerprints(t *testing.T) {
+	tg := &Target{Kind: "dir", Name: "x"}
+	tg.AddSource(".github/workflows/ci.yml", []byte("on: push\njobs:\n  a:\n    runs-on: ubuntu-latest\n    steps:\n      - run: x\n"))
+	file := tg.Files[0]
+	mk := func(check, msg string, line int) *Finding {
+		return &Finding{Check: check, File: file.Path, Line: line, Column: 9, Message: msg, Severity: High, Confidence: HighConfidence}
+	}
+	raw := []*Finding{mk("a", "one", 6), mk("b", "one", 6), mk("a", "one", 6), mk("a", "two", 6), mk("a", "one", 3), mk("b", "one", 6)}
+	out, _ := Process(tg, raw, ProcessOptions{})
+	var got []string
+	prints := map[string]bool{}
+	for _, f := range out {
+		got = append(got, f.Check+" "+f.Message+" "+itoa(f.Line))
+		if prints[f.Fingerprint] {
+			t.Errorf("fingerprint %s given twice", f.Fingerprint)
+		}
+		prints[f.Fingerprint] = true
+	}
+	want := []string{"a one 3", "a one 6", "a two 6", "b one 6"}
+	if strings.Join(got, "|") != strings.Join(want, "|") {
+		t.Errorf("findings %q, want %q", got, want)
+	}
+}
