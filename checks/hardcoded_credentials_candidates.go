@@ -19,6 +19,10 @@ type hcAnchorAt struct {
 type hcTrigger struct {
 	b       byte
 	anchors []hcAnchorAt
+	// near holds the bytes found at offset side (-1 or +1) from b in its anchors: one look
+	// beside a found b dismisses most of them before any anchor is compared.
+	side int
+	near [256]bool
 }
 
 // hcTriggers give each anchor of hcFormats (and "PRIVATE KEY") a byte of it that is rare in
@@ -38,7 +42,7 @@ var hcTriggers = func() []hcTrigger {
 				return
 			}
 		}
-		out = append(out, hcTrigger{b, []hcAnchorAt{a}})
+		out = append(out, hcTrigger{b: b, anchors: []hcAnchorAt{a}})
 	}
 	all := []string{"PRIVATE KEY"}
 	for _, fm := range hcFormats {
@@ -56,13 +60,28 @@ var hcTriggers = func() []hcTrigger {
 			add(a, a[0])
 		}
 	}
+	for i := range out {
+		t := &out[i]
+		// The byte after b, unless b ends an anchor; then the byte before, which every anchor
+		// then has (none is b alone).
+		t.side = 1
+		for _, a := range t.anchors {
+			if a.back+1 == len(a.lit) {
+				t.side = -1
+			}
+		}
+		for _, a := range t.anchors {
+			t.near[a.lit[a.back+t.side]] = true
+		}
+	}
 	return out
 }()
 
 // hcCandidates returns the start offsets of the lines that hold an anchor of a credential format
 // (or "PRIVATE KEY"), and of those that hold "@" after "://" (a URL with credentials), in order.
 func hcCandidates(src []byte) (formats, urls []int) {
-	for _, t := range hcTriggers {
+	for ti := range hcTriggers {
+		t := &hcTriggers[ti]
 		for off := 0; ; {
 			i := bytes.IndexByte(src[off:], t.b)
 			if i < 0 {
@@ -70,6 +89,9 @@ func hcCandidates(src []byte) (formats, urls []int) {
 			}
 			i += off
 			off = i + 1
+			if j := i + t.side; j < 0 || j >= len(src) || !t.near[src[j]] {
+				continue
+			}
 			for _, a := range t.anchors {
 				at := i - a.back
 				if at < 0 || at+len(a.lit) > len(src) || src[at+a.peek] != a.lit[a.peek] || string(src[at:at+len(a.lit)]) != a.lit {
