@@ -119,14 +119,14 @@ func runTemplateInjection(pass *audit.Pass) error {
 		}
 		var trig tiTriggers // computed at the file's first finding
 		hasTrig := false
-		for _, ref := range tiSteps(file, ph) {
+		tiEachStep(file, ph, func(ref audit.StepRef, jobEnd int) {
 			sink, ok := stepSink(ref)
 			if !ok {
-				continue
+				return
 			}
-			sc := tiScope{file: file, wf: file.Workflow, job: ref.Job, step: ref.Step}
+			sc := tiScope{file: file, wf: file.Workflow, job: ref.Job, step: ref.Step, ph: ph, jobEnd: jobEnd}
 			if !sc.mayHaveSource(sink.value.Value) {
-				continue
+				return
 			}
 			where := ""
 			for _, e := range file.ExprsOf(sink.value) {
@@ -164,22 +164,25 @@ func runTemplateInjection(pass *audit.Pass) error {
 				f.Severity, f.Confidence, f.Related = r.severity, r.confidence, r.related
 				f.Key = where + ", " + sink.name + ": " + e.Text
 			}
-		}
+		})
 	}
 	return nil
 }
 
-// tiSteps returns the steps of the file (in the order of File.Steps) whose code may expand
-// attacker-controlled data. In an exact file (tiPlaceholders), the strings of a job lie between
-// its position and the next job's, and those of a step between its position and the next step's
-// (or the job's end): only the jobs and steps whose lines hold a placeholder that is not a plain
-// safe read are returned.
-func tiSteps(file *audit.File, ph *tiPlaceholders) []audit.StepRef {
+// tiEachStep calls visit with the steps of the file (in the order of File.Steps) whose code may
+// expand attacker-controlled data. In an exact file (tiPlaceholders), the strings of a job lie
+// between its position and the next job's, and those of a step between its position and the
+// next step's (or the job's end): only the jobs and steps whose lines hold a placeholder that is
+// not a plain safe read are visited. No list of the steps is built: most are passed over. visit
+// also receives the line of the next job (-1: none, or not known), where the step's job ends.
+func tiEachStep(file *audit.File, ph *tiPlaceholders, visit func(ref audit.StepRef, jobEnd int)) {
 	if !ph.exact {
-		return file.Steps()
+		for _, ref := range file.Steps() {
+			visit(ref, -1)
+		}
+		return
 	}
-	var out []audit.StepRef
-	add := func(job *actionlint.Job, steps []*actionlint.Step, end int) {
+	each := func(job *actionlint.Job, steps []*actionlint.Step, end int) {
 		for i, st := range steps {
 			if st == nil {
 				continue
@@ -199,7 +202,7 @@ func tiSteps(file *audit.File, ph *tiPlaceholders) []audit.StepRef {
 					continue
 				}
 			}
-			out = append(out, audit.StepRef{File: file, Job: job, Index: i, Step: st})
+			visit(audit.StepRef{File: file, Job: job, Index: i, Step: st}, end)
 		}
 	}
 	switch {
@@ -216,12 +219,11 @@ func tiSteps(file *audit.File, ph *tiPlaceholders) []audit.StepRef {
 			if j.Pos != nil && !ph.tiLinesIn(j.Pos.Line, end) {
 				continue
 			}
-			add(j, j.Steps, end)
+			each(j, j.Steps, end)
 		}
 	case file.Action != nil && file.Action.Runs != nil:
-		add(nil, file.Action.Runs.Steps, -1)
+		each(nil, file.Action.Runs.Steps, -1)
 	}
-	return out
 }
 
 // tiReadsCaller reports whether a finding's sources include an input that a caller sets.

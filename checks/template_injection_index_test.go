@@ -3,6 +3,8 @@ package checks
 import (
 	"strings"
 	"testing"
+
+	"github.com/rampart-sec/rampart/audit"
 )
 
 // tiMayExpandAll reports whether a value holds a placeholder that tiSafeExpr does not find safe.
@@ -17,6 +19,13 @@ func tiMayExpandAll(v string) bool {
 			return true
 		}
 	}
+}
+
+// tiSteps lists the steps that tiEachStep visits.
+func tiSteps(file *audit.File, ph *tiPlaceholders) []audit.StepRef {
+	var out []audit.StepRef
+	tiEachStep(file, ph, func(ref audit.StepRef, _ int) { out = append(out, ref) })
+	return out
 }
 
 // TestTiStepPruning checks that tiSteps returns, in the order of File.Steps, every step whose

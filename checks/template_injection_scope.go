@@ -33,6 +33,10 @@ type tiScope struct {
 	// envFrom is the innermost env: level visible: 0 step, 1 job, 2 workflow, 3 none.
 	envFrom int
 	depth   int
+	// ph is the file's placeholder index and jobEnd the line of the next job (-1: none), when
+	// known: they tell a matrix that holds no placeholder worth resolving (matrixPlain).
+	ph     *tiPlaceholders
+	jobEnd int
 }
 
 // tiValues returns the context paths whose data may flow into the value of n. Booleans
