@@ -145,10 +145,22 @@ func tiPlainRead(text []byte) (end int, safe bool) {
 	if i+1 >= len(text) || text[i] != '}' || text[i+1] != '}' {
 		return -1, false
 	}
-	switch {
-	case tiFold(name, "secrets"), tiFold(name, "vars"), tiFold(name, "runner"), tiFold(name, "job"), tiFold(name, "strategy"):
-		return i, true
-	case tiFold(name, "github"):
+	switch len(name) { // one comparison per length: this runs for every placeholder of the corpus
+	case 3:
+		return i, tiFold(name, "job")
+	case 4:
+		return i, tiFold(name, "vars")
+	case 7:
+		return i, tiFold(name, "secrets")
+	case 8:
+		return i, tiFold(name, "strategy")
+	case 6:
+		if tiFold(name, "runner") {
+			return i, true
+		}
+		if !tiFold(name, "github") {
+			return i, false
+		}
 		if field < 0 {
 			return i, false
 		}
@@ -315,7 +327,10 @@ func tiJoinedMay(b []byte) bool {
 }
 
 // tiAliases reports whether the source may hold a YAML alias: "*NAME" where "&NAME" also appears,
-// NAME made of the characters the YAML scanner reads as an anchor's name.
+// NAME made of the characters the YAML scanner reads as an anchor's name. An anchor starts a
+// token: "&" follows a blank, a line break, a flow indicator or a ":" (a JSON-like key's), or
+// starts the source; other "&" (shell's "&&", a URL's query) lie inside a scalar and are passed
+// over, so that a script's "&&" does not send the search through every "*" of its globs.
 func tiAliases(src []byte) bool {
 	var names [][]byte
 	for off := 0; ; {
@@ -323,7 +338,11 @@ func tiAliases(src []byte) bool {
 		if i < 0 {
 			break
 		}
-		off += i + 1
+		i += off
+		off = i + 1
+		if i > 0 && !tiTokenStartAfter(src[i-1]) {
+			continue
+		}
 		if n := tiAnchorName(src[off:]); len(n) > 0 && !tiHasName(names, n) {
 			names = append(names, n)
 		}
@@ -341,6 +360,16 @@ func tiAliases(src []byte) bool {
 			return true
 		}
 	}
+}
+
+// tiTokenStartAfter reports whether a YAML token may start after byte c: a blank, a line break
+// (any byte of a multi-byte one, such as NEL or LS, as well), a flow indicator or a colon.
+func tiTokenStartAfter(c byte) bool {
+	switch c {
+	case ' ', '\t', '\n', '\r', '[', ']', '{', '}', ',', ':':
+		return true
+	}
+	return c >= 0x80
 }
 
 // tiAnchorName is the anchor or alias name at the start of b: printable ASCII but blanks, flow

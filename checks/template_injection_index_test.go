@@ -82,3 +82,22 @@ func TestTiPlainSafe(t *testing.T) {
 		}
 	}
 }
+
+// TestTiAliases checks which sources may hold an alias of an anchor.
+func TestTiAliases(t *testing.T) {
+	for src, want := range map[string]bool{
+		"a: &x 1\nb: *x\n":                 true,
+		"&x a: 1\nb: *x\n":                 true,
+		"a: [&x 1, *x]\n":                  true,
+		"a: {\"k\":&x 1, j: *x}\n":         true,
+		"a: &x\n  - 1\nb: *x\n":            true,
+		"run: a && b *&\n":                 true, // "&" after a blank names an anchor "&"
+		"run: make a&&ls *b\n":             false,
+		"run: curl 'u?a=1&b=2' && ls *b\n": false,
+		"a: &x 1\nb: *y\n":                 false,
+	} {
+		if got := tiAliases([]byte(src)); got != want {
+			t.Errorf("tiAliases(%q) = %v", src, got)
+		}
+	}
+}
