@@ -109,6 +109,7 @@ before use. Prefer the runner's own variables where they exist (` + "`$GITHUB_HE
 
 func runTemplateInjection(pass *audit.Pass) error {
 	var calls tiCallIndex // the target's local calls, indexed at the first finding that reads an input
+	var resolved tiResolved
 	for _, file := range pass.Target.Files {
 		if file.Workflow == nil && (file.Action == nil || !file.Action.IsComposite()) {
 			continue
@@ -124,7 +125,8 @@ func runTemplateInjection(pass *audit.Pass) error {
 			if !ok {
 				return
 			}
-			sc := tiScope{file: file, wf: file.Workflow, job: ref.Job, step: ref.Step, ph: ph, jobEnd: jobEnd}
+			resolved.reset()
+			sc := tiScope{file: file, wf: file.Workflow, job: ref.Job, step: ref.Step, ph: ph, jobEnd: jobEnd, resolved: &resolved}
 			if !sc.mayHaveSource(sink.value.Value) {
 				return
 			}
