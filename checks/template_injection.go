@@ -120,9 +120,12 @@ func runTemplateInjection(pass *audit.Pass) error {
 		}
 		var trig tiTriggers // computed at the file's first finding
 		hasTrig := false
-		tiEachStep(file, ph, func(ref audit.StepRef, jobEnd int) {
+		tiEachStep(file, ph, func(ref audit.StepRef, jobEnd, stepEnd int) {
 			sink, ok := stepSink(ref)
 			if !ok {
+				return
+			}
+			if !ph.tiSinkMayHold(sink, stepEnd) {
 				return
 			}
 			resolved.reset()
@@ -176,11 +179,12 @@ func runTemplateInjection(pass *audit.Pass) error {
 // between its position and the next job's, and those of a step between its position and the
 // next step's (or the job's end): only the jobs and steps whose lines hold a placeholder that is
 // not a plain safe read are visited. No list of the steps is built: most are passed over. visit
-// also receives the line of the next job (-1: none, or not known), where the step's job ends.
-func tiEachStep(file *audit.File, ph *tiPlaceholders, visit func(ref audit.StepRef, jobEnd int)) {
+// also receives the lines where the step's job and the step end (those of the next job and the
+// next step, inclusive; -1: the end of the file), which only an exact file's bound.
+func tiEachStep(file *audit.File, ph *tiPlaceholders, visit func(ref audit.StepRef, jobEnd, stepEnd int)) {
 	if !ph.exact {
 		for _, ref := range file.Steps() {
-			visit(ref, -1)
+			visit(ref, -1, -1)
 		}
 		return
 	}
@@ -189,14 +193,14 @@ func tiEachStep(file *audit.File, ph *tiPlaceholders, visit func(ref audit.StepR
 			if st == nil {
 				continue
 			}
-			if st.Pos != nil {
-				last := end
-				for _, next := range steps[i+1:] {
-					if next != nil && next.Pos != nil {
-						last = next.Pos.Line
-						break
-					}
+			last := end
+			for _, next := range steps[i+1:] {
+				if next != nil && next.Pos != nil {
+					last = next.Pos.Line
+					break
 				}
+			}
+			if st.Pos != nil {
 				if last >= 0 && last < st.Pos.Line {
 					last = -1
 				}
@@ -204,7 +208,7 @@ func tiEachStep(file *audit.File, ph *tiPlaceholders, visit func(ref audit.StepR
 					continue
 				}
 			}
-			visit(audit.StepRef{File: file, Job: job, Index: i, Step: st}, end)
+			visit(audit.StepRef{File: file, Job: job, Index: i, Step: st}, end, last)
 		}
 	}
 	switch {
@@ -226,6 +230,20 @@ func tiEachStep(file *audit.File, ph *tiPlaceholders, visit func(ref audit.StepR
 	case file.Action != nil && file.Action.Runs != nil:
 		each(nil, file.Action.Runs.Steps, -1)
 	}
+}
+
+// tiSinkMayHold reports whether a sink may hold a placeholder that is not a plain safe read: in an
+// exact file, its text lies from its position to the step's end (stepEnd, as tiEachStep gives
+// it), and a line of the index must lie there. It spares reading the value, a long script often,
+// of the many steps whose placeholders stand in their name:, if: or env: only.
+func (ph *tiPlaceholders) tiSinkMayHold(sink tiSink, stepEnd int) bool {
+	if !ph.exact || sink.value.Pos == nil {
+		return true
+	}
+	if stepEnd >= 0 && stepEnd < sink.value.Pos.Line {
+		stepEnd = -1
+	}
+	return ph.tiLinesIn(sink.value.Pos.Line, stepEnd)
 }
 
 // tiReadsCaller reports whether a finding's sources include an input that a caller sets.

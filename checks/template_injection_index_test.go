@@ -21,10 +21,15 @@ func tiMayExpandAll(v string) bool {
 	}
 }
 
-// tiSteps lists the steps that tiEachStep visits.
+// tiSteps lists the steps that tiEachStep visits and whose sink, if they have one, may hold a
+// placeholder that is not a plain safe read (tiSinkMayHold).
 func tiSteps(file *audit.File, ph *tiPlaceholders) []audit.StepRef {
 	var out []audit.StepRef
-	tiEachStep(file, ph, func(ref audit.StepRef, _ int) { out = append(out, ref) })
+	tiEachStep(file, ph, func(ref audit.StepRef, _, stepEnd int) {
+		if sink, ok := stepSink(ref); !ok || ph.tiSinkMayHold(sink, stepEnd) {
+			out = append(out, ref)
+		}
+	})
 	return out
 }
 
