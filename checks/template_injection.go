@@ -109,6 +109,7 @@ before use. Prefer the runner's own variables where they exist (` + "`$GITHUB_HE
 
 func runTemplateInjection(pass *audit.Pass) error {
 	var calls tiCallIndex // the target's local calls, indexed at the first finding that reads an input
+	var resolved tiResolved
 	for _, file := range pass.Target.Files {
 		if file.Workflow == nil && (file.Action == nil || !file.Action.IsComposite()) {
 			continue
@@ -119,14 +120,18 @@ func runTemplateInjection(pass *audit.Pass) error {
 		}
 		var trig tiTriggers // computed at the file's first finding
 		hasTrig := false
-		for _, ref := range tiSteps(file, ph) {
+		tiEachStep(file, ph, func(ref audit.StepRef, jobEnd, stepEnd int) {
 			sink, ok := stepSink(ref)
 			if !ok {
-				continue
+				return
 			}
-			sc := tiScope{file: file, wf: file.Workflow, job: ref.Job, step: ref.Step}
+			if !ph.tiSinkMayHold(sink, stepEnd) {
+				return
+			}
+			resolved.reset()
+			sc := tiScope{file: file, wf: file.Workflow, job: ref.Job, step: ref.Step, ph: ph, jobEnd: jobEnd, resolved: &resolved}
 			if !sc.mayHaveSource(sink.value.Value) {
-				continue
+				return
 			}
 			where := ""
 			for _, e := range file.ExprsOf(sink.value) {
@@ -164,34 +169,38 @@ func runTemplateInjection(pass *audit.Pass) error {
 				f.Severity, f.Confidence, f.Related = r.severity, r.confidence, r.related
 				f.Key = where + ", " + sink.name + ": " + e.Text
 			}
-		}
+		})
 	}
 	return nil
 }
 
-// tiSteps returns the steps of the file (in the order of File.Steps) whose code may expand
-// attacker-controlled data. In an exact file (tiPlaceholders), the strings of a job lie between
-// its position and the next job's, and those of a step between its position and the next step's
-// (or the job's end): only the jobs and steps whose lines hold a placeholder that is not a plain
-// safe read are returned.
-func tiSteps(file *audit.File, ph *tiPlaceholders) []audit.StepRef {
+// tiEachStep calls visit with the steps of the file (in the order of File.Steps) whose code may
+// expand attacker-controlled data. In an exact file (tiPlaceholders), the strings of a job lie
+// between its position and the next job's, and those of a step between its position and the
+// next step's (or the job's end): only the jobs and steps whose lines hold a placeholder that is
+// not a plain safe read are visited. No list of the steps is built: most are passed over. visit
+// also receives the lines where the step's job and the step end (those of the next job and the
+// next step, inclusive; -1: the end of the file), which only an exact file's bound.
+func tiEachStep(file *audit.File, ph *tiPlaceholders, visit func(ref audit.StepRef, jobEnd, stepEnd int)) {
 	if !ph.exact {
-		return file.Steps()
+		for _, ref := range file.Steps() {
+			visit(ref, -1, -1)
+		}
+		return
 	}
-	var out []audit.StepRef
-	add := func(job *actionlint.Job, steps []*actionlint.Step, end int) {
+	each := func(job *actionlint.Job, steps []*actionlint.Step, end int) {
 		for i, st := range steps {
 			if st == nil {
 				continue
 			}
-			if st.Pos != nil {
-				last := end
-				for _, next := range steps[i+1:] {
-					if next != nil && next.Pos != nil {
-						last = next.Pos.Line
-						break
-					}
+			last := end
+			for _, next := range steps[i+1:] {
+				if next != nil && next.Pos != nil {
+					last = next.Pos.Line
+					break
 				}
+			}
+			if st.Pos != nil {
 				if last >= 0 && last < st.Pos.Line {
 					last = -1
 				}
@@ -199,7 +208,7 @@ func tiSteps(file *audit.File, ph *tiPlaceholders) []audit.StepRef {
 					continue
 				}
 			}
-			out = append(out, audit.StepRef{File: file, Job: job, Index: i, Step: st})
+			visit(audit.StepRef{File: file, Job: job, Index: i, Step: st}, end, last)
 		}
 	}
 	switch {
@@ -216,12 +225,25 @@ func tiSteps(file *audit.File, ph *tiPlaceholders) []audit.StepRef {
 			if j.Pos != nil && !ph.tiLinesIn(j.Pos.Line, end) {
 				continue
 			}
-			add(j, j.Steps, end)
+			each(j, j.Steps, end)
 		}
 	case file.Action != nil && file.Action.Runs != nil:
-		add(nil, file.Action.Runs.Steps, -1)
+		each(nil, file.Action.Runs.Steps, -1)
 	}
-	return out
+}
+
+// tiSinkMayHold reports whether a sink may hold a placeholder that is not a plain safe read: in an
+// exact file, its text lies from its position to the step's end (stepEnd, as tiEachStep gives
+// it), and a line of the index must lie there. It spares reading the value, a long script often,
+// of the many steps whose placeholders stand in their name:, if: or env: only.
+func (ph *tiPlaceholders) tiSinkMayHold(sink tiSink, stepEnd int) bool {
+	if !ph.exact || sink.value.Pos == nil {
+		return true
+	}
+	if stepEnd >= 0 && stepEnd < sink.value.Pos.Line {
+		stepEnd = -1
+	}
+	return ph.tiLinesIn(sink.value.Pos.Line, stepEnd)
 }
 
 // tiReadsCaller reports whether a finding's sources include an input that a caller sets.

@@ -74,11 +74,17 @@ func tiScanPlaceholders(src []byte) *tiPlaceholders {
 		}
 		off = p + 3
 		at(p)
-		if !tiPlainSafe(src[p+3:]) {
+		end, safe := tiPlainRead(src[p+3:])
+		if !safe {
 			ph.lines = append(ph.lines, int32(line))
 		}
+		if end >= 0 {
+			end += p + 3 // a plain read holds no quote: its end is the first "}}", as tiExprEnd finds
+		} else {
+			end = tiExprEnd(src, p+3)
+		}
 		var may bool
-		if end := tiExprEnd(src, p+3); end >= 0 {
+		if end >= 0 {
 			may = tiMentionsSecrets(src[p+3 : end])
 		} else if !secretsNone {
 			if secretsAt < p {
@@ -101,13 +107,21 @@ func tiScanPlaceholders(src []byte) *tiPlaceholders {
 // properties after), spaces, "}}". Written so on one line, it is the same text in the string's
 // value, where tiSafeExpr finds it safe.
 func tiPlainSafe(text []byte) bool {
+	_, safe := tiPlainRead(text)
+	return safe
+}
+
+// tiPlainRead reads the expression at the start of text (after "${{") as a plain read of any
+// context alone on its line (spaces, NAME, .PROPERTY any number of times, spaces, "}}"): end is
+// the offset of its "}}", or -1 when it is something else; safe is tiPlainSafe.
+func tiPlainRead(text []byte) (end int, safe bool) {
 	i := 0
 	for i < len(text) && (text[i] == ' ' || text[i] == '\t') {
 		i++
 	}
 	root := i
 	if i >= len(text) || !(tiLetter(text[i]) || text[i] == '_') {
-		return false
+		return -1, false
 	}
 	for i++; i < len(text) && obfIdentByte(text[i]); i++ {
 	}
@@ -116,7 +130,7 @@ func tiPlainSafe(text []byte) bool {
 	for i < len(text) && text[i] == '.' {
 		i++
 		if i >= len(text) || !(tiLetter(text[i]) || text[i] == '_') {
-			return false
+			return -1, false
 		}
 		if field < 0 {
 			field = i
@@ -124,27 +138,39 @@ func tiPlainSafe(text []byte) bool {
 		for i++; i < len(text) && obfIdentByte(text[i]); i++ {
 		}
 	}
-	end := i
+	chain := i
 	for i < len(text) && (text[i] == ' ' || text[i] == '\t') {
 		i++
 	}
 	if i+1 >= len(text) || text[i] != '}' || text[i+1] != '}' {
-		return false
+		return -1, false
 	}
-	switch {
-	case tiFold(name, "secrets"), tiFold(name, "vars"), tiFold(name, "runner"), tiFold(name, "job"), tiFold(name, "strategy"):
-		return true
-	case tiFold(name, "github"):
+	switch len(name) { // one comparison per length: this runs for every placeholder of the corpus
+	case 3:
+		return i, tiFold(name, "job")
+	case 4:
+		return i, tiFold(name, "vars")
+	case 7:
+		return i, tiFold(name, "secrets")
+	case 8:
+		return i, tiFold(name, "strategy")
+	case 6:
+		if tiFold(name, "runner") {
+			return i, true
+		}
+		if !tiFold(name, "github") {
+			return i, false
+		}
 		if field < 0 {
-			return false
+			return i, false
 		}
 		f := field
-		for f < end && obfIdentByte(text[f]) {
+		for f < chain && obfIdentByte(text[f]) {
 			f++
 		}
-		return !tiFold(text[field:f], "event") && !tiFold(text[field:f], "head_ref")
+		return i, !tiFold(text[field:f], "event") && !tiFold(text[field:f], "head_ref")
 	}
-	return false
+	return i, false
 }
 
 // tiFold is strings.EqualFold for ASCII bytes and a lower-case word.
@@ -181,6 +207,9 @@ func tiExprEnd(src []byte, from int) int {
 	}
 	if verbatim < 0 {
 		return -1
+	}
+	if quotes == 0 {
+		return verbatim // no quote before it: both readings end there
 	}
 	quotes = 0
 	for i := from; i+1 < len(src); i++ {
@@ -231,7 +260,7 @@ func tiEscapes(src []byte) []int {
 		var buf [16]byte
 		n := copy(buf[:], src[max(0, i-8):i])
 		n += copy(buf[n:], src[j:min(len(src), j+8)])
-		if bytes.Contains(buf[:n], []byte("${{")) || tiMentionsSecrets(buf[:n]) {
+		if tiJoinedMay(buf[:n]) {
 			out = append(out, i)
 		}
 	}
@@ -267,11 +296,30 @@ var tiSecretsShift = func() (t [256]uint8) {
 	return t
 }()
 
-// tiMentionsSecrets is secwMentions for a short piece of the source.
+// tiMentionsSecrets is secwMentions for a short piece of the source: a Horspool search for
+// "secrets" in any ASCII case.
 func tiMentionsSecrets(b []byte) bool {
-	for i := 0; i+7 <= len(b); i++ {
-		if b[i]|0x20 == 's' && b[i+1]|0x20 == 'e' && b[i+2]|0x20 == 'c' && b[i+3]|0x20 == 'r' &&
-			b[i+4]|0x20 == 'e' && b[i+5]|0x20 == 't' && b[i+6]|0x20 == 's' {
+	for i := 0; i+7 <= len(b); {
+		c := b[i+6] | 0x20
+		if c == 's' && b[i]|0x20 == 's' && b[i+1]|0x20 == 'e' && b[i+2]|0x20 == 'c' &&
+			b[i+3]|0x20 == 'r' && b[i+4]|0x20 == 'e' && b[i+5]|0x20 == 't' {
+			return true
+		}
+		i += int(tiSecretsShift[c])
+	}
+	return false
+}
+
+// tiJoinedMay reports whether the few bytes around an escaped line break, joined, hold "${{" or
+// "secrets" in any case (bytes.Contains and tiMentionsSecrets, without a call per escape: shell
+// scripts continue lines with a backslash).
+func tiJoinedMay(b []byte) bool {
+	for i, c := range b {
+		if c == '$' && i+2 < len(b) && b[i+1] == '{' && b[i+2] == '{' {
+			return true
+		}
+		if c|0x20 == 's' && i+7 <= len(b) && b[i+1]|0x20 == 'e' && b[i+2]|0x20 == 'c' &&
+			b[i+3]|0x20 == 'r' && b[i+4]|0x20 == 'e' && b[i+5]|0x20 == 't' && b[i+6]|0x20 == 's' {
 			return true
 		}
 	}
@@ -279,7 +327,10 @@ func tiMentionsSecrets(b []byte) bool {
 }
 
 // tiAliases reports whether the source may hold a YAML alias: "*NAME" where "&NAME" also appears,
-// NAME made of the characters the YAML scanner reads as an anchor's name.
+// NAME made of the characters the YAML scanner reads as an anchor's name. An anchor starts a
+// token: "&" follows a blank, a line break, a flow indicator or a ":" (a JSON-like key's), or
+// starts the source; other "&" (shell's "&&", a URL's query) lie inside a scalar and are passed
+// over, so that a script's "&&" does not send the search through every "*" of its globs.
 func tiAliases(src []byte) bool {
 	var names [][]byte
 	for off := 0; ; {
@@ -287,7 +338,11 @@ func tiAliases(src []byte) bool {
 		if i < 0 {
 			break
 		}
-		off += i + 1
+		i += off
+		off = i + 1
+		if i > 0 && !tiTokenStartAfter(src[i-1]) {
+			continue
+		}
 		if n := tiAnchorName(src[off:]); len(n) > 0 && !tiHasName(names, n) {
 			names = append(names, n)
 		}
@@ -305,6 +360,16 @@ func tiAliases(src []byte) bool {
 			return true
 		}
 	}
+}
+
+// tiTokenStartAfter reports whether a YAML token may start after byte c: a blank, a line break
+// (any byte of a multi-byte one, such as NEL or LS, as well), a flow indicator or a colon.
+func tiTokenStartAfter(c byte) bool {
+	switch c {
+	case ' ', '\t', '\n', '\r', '[', ']', '{', '}', ',', ':':
+		return true
+	}
+	return c >= 0x80
 }
 
 // tiAnchorName is the anchor or alias name at the start of b: printable ASCII but blanks, flow

@@ -3,6 +3,8 @@ package checks
 import (
 	"strings"
 	"testing"
+
+	"github.com/rampart-sec/rampart/audit"
 )
 
 // tiMayExpandAll reports whether a value holds a placeholder that tiSafeExpr does not find safe.
@@ -17,6 +19,18 @@ func tiMayExpandAll(v string) bool {
 			return true
 		}
 	}
+}
+
+// tiSteps lists the steps that tiEachStep visits and whose sink, if they have one, may hold a
+// placeholder that is not a plain safe read (tiSinkMayHold).
+func tiSteps(file *audit.File, ph *tiPlaceholders) []audit.StepRef {
+	var out []audit.StepRef
+	tiEachStep(file, ph, func(ref audit.StepRef, _, stepEnd int) {
+		if sink, ok := stepSink(ref); !ok || ph.tiSinkMayHold(sink, stepEnd) {
+			out = append(out, ref)
+		}
+	})
+	return out
 }
 
 // TestTiStepPruning checks that tiSteps returns, in the order of File.Steps, every step whose
@@ -70,6 +84,25 @@ func TestTiPlainSafe(t *testing.T) {
 	} {
 		if got := tiPlainSafe([]byte(text)); got != want {
 			t.Errorf("tiPlainSafe(%q) = %v", text, got)
+		}
+	}
+}
+
+// TestTiAliases checks which sources may hold an alias of an anchor.
+func TestTiAliases(t *testing.T) {
+	for src, want := range map[string]bool{
+		"a: &x 1\nb: *x\n":                 true,
+		"&x a: 1\nb: *x\n":                 true,
+		"a: [&x 1, *x]\n":                  true,
+		"a: {\"k\":&x 1, j: *x}\n":         true,
+		"a: &x\n  - 1\nb: *x\n":            true,
+		"run: a && b *&\n":                 true, // "&" after a blank names an anchor "&"
+		"run: make a&&ls *b\n":             false,
+		"run: curl 'u?a=1&b=2' && ls *b\n": false,
+		"a: &x 1\nb: *y\n":                 false,
+	} {
+		if got := tiAliases([]byte(src)); got != want {
+			t.Errorf("tiAliases(%q) = %v", src, got)
 		}
 	}
 }

@@ -39,36 +39,70 @@ func tiMessage(srcs []tiSource, r tiRating, sink tiSink, where, text string) str
 	if more := len(srcs) - 1; more > 0 {
 		what = strings.TrimSuffix(what, ",") + " (and " + strconv.Itoa(more) + " more)"
 	}
-	into := "the run: script"
+	// The message is written into one buffer: a finding's message is most of what it allocates.
+	var b strings.Builder
+	b.Grow(len(what) + len(where) + len(r.unset) + len(r.gate) + 200)
+	b.WriteString(what)
 	if sink.action != "" {
-		into = "the code input " + strconv.Quote(sink.name)
+		b.WriteString(" expands into the code input ")
+		tiWriteQuoted(&b, "", sink.name)
+	} else {
+		b.WriteString(" expands into the run: script")
 	}
-	var tail, gate string
+	b.WriteString(" of ")
+	b.WriteString(where)
 	switch {
 	case r.privileged != "":
-		tail = ", which " + r.privileged + " runs with the repository's secrets and a write token"
+		b.WriteString(", which ")
+		b.WriteString(r.privileged)
+		b.WriteString(" runs with the repository's secrets and a write token")
 	case r.unset != "":
-		tail = " (no trigger of this workflow sets it: " + r.unset + ")"
+		b.WriteString(" (no trigger of this workflow sets it: ")
+		b.WriteString(r.unset)
+		b.WriteString(")")
 	}
 	if r.gate != "" {
-		gate = " (one level lower: " + r.gate + ")"
+		b.WriteString(" (one level lower: ")
+		b.WriteString(r.gate)
+		b.WriteString(")")
 	}
-	return what + " expands into " + into + " of " + where + tail + gate + "; " + tiFixHint(s, sink, text)
+	b.WriteString("; ")
+	tiWriteFixHint(&b, s, sink, text)
+	return b.String()
+}
+
+// tiWriteQuoted writes strconv.Quote(prefix + s), without building either string when they hold
+// only printable ASCII other than quotes and backslashes, which Quote leaves as they are.
+func tiWriteQuoted(b *strings.Builder, prefix, s string) {
+	for _, part := range [2]string{prefix, s} {
+		for i := 0; i < len(part); i++ {
+			if c := part[i]; c < ' ' || c > '~' || c == '"' || c == '\\' {
+				b.WriteString(strconv.Quote(prefix + s))
+				return
+			}
+		}
+	}
+	b.WriteByte('"')
+	b.WriteString(prefix)
+	b.WriteString(s)
+	b.WriteByte('"')
 }
 
 var nonIdent = regexp.MustCompile(`[^A-Z0-9_]+`)
 
 var envRef = regexp.MustCompile(`(?i)\benv\.([a-z_][a-z0-9_-]*)`)
 
-// tiFixHint names the environment variable to use instead; text is the expression as written.
-func tiFixHint(s tiSource, sink tiSink, text string) string {
+// tiWriteFixHint names the environment variable to use instead; text is the expression as written.
+func tiWriteFixHint(b *strings.Builder, s tiSource, sink tiSink, text string) {
 	path := s.path
 	if s.via != "" {
 		path = s.via
 	}
 	if name, ok := strings.CutPrefix(path, "env."); ok {
 		if ref, ok := tiEnvRef(text, name); ok {
-			return tiUse(ref, sink) + " instead"
+			tiWriteUse(b, ref, sink)
+			b.WriteString(" instead")
+			return
 		}
 	}
 	var keep [2]string // the last two segments kept
@@ -101,7 +135,8 @@ func tiFixHint(s tiSource, sink tiSink, text string) string {
 	if name == "" {
 		name = "VALUE"
 	}
-	return "pass it through env: and " + tiUse(name, sink)
+	b.WriteString("pass it through env: and ")
+	tiWriteUse(b, name, sink)
 }
 
 // tiEnvRef finds the first env.NAME of text whose NAME is name (ignoring case) as envRef does,
@@ -172,14 +207,19 @@ func tiUpperIdent(s string) string {
 	return strings.Trim(string(b), "_")
 }
 
-func tiUse(name string, sink tiSink) string {
+// tiWriteUse says how the script should read the environment variable name.
+func tiWriteUse(b *strings.Builder, name string, sink tiSink) {
 	switch {
 	case sink.js:
-		return "read process.env." + name
+		b.WriteString("read process.env.")
 	case sink.name == "run" && sink.action == "":
-		return "use " + strconv.Quote("$"+name)
+		b.WriteString("use ")
+		tiWriteQuoted(b, "$", name)
+		return
+	default:
+		b.WriteString("refer to $")
 	}
-	return "refer to $" + name
+	b.WriteString(name)
 }
 
 // tiSpell writes a context path (kept in lower case) as the expression text spells it.

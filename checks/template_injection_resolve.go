@@ -83,7 +83,7 @@ func (sc tiScope) resolveNeeds(path, jobID, output string) []tiSource {
 // resolveMatrix follows matrix.KEY to the values the job's strategy lists for it; constant
 // values are safe, values computed by an expression carry that expression's sources.
 func (sc tiScope) resolveMatrix(rest []string) []tiSource {
-	if sc.job == nil || sc.job.Strategy == nil || sc.job.Strategy.Matrix == nil {
+	if sc.job == nil || sc.job.Strategy == nil || sc.job.Strategy.Matrix == nil || sc.matrixPlain() {
 		return nil
 	}
 	if sc.depth == 0 {
@@ -94,6 +94,26 @@ func (sc tiScope) resolveMatrix(rest []string) []tiSource {
 		return sc.file.Memo(key, func() any { return sc.matrixSources(rest) }).([]tiSource)
 	}
 	return sc.matrixSources(rest)
+}
+
+// matrixPlain reports whether the job's matrix holds no placeholder but plain safe reads
+// (tiPlainSafe), which resolve to no source: in an exact file, no line of the index lies from the
+// strategy: key to the first step after it, or else to the job's end. Most matrices list
+// constants; this spares walking their rows and combinations.
+func (sc tiScope) matrixPlain() bool {
+	if sc.ph == nil || !sc.ph.exact || sc.job.Strategy.Pos == nil {
+		return false
+	}
+	first, last := sc.job.Strategy.Pos.Line, sc.jobEnd
+	for _, st := range sc.job.Steps {
+		if st != nil && st.Pos != nil {
+			if st.Pos.Line > first {
+				last = st.Pos.Line // the steps: key, and the first step, come after the matrix
+			}
+			break
+		}
+	}
+	return !sc.ph.tiLinesIn(first, last)
 }
 
 // tiMatrixKey memoizes the sources of a job's matrix value at the top level: callers only read them.

@@ -33,7 +33,22 @@ type tiScope struct {
 	// envFrom is the innermost env: level visible: 0 step, 1 job, 2 workflow, 3 none.
 	envFrom int
 	depth   int
+	// ph is the file's placeholder index and jobEnd the line of the next job (-1: none), when
+	// known: they tell a matrix that holds no placeholder worth resolving (matrixPlain).
+	ph     *tiPlaceholders
+	jobEnd int
+	// resolved, when set, keeps what resolve returned in this scope (at depth 0): the step's
+	// prefilter (mayHaveSource) and its findings' sources resolve the same paths.
+	resolved *tiResolved
 }
+
+// tiResolved is a step's few resolved paths, in the order first asked for.
+type tiResolved struct {
+	paths []string
+	srcs  [][]tiSource
+}
+
+func (r *tiResolved) reset() { r.paths, r.srcs = r.paths[:0], r.srcs[:0] }
 
 // tiValues returns the context paths whose data may flow into the value of n. Booleans
 // (comparisons, !, contains() and the like) and literals carry none; a && b yields a only when a
@@ -133,8 +148,23 @@ func tiExprNodes(file *audit.File, value string) []actionlint.ExprNode {
 }
 
 // resolve classifies one context path, following env:, job outputs and matrix values to where
-// their data comes from.
+// their data comes from. Callers must not modify the result.
 func (sc tiScope) resolve(path string) []tiSource {
+	r := sc.resolved
+	if r == nil || sc.depth > 0 {
+		return sc.resolveOnce(path)
+	}
+	for i, p := range r.paths {
+		if p == path {
+			return r.srcs[i]
+		}
+	}
+	out := sc.resolveOnce(path)
+	r.paths, r.srcs = append(r.paths, path), append(r.srcs, out)
+	return out
+}
+
+func (sc tiScope) resolveOnce(path string) []tiSource {
 	var buf [8]string
 	segs := tiSplitDots(path, buf[:0])
 	one := func(k tiKind, events []string) []tiSource {
