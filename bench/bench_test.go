@@ -125,22 +125,82 @@ func BenchmarkParseOnly(b *testing.B) {
 	b.ResetTimer()
 	cpu := startCPU()
 	for b.Loop() {
-		for _, f := range files {
-			src, err := os.ReadFile(f.abs)
-			if err != nil {
-				b.Fatal(err)
-			}
-			if f.action {
-				t := &audit.Target{}
-				t.AddSource(f.path, src)
-				continue
-			}
-			w, _ := actionlint.Parse(src)
-			_ = w
-		}
+		parsePass(b, files)
 	}
 	cpu.report(b)
 	perFile(b, len(files))
+}
+
+// parsePass is one pass of BenchmarkParseOnly.
+func parsePass(b *testing.B, files []corpusFile) {
+	for _, f := range files {
+		src, err := os.ReadFile(f.abs)
+		if err != nil {
+			b.Fatal(err)
+		}
+		if f.action {
+			t := &audit.Target{}
+			t.AddSource(f.path, src)
+			continue
+		}
+		w, _ := actionlint.Parse(src)
+		_ = w
+	}
+}
+
+// auditPass is one pass of BenchmarkAudit; it returns how many files the report counts.
+func auditPass(b *testing.B, engine *audit.Engine, opts audit.AuditOptions, repos []string) int {
+	loaders := make([]audit.TargetLoader, 0, len(repos))
+	for _, r := range repos {
+		loaders = append(loaders, func() (*audit.Target, error) { return audit.LoadDir(r, audit.LoadOptions{}) })
+	}
+	res, err := engine.AuditStream(loaders, opts)
+	if err != nil {
+		b.Fatal(err)
+	}
+	return res.Report.Stats.Files
+}
+
+// BenchmarkPaired alternates one parse-only pass, one full-audit pass and one load-only pass (the
+// audit without checks) per iteration and reports the ratio of the audit's summed time to the
+// parse-only one (and the same in CPU time), with each side's time per pass: on a machine
+// whose speed drifts (shared hosts, frequency changes), the two sides of each pair see the same
+// machine, which separate benchmarks a second apart do not. scripts/bench.sh takes its ratio
+// from here. ns/op is the time of one pair.
+func BenchmarkPaired(b *testing.B) {
+	repos, files, _ := corpus(b)
+	single(b)
+	engine := &audit.Engine{Checks: checks.All()}
+	opts := audit.AuditOptions{Now: time.Date(2026, 1, 1, 0, 0, 0, 0, time.UTC), OfflineReason: "offline: API-backed checks skipped"}
+	loader := &audit.Engine{}
+	var parseWall, auditWall, loadWall, parseCPU, auditCPU time.Duration
+	audited := 0
+	b.ResetTimer()
+	for b.Loop() {
+		w0, c0 := time.Now(), processCPU()
+		parsePass(b, files)
+		w1, c1 := time.Now(), processCPU()
+		audited = auditPass(b, engine, opts, repos)
+		w2, c2 := time.Now(), processCPU()
+		auditPass(b, loader, audit.AuditOptions{}, repos)
+		w3 := time.Now()
+		parseWall += w1.Sub(w0)
+		auditWall += w2.Sub(w1)
+		loadWall += w3.Sub(w2)
+		parseCPU += c1 - c0
+		auditCPU += c2 - c1
+	}
+	b.StopTimer()
+	if audited != len(files) {
+		b.Errorf("the audit counted %d files, the corpus has %d", audited, len(files))
+	}
+	b.ReportMetric(float64(parseWall.Nanoseconds())/float64(b.N), "parse-ns/op")
+	b.ReportMetric(float64(auditWall.Nanoseconds())/float64(b.N), "audit-ns/op")
+	b.ReportMetric(float64(loadWall.Nanoseconds())/float64(b.N), "load-ns/op")
+	b.ReportMetric(float64(auditWall)/float64(parseWall), "ratio")
+	if parseCPU > 0 {
+		b.ReportMetric(float64(auditCPU)/float64(parseCPU), "cpu-ratio")
+	}
 }
 
 // BenchmarkAudit runs the full audit of every repository folder of the corpus, as
@@ -157,15 +217,7 @@ func BenchmarkAudit(b *testing.B) {
 	var audited int
 	cpu := startCPU()
 	for b.Loop() {
-		loaders := make([]audit.TargetLoader, 0, len(repos))
-		for _, r := range repos {
-			loaders = append(loaders, func() (*audit.Target, error) { return audit.LoadDir(r, audit.LoadOptions{}) })
-		}
-		res, err := engine.AuditStream(loaders, opts)
-		if err != nil {
-			b.Fatal(err)
-		}
-		audited = res.Report.Stats.Files
+		audited = auditPass(b, engine, opts, repos)
 	}
 	b.StopTimer()
 	if audited != len(files) {
