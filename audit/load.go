@@ -126,6 +126,12 @@ func KindOf(base string) (FileKind, bool) {
 	return KindWorkflow, false
 }
 
+// dirEntry is a folder's entry: its name and whether it is a folder itself (a symlink to one is not).
+type dirEntry struct {
+	name string
+	dir  bool
+}
+
 // discovery is what discover found: the pipeline files of a tree as slash paths, sorted, the
 // marker files it passed, what it could not read, and an open root for each folder it entered
 // (keyed "a/b/", "" for the target), so that reading a file costs one openat.
@@ -178,19 +184,19 @@ func discover(root *os.Root, only string) *discovery {
 		if err != nil {
 			return false, err
 		}
-		entries, err := fh.ReadDir(-1)
+		entries, err := listDir(dir, fh)
 		fh.Close()
 		if err != nil {
 			return false, err
 		}
 		found := len(d.paths)
 		for _, e := range entries {
-			name := e.Name()
+			name := e.name
 			p := name
 			if rel != "" {
 				p = rel + "/" + name
 			}
-			if e.IsDir() {
+			if e.dir {
 				if skipDirs[name] {
 					continue
 				}

@@ -1,6 +1,7 @@
 package audit
 
 import (
+	"fmt"
 	"os"
 	"path/filepath"
 	"strings"
@@ -217,6 +218,62 @@ func TestMayHaveAnchors(t *testing.T) {
 	} {
 		if got := mayHaveAnchors([]byte(src)); got != want {
 			t.Errorf("mayHaveAnchors(%q) = %v, want %v", src, got, want)
+		}
+	}
+}
+
+// TestListDirAgreesWithReadDir checks the folder listing discovery uses against os.ReadDir: the
+// same names, folders as folders, symlinks (to a folder too) not, over several getdents calls.
+func TestListDirAgreesWithReadDir(t *testing.T) {
+	dir := t.TempDir()
+	for i := range 600 {
+		if err := os.WriteFile(filepath.Join(dir, fmt.Sprintf("file-with-a-rather-long-name-%04d.yml", i)), nil, 0o644); err != nil {
+			t.Fatal(err)
+		}
+	}
+	for _, d := range []string{"sub", ".github", "node_modules"} {
+		if err := os.Mkdir(filepath.Join(dir, d), 0o755); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if err := os.Symlink("sub", filepath.Join(dir, "link-to-dir")); err != nil {
+		t.Fatal(err)
+	}
+	if err := os.Symlink("file-with-a-rather-long-name-0001.yml", filepath.Join(dir, "link-to-file")); err != nil {
+		t.Fatal(err)
+	}
+	root, err := os.OpenRoot(dir)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer root.Close()
+	fh, err := root.Open(".")
+	if err != nil {
+		t.Fatal(err)
+	}
+	got, err := listDir(root, fh)
+	fh.Close()
+	if err != nil {
+		t.Fatal(err)
+	}
+	want, err := os.ReadDir(dir)
+	if err != nil {
+		t.Fatal(err)
+	}
+	kinds := map[string]bool{}
+	for _, e := range got {
+		if _, dup := kinds[e.name]; dup {
+			t.Errorf("%s listed twice", e.name)
+		}
+		kinds[e.name] = e.dir
+	}
+	if len(got) != len(want) {
+		t.Fatalf("listDir found %d entries, os.ReadDir %d", len(got), len(want))
+	}
+	for _, e := range want {
+		dir, ok := kinds[e.Name()]
+		if !ok || dir != e.IsDir() {
+			t.Errorf("%s: listDir says folder=%v (listed %v), os.ReadDir says %v", e.Name(), dir, ok, e.IsDir())
 		}
 	}
 }
