@@ -54,8 +54,11 @@ and names the caller, which is listed as a related location. When every local ca
 constant (or a value that is never attacker-controlled, or leaves a constant default), the finding is
 **low** with low confidence, for workflows and actions under ` + "`.github/`" + ` (callers in other repositories
 remain possible; an action elsewhere, such as the repository's own ` + "`action.yml`" + `, is published and keeps
-its rating). Callers that pass data computed at run time, and callees with no local caller, keep
-the medium rating.
+its rating). A caller that is itself a local composite action or reusable workflow and passes on one of
+its own inputs (` + "`msg: ${{ inputs.text }}`" + `) is followed in turn, up the chain: attacker-controlled
+data at its top is reported "through" the actions in between, and constants at every top make the chain
+constant. Callers that pass data computed at run time, and callees with no local caller, keep the medium
+rating.
 
 A job whose ` + "`if:`" + ` admits only trusted actors is one level lower, and says so: ` + "`==`" + ` comparisons of an
 ` + "`author_association`" + ` with ` + "`OWNER`" + `, ` + "`MEMBER`" + ` or ` + "`COLLABORATOR`" + `, or of ` + "`github.actor`" + ` with a user's

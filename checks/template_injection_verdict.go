@@ -1,6 +1,7 @@
 package checks
 
 import (
+	"path"
 	"strings"
 
 	"github.com/rampart-sec/rampart/audit"
@@ -31,6 +32,12 @@ func (ix *tiCallIndex) verdict(t *audit.Target, callee *audit.File, input string
 	if v, ok := ix.verdicts[key]; ok {
 		return v
 	}
+	if ix.verdicts == nil {
+		ix.verdicts = map[tiVerdictKey]tiVerdict{}
+	}
+	// A placeholder while the callers are looked at: a chain of actions that comes back to this
+	// input (which could never run) finds no caller here instead of looping.
+	ix.verdicts[key] = tiVerdict{}
 	v := tiVerdict{constant: true}
 	for _, c := range ix.calls(t, callee) {
 		v.callers++
@@ -48,12 +55,36 @@ func (ix *tiCallIndex) verdict(t *audit.Target, callee *audit.File, input string
 		if len(srcs) == 0 {
 			continue
 		}
+		// A caller that is itself a composite action or a reusable workflow may pass on its own
+		// inputs: what its callers pass for them decides, followed up the chain. When every
+		// source is such an input that all callers up the chain set to constants, so is this one.
+		var worst *tiCallerHit
+		var chain []audit.Location
+		passedOn := true
+		for _, s := range srcs {
+			name, ok := tiPassedOnInput(s)
+			if !ok {
+				passedOn = false
+				continue
+			}
+			up := ix.verdict(t, c.sc.file, name)
+			if up.callers == 0 || !up.constant {
+				passedOn = false
+			}
+			if up.attacker != nil && (worst == nil || up.attacker.rating.severity > worst.rating.severity) {
+				h := *up.attacker
+				h.passed += " through " + tiCallerName(c.sc.file)
+				worst, chain = &h, up.related
+			}
+		}
+		if passedOn {
+			continue
+		}
 		v.constant = false
 		trig := tiTriggers{any: true}
 		if c.sc.file.Workflow != nil {
 			trig = workflowTriggers(c.sc.file)
 		}
-		var worst *tiCallerHit
 		for _, s := range srcs {
 			if s.kind != tiAttacker {
 				continue
@@ -68,17 +99,36 @@ func (ix *tiCallIndex) verdict(t *audit.Target, callee *audit.File, input string
 		if g := tiJobGate(c.sc.file, c.sc.job); g != "" {
 			worst.rating.severity, worst.rating.gate = tiLower(worst.rating.severity), "the calling job runs only if "+g
 		}
+		v.related = append(v.related, chain...)
 		v.related = append(v.related, audit.Location{File: c.sc.file.Path, Line: val.Pos.Line, Column: val.Pos.Col,
 			Note: "passes " + worst.passed + " as inputs." + input})
 		if v.attacker == nil || worst.rating.severity > v.attacker.rating.severity {
 			v.attacker = worst
 		}
 	}
-	if ix.verdicts == nil {
-		ix.verdicts = map[tiVerdictKey]tiVerdict{}
-	}
 	ix.verdicts[key] = v
 	return v
+}
+
+// tiPassedOnInput returns the input a caller passes on when a source of its value is one of its
+// own inputs (inputs.NAME of a composite action or of workflow_call), NAME lower-cased.
+func tiPassedOnInput(s tiSource) (string, bool) {
+	if s.kind != tiCaller {
+		return "", false
+	}
+	name, ok := strings.CutPrefix(s.path, "inputs.")
+	if !ok || name == "" || name == "*" || strings.Contains(name, ".") {
+		return "", false
+	}
+	return name, true
+}
+
+// tiCallerName names a calling action by its folder, a calling workflow by its file.
+func tiCallerName(f *audit.File) string {
+	if f.Action != nil {
+		return path.Dir(f.Path)
+	}
+	return f.Path
 }
 
 // tiInputDefault returns the default of a reusable workflow's or composite action's input.
