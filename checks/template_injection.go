@@ -44,7 +44,8 @@ request, changed file names with ` + "`safe_output: false`" + `) count as attack
 (` + "`github.event.pull_request.number`" + `), SHAs, logins (letters, digits and hyphens only), ` + "`secrets.*`" + `,
 ` + "`vars.*`" + ` and constants are never reported. Besides ` + "`run:`" + `, the code inputs of
 ` + "`actions/github-script`" + ` (` + "`script`" + `), ` + "`azure/cli`" + ` and ` + "`azure/powershell`" + ` (` + "`inlineScript`" + `),
-` + "`appleboy/ssh-action`" + ` (` + "`script`" + `), ` + "`nick-fields/retry`" + ` (` + "`command`" + `) and similar actions are sinks.
+` + "`appleboy/ssh-action`" + ` (` + "`script`" + `), ` + "`nick-fields/retry`" + ` (` + "`command`" + `), ` + "`mikefarah/yq`" + ` (` + "`cmd`" + `) and
+similar actions are sinks.
 
 Inputs are followed to the callers in the same repository: when a workflow calls a local reusable
 workflow (` + "`uses: ./.github/workflows/x.yml`" + `) or a step a local composite action

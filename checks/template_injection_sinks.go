@@ -35,6 +35,7 @@ var tiCodeInputs = map[string]struct {
 	"wandalen/wretry.action":            {"command", false},
 	"addnab/docker-run-action":          {"run", false},
 	"uraimo/run-on-arch-action":         {"run", false},
+	"mikefarah/yq":                      {"cmd", false},
 }
 
 // stepSink returns the string of a step that runs as code, if it has one.
