@@ -23,7 +23,9 @@ the release build will restore, or evict the real entry and replace it. The rele
 and publishes binaries, packages or images from poisoned dependencies or compiler caches, and signs them.
 
 The check reports cache-restoring steps (` + "`actions/cache`" + `, ` + "`actions/cache/restore`" + `, the ` + "`cache:`" + ` options of
-` + "`actions/setup-node`" + `, ` + "`setup-python`" + `, ` + "`setup-java`" + ` and ` + "`setup-go`" + ` (on by default since v4), ` + "`Swatinem/rust-cache`" + `,
+` + "`actions/setup-node`" + ` (` + "`cache:`" + `, or ` + "`package-manager-cache`" + `: since v5 it caches by itself when package.json names npm
+as its packageManager, a low-confidence finding since package.json is not read), ` + "`setup-python`" + `, ` + "`setup-java`" + ` and
+` + "`setup-go`" + ` (on by default since v4), ` + "`Swatinem/rust-cache`" + `,
 ` + "`gradle/actions/setup-gradle`" + `, ` + "`docker/build-push-action`" + ` with ` + "`cache-from: type=gha`" + `, and others) in jobs that
 publish (` + "`npm publish`" + `, ` + "`twine upload`" + `, ` + "`gh release create`" + `, ` + "`docker push`" + `, goreleaser, the PyPI publish action...),
 in jobs those publishing jobs depend on, and in every job of workflows that only run for releases
@@ -38,7 +40,8 @@ branches are reported with low confidence; CI workflows that also run on release
         with:
           args: release --clean
 `,
-	Fix: `Turn caching off in release and publishing jobs (` + "`cache: false`" + ` for setup-go, no ` + "`cache:`" + ` for setup-node,
+	Fix: `Turn caching off in release and publishing jobs (` + "`cache: false`" + ` for setup-go, no ` + "`cache:`" + ` and
+` + "`package-manager-cache: false`" + ` for setup-node,
 setup-python and setup-java, ` + "`lookup-only: true`" + ` or no ` + "`actions/cache`" + ` step, no ` + "`cache-from: type=gha`" + `): a clean
 release build is slower but cannot inherit a poisoned entry.
 

@@ -152,6 +152,9 @@ func cpCacheCheck(file *audit.File, s audit.StepRef) (cpUse, bool) {
 		return cpUse{}, false
 	}
 	v, node := pcInput(a, t.input)
+	if name == "actions/setup-node" && (node == nil || v == "") {
+		return cpSetupNodeAuto(file, a, ref)
+	}
 	if t.input == "" || node == nil || v == "" {
 		on := t.onByDefault
 		major := pcMajor(ref)
@@ -185,4 +188,32 @@ func cpCacheCheck(file *audit.File, s audit.StepRef) (cpUse, bool) {
 		return cpUse{}, false
 	}
 	return cpUse{form: cpfValue, name: name, t: t, value: v, pos: node.Pos, conf: audit.HighConfidence}, true
+}
+
+// cpSetupNodeAuto is actions/setup-node without a cache: input. Since v5 it caches by itself when
+// package.json names npm as its packageManager, unless package-manager-cache is false; whether
+// package.json does is not known here, so that default is a low-confidence finding, and an
+// explicit package-manager-cache: true a high-confidence one.
+func cpSetupNodeAuto(file *audit.File, a *actionlint.ExecAction, ref string) (cpUse, bool) {
+	t := cpToggle{input: "package-manager-cache"}
+	v, node := pcInput(a, t.input)
+	switch {
+	case node != nil && strings.Contains(v, "${{"):
+		return cpUse{form: cpfExpr, name: "actions/setup-node", t: t, value: v, pos: node.Pos, conf: audit.LowConfidence}, true
+	case node != nil && v != "":
+		if !pcTrue(v) {
+			return cpUse{}, false
+		}
+		return cpUse{form: cpfValue, name: "actions/setup-node", t: t, value: v, pos: node.Pos, conf: audit.HighConfidence}, true
+	}
+	major := pcMajor(ref)
+	if major < 0 && a.Uses.Pos != nil {
+		if m, ok := cpCommentVersion(file.Line(a.Uses.Pos.Line)); ok {
+			major = pcMajor(m)
+		}
+	}
+	if major < 5 {
+		return cpUse{}, false
+	}
+	return cpUse{form: cpfDefault, name: "actions/setup-node", t: t, pos: a.Uses.Pos, conf: audit.LowConfidence}, true
 }
