@@ -78,7 +78,7 @@ func runArtifactPoisoning(pass *audit.Pass) error {
 		if trigger == "" {
 			continue
 		}
-		for _, j := range audit.Jobs(file.Workflow) {
+		for _, j := range file.Jobs() { // sorted once per file and shared with the other checks
 			artpJob(pass, file, j, trigger)
 		}
 	}

@@ -88,12 +88,26 @@ func runBotConditions(pass *audit.Pass) error {
 // comparison of an id ("actor_id", "sender.id"), or startsWith/endsWith of the actor with a bot's
 // name ("bot", "renovate"). "github.actor != 'dependabot[bot]'" keeps bots out and is skipped.
 func bcMayHold(v string) bool {
-	if !strings.Contains(v, "==") && strings.IndexByte(v, '(') < 0 {
-		return false
+	return bcMayName(v) && (strings.IndexByte(v, '(') >= 0 || strings.Contains(v, "=="))
+}
+
+// bcWordStart marks the bytes that start a word bcMayName looks for, in either ASCII case: most
+// bytes of a condition start none, and are passed over with one lookup.
+var bcWordStart = func() (t [256]bool) {
+	for _, c := range "abser" {
+		t[c], t[c-('a'-'A')] = true, true
 	}
-	// One pass over the condition, the words in any ASCII case ("[bot]" holds "bot").
+	return t
+}()
+
+// bcMayName is bcMayHold's search for the words, in one pass over the condition, in any ASCII
+// case ("[bot]" holds "bot").
+func bcMayName(v string) bool {
 	var bot, botTag, renovate, affix bool
 	for i := 0; i < len(v); i++ {
+		if !bcWordStart[v[i]] {
+			continue
+		}
 		switch v[i] | 0x20 {
 		case 'b':
 			if bcFoldAt(v, i, "bot") {

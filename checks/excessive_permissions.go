@@ -152,9 +152,12 @@ func checkPermissions(pass *audit.Pass, file *audit.File, p *actionlint.Permissi
 	if !workflow {
 		return // scoped writes in a job's own block are the least-privilege pattern
 	}
-	names := make([]string, 0, len(p.Scopes))
-	for name := range p.Scopes {
-		names = append(names, name)
+	// Most workflow-level blocks grant only reads: find that out before sorting the scopes' names.
+	var names []string
+	for name, s := range p.Scopes {
+		if s != nil && s.Value != nil && strings.EqualFold(strings.TrimSpace(s.Value.Value), "write") {
+			names = append(names, name)
+		}
 	}
 	slices.Sort(names)
 	for _, name := range names {

@@ -84,7 +84,7 @@ func icEnv(pass *audit.Pass, file *audit.File, env *actionlint.Env, where func()
 	}
 	var names []string
 	for k, v := range env.Vars {
-		if v != nil && v.Name != nil && v.Value != nil && strings.EqualFold(v.Name.Value, icName) {
+		if v != nil && v.Name != nil && v.Value != nil && icIsName(v.Name.Value) {
 			names = append(names, k)
 		}
 	}
@@ -104,6 +104,12 @@ func icEnv(pass *audit.Pass, file *audit.File, env *actionlint.Env, where func()
 			f.Confidence, f.Key = audit.LowConfidence, where()
 		}
 	}
+}
+
+// icIsName is strings.EqualFold(name, icName), which most env names fail on their length alone:
+// a name that folds to icName has as many runes, each ASCII or (for an S) the two-byte long s "ſ".
+func icIsName(name string) bool {
+	return len(name) >= len(icName) && len(name) <= 2*len(icName) && strings.EqualFold(name, icName)
 }
 
 // icSteps checks the env: blocks and the run: scripts of the file's steps.

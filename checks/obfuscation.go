@@ -83,8 +83,11 @@ func obfUses(pass *audit.Pass, file *audit.File, u *actionlint.String) {
 	rest := strings.TrimSuffix(strings.TrimPrefix(p, "./"), "/")
 	// A leading ".." of a local path is needed (actions checked out beside the repository); a
 	// trailing slash is harmless. Anything else path.Clean would change hides the real path.
+	if rest == "" || obfClean(rest) {
+		return
+	}
 	clean := path.Clean(rest)
-	if rest == "" || clean == rest {
+	if clean == rest {
 		return
 	}
 	if local {
@@ -95,6 +98,13 @@ func obfUses(pass *audit.Pass, file *audit.File, u *actionlint.String) {
 	}
 	f := pass.Reportf(file, u.Pos, "uses: %q has redundant or empty path components; it means %q", u.Value, clean)
 	f.Key = "uses " + u.Value
+}
+
+// obfClean reports, without path.Clean's allocation, that path.Clean leaves a non-empty path as
+// it is: it has no "." or ".." component (none starts the path or follows a slash), no empty
+// component and no trailing slash. It reports false when unsure.
+func obfClean(p string) bool {
+	return p[0] != '.' && p[len(p)-1] != '/' && !strings.Contains(p, "/.") && !strings.Contains(p, "//")
 }
 
 // obfConstExprs reports ${{ }} expressions that read no context: they compute a constant.

@@ -1,6 +1,7 @@
 package checks
 
 import (
+	"path"
 	"testing"
 
 	"github.com/rampart-sec/rampart/audit"
@@ -51,6 +52,16 @@ func TestTIScopedPrefilter(t *testing.T) {
 		sc := tiScope{file: &audit.File{}}
 		if !sc.mayHaveSource("${{"+c) && err == nil && len(sc.sources(node)) > 0 {
 			t.Errorf("%q: skipped, but it has a source", c)
+		}
+	}
+}
+
+// TestObfClean checks that the fast path only claims paths that path.Clean leaves as they are.
+func TestObfClean(t *testing.T) {
+	for _, p := range []string{"a", "a/b", "a/b/c", "/a", "/", "a/", "a//b", "a/./b", "a/../b", "./a", "../a", "a/.", "a/..",
+		".", "..", ".a", "a/.b", "a/b.", "a..b/c", "a/b/", "//", "a///"} {
+		if obfClean(p) && path.Clean(p) != p {
+			t.Errorf("obfClean(%q) = true, but path.Clean gives %q", p, path.Clean(p))
 		}
 	}
 }

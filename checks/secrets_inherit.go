@@ -51,7 +51,7 @@ each passed by name: ` + "`secrets: {NPM_TOKEN: ${{ secrets.NPM_TOKEN }}}`" + `.
 
 func runSecretsInherit(pass *audit.Pass) error {
 	for _, file := range pass.Target.Workflows() {
-		jobs := audit.Jobs(file.Workflow)
+		jobs := file.Jobs() // sorted once per file and shared with the other checks
 		for i, j := range jobs {
 			wc := j.WorkflowCall
 			if wc == nil || !wc.InheritSecrets || wc.Uses == nil {

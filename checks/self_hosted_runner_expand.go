@@ -24,6 +24,12 @@ func shrExpand(j *actionlint.Job, v string) (values []string, known bool) {
 			return values, false
 		}
 		rest = body[end+2:]
+		if chain, ok := shrPropertyChain(body[:end]); ok {
+			vs, ok := shrChainValues(j, chain)
+			values = append(values, vs...)
+			known = known && ok
+			continue
+		}
 		node, err := actionlint.NewExprParser().Parse(actionlint.NewExprLexer(body[:end] + "}}"))
 		if err != nil {
 			known = false
@@ -34,6 +40,57 @@ func shrExpand(j *actionlint.Job, v string) (values []string, known bool) {
 		known = known && ok
 	}
 	return values, known
+}
+
+// shrPropertyChain reads the most common runs-on expression, a plain property chain such as
+// " matrix.os " (the text between "${{" and "}}"), without actionlint's lexer, which allocates a
+// kilobyte per parse. It returns the chain's names as written, or ok false for anything else
+// (calls, operators, literals, index accesses), which is left to the parser. Names are lexed as
+// actionlint lexes identifiers: a letter or "_", then letters, digits, "_" and "-".
+func shrPropertyChain(text string) (chain []string, ok bool) {
+	i := 0
+	for i < len(text) && ucBlank(text[i]) {
+		i++
+	}
+	for {
+		start := i
+		if i >= len(text) || !(shrIdentStart(text[i])) {
+			return nil, false
+		}
+		for i++; i < len(text) && (shrIdentStart(text[i]) || '0' <= text[i] && text[i] <= '9' || text[i] == '-'); i++ {
+		}
+		chain = append(chain, text[start:i])
+		if i >= len(text) || text[i] != '.' {
+			break
+		}
+		i++
+	}
+	for i < len(text) && ucBlank(text[i]) {
+		i++
+	}
+	if i != len(text) {
+		return nil, false
+	}
+	switch strings.ToLower(chain[0]) {
+	case "true", "false", "null":
+		return nil, false // literals, not variables: left to the parser
+	}
+	return chain, true
+}
+
+func shrIdentStart(c byte) bool { return 'a' <= c && c <= 'z' || 'A' <= c && c <= 'Z' || c == '_' }
+
+// shrChainValues is shrProduce of a plain property chain: the values of a matrix property
+// ("matrix.os", "matrix.cfg.runner"), and unknown for any other context (a bare "matrix" too).
+func shrChainValues(j *actionlint.Job, chain []string) ([]string, bool) {
+	if len(chain) < 2 || !strings.EqualFold(chain[0], "matrix") {
+		return nil, false
+	}
+	rest := make([]string, len(chain)-2)
+	for i, p := range chain[2:] {
+		rest[i] = strings.ToLower(p)
+	}
+	return shrMatrixValues(j, strings.ToLower(chain[1]), rest)
 }
 
 // shrProduce lists the values an expression can evaluate to: string literals in value position

@@ -1,6 +1,12 @@
 package checks
 
-import "testing"
+import (
+	"strings"
+	"testing"
+
+	"github.com/rampart-sec/rampart/audit"
+	"github.com/rhysd/actionlint"
+)
 
 // TestShrIsHosted checks that the ASCII fast path agrees with the regexp it stands in for.
 func TestShrIsHosted(t *testing.T) {
@@ -11,6 +17,28 @@ func TestShrIsHosted(t *testing.T) {
 		"gpu", "", "ubuntu\u212a-x", "ſelf", "maço-1", "ubuntu-\u00e9", "\u212aubuntu-"} {
 		if got, want := shrIsHosted(v), shrHosted.MatchString(v); got != want {
 			t.Errorf("shrIsHosted(%q) = %v, regexp says %v", v, got, want)
+		}
+	}
+}
+
+// TestShrPropertyChain checks that the fast path reads a plain property chain as actionlint's
+// parser does, and leaves everything else to it.
+func TestShrPropertyChain(t *testing.T) {
+	for _, c := range []string{" matrix.os ", "matrix.os", " matrix.OS\t", " Matrix.runner.label ", " matrix ", " matrix.os-1 ",
+		" matrix._x ", " inputs.runner ", " true ", " false.x ", " null ", " matrix.true ", " matrix.0 ", " matrix.* ",
+		" matrix.os || 'x' ", " matrix['os'] ", " matrix. os ", " matrix .os ", " 'self-hosted' ", " matrix.os.", " -x ", ""} {
+		chain, ok := shrPropertyChain(c)
+		node, err := actionlint.NewExprParser().Parse(actionlint.NewExprLexer(c + "}}"))
+		if !ok {
+			continue
+		}
+		if err != nil {
+			t.Errorf("%q: read as %q, but it does not parse", c, chain)
+			continue
+		}
+		p, isPath := audit.ExprPath(node)
+		if !isPath || p != strings.ToLower(strings.Join(chain, ".")) {
+			t.Errorf("%q: read as %q, parsed as %q (%v)", c, chain, p, isPath)
 		}
 	}
 }
