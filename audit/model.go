@@ -2,7 +2,6 @@ package audit
 
 import (
 	"cmp"
-	"slices"
 
 	"github.com/rhysd/actionlint"
 	"go.yaml.in/yaml/v4"
@@ -76,7 +75,24 @@ type File struct {
 	lines   []int // byte offset of each line start
 	ignores int8  // whether the source holds "ignore[": 0 not yet known, 1 no, 2 yes
 	memo    map[any]any
+	derived derived // what File.Jobs, Steps, Strings and ExprsOf computed
 }
+
+// derived holds the per-file data that nearly every check asks for, in fields of their own rather
+// than under Memo keys: Memo hashes an interface key on each call, and ExprsOf alone is called
+// tens of thousands of times per corpus pass. A nil slice with its has* flag unset is not yet
+// computed.
+type derived struct {
+	jobs       []*actionlint.Job
+	hasJobs    bool
+	steps      []StepRef
+	hasSteps   bool
+	strings    []StringRef
+	hasStrings bool
+	exprs      map[*actionlint.String][]Expr
+}
+
+func (f *File) derivedData() *derived { return &f.derived }
 
 // Memo returns the value stored under key, computing and storing it with fn the first time.
 // Checks share what they derive from a file through it (the strings of a job, a script's parse,
@@ -175,15 +191,17 @@ func (t *Target) File(path string) *File {
 	return nil
 }
 
-type jobsKey struct{}
-
 // Jobs returns the file's workflow jobs in source order, sorted once per file; callers must not
 // modify the slice.
 func (f *File) Jobs() []*actionlint.Job {
 	if f.Workflow == nil {
 		return nil
 	}
-	return f.Memo(jobsKey{}, func() any { return Jobs(f.Workflow) }).([]*actionlint.Job)
+	d := f.derivedData()
+	if !d.hasJobs {
+		d.jobs, d.hasJobs = Jobs(f.Workflow), true
+	}
+	return d.jobs
 }
 
 // Jobs returns a workflow's jobs in source order.
@@ -197,7 +215,18 @@ func Jobs(w *actionlint.Workflow) []*actionlint.Job {
 			jobs = append(jobs, j)
 		}
 	}
-	slices.SortFunc(jobs, func(a, b *actionlint.Job) int { return comparePos(a.Pos, b.Pos) })
+	// A workflow has a few jobs (four on average in the corpus): an insertion sort does without
+	// slices.SortFunc's generic machinery and comparison calls.
+	for i := 1; i < len(jobs); i++ {
+		j := i
+		for ; j > 0 && comparePos(jobs[j-1].Pos, jobs[i].Pos) > 0; j-- {
+		}
+		if j < i {
+			x := jobs[i]
+			copy(jobs[j+1:i+1], jobs[j:i])
+			jobs[j] = x
+		}
+	}
 	return jobs
 }
 
@@ -257,12 +286,14 @@ func StepLabel(st *actionlint.Step, index int) string {
 	return "step " + itoa(index+1)
 }
 
-type stepsKey struct{}
-
 // Steps returns every step of the file: each job's steps in order, or a composite action's
 // steps. It is computed once per file; callers must not modify the slice.
 func (f *File) Steps() []StepRef {
-	return f.Memo(stepsKey{}, func() any { return f.steps() }).([]StepRef)
+	d := f.derivedData()
+	if !d.hasSteps {
+		d.steps, d.hasSteps = f.steps(), true
+	}
+	return d.steps
 }
 
 func (f *File) steps() []StepRef {
@@ -312,7 +343,7 @@ func (t *Target) Clone() *Target {
 	c.Files = make([]*File, len(t.Files))
 	for i, f := range t.Files {
 		nf := *f
-		nf.memo, nf.lines, nf.ignores = nil, nil, 0
+		nf.memo, nf.lines, nf.ignores, nf.derived = nil, nil, 0, derived{}
 		c.Files[i] = &nf
 	}
 	return &c

@@ -1,6 +1,8 @@
 package audit
 
 import (
+	"strings"
+
 	"github.com/rhysd/actionlint"
 )
 
@@ -13,13 +15,12 @@ type StringRef struct {
 	Step *actionlint.Step
 }
 
-type stringsKey struct{}
-
 // Strings returns every string value of the file's workflow or action (names, conditions,
 // scripts, inputs, env values, images...), in source order, each with its job and step. It is
 // computed once per file; callers must not modify the slice.
 func (f *File) Strings() []StringRef {
-	return f.Memo(stringsKey{}, func() any {
+	d := f.derivedData()
+	if !d.hasStrings {
 		w := &stringWalker{out: make([]StringRef, 0, len(f.Source)/48+8)}
 		switch {
 		case f.Workflow != nil:
@@ -28,19 +29,29 @@ func (f *File) Strings() []StringRef {
 			w.action(f.Action)
 		}
 		sortByPos(w.out)
-		return w.out
-	}).([]StringRef)
+		d.strings, d.hasStrings = w.out, true
+	}
+	return d.strings
 }
 
-type exprsKey struct{ s *actionlint.String }
-
 // ExprsOf is Exprs computed once per string: checks that look at the same string share the
-// parse. Callers must not modify the slice.
+// parse. Callers must not modify the slice. A string without "${{" is answered without a look-up
+// (most strings of a workflow hold none), and the others are kept in a map keyed by the string's
+// pointer, cheaper to hash than Memo's interface keys.
 func (f *File) ExprsOf(s *actionlint.String) []Expr {
-	if s == nil {
-		return nil
+	if s == nil || !strings.Contains(s.Value, "${{") {
+		return nil // what Exprs returns for it
 	}
-	return f.Memo(exprsKey{s}, func() any { return f.Exprs(s) }).([]Expr)
+	d := f.derivedData()
+	if es, ok := d.exprs[s]; ok {
+		return es
+	}
+	if d.exprs == nil {
+		d.exprs = make(map[*actionlint.String][]Expr, 8)
+	}
+	es := f.Exprs(s)
+	d.exprs[s] = es
+	return es
 }
 
 // stringWalker visits every *actionlint.String of the syntax tree, field by field (a test

@@ -3,6 +3,7 @@ package checks
 import (
 	"path"
 	"strings"
+	"unicode"
 	"unicode/utf8"
 
 	"github.com/rampart-sec/rampart/audit"
@@ -101,7 +102,12 @@ func shellName(ref audit.StepRef, r *actionlint.ExecRun) string {
 		sh = ref.File.Workflow.Defaults.Run.Shell
 	}
 	if sh != nil && strings.TrimSpace(sh.Value) != "" && !strings.Contains(sh.Value, "${{") {
-		name := strings.ToLower(path.Base(strings.Fields(sh.Value)[0]))
+		// The first field, as strings.Fields(sh.Value)[0] without building the list of fields.
+		first := strings.TrimLeftFunc(sh.Value, unicode.IsSpace)
+		if i := strings.IndexFunc(first, unicode.IsSpace); i >= 0 {
+			first = first[:i]
+		}
+		name := strings.ToLower(path.Base(first))
 		name = strings.TrimSuffix(name, ".exe")
 		if name == "powershell" {
 			name = "pwsh"
