@@ -1,6 +1,7 @@
 package checks
 
 import (
+	"bytes"
 	"regexp"
 	"sort"
 	"strings"
@@ -23,7 +24,8 @@ a dependency, a compiler error quoting attacker text. Printing ` + "`::set-env n
 then sets an environment variable for every later step of the job (CVE-2020-15228).
 Setting ` + "`ACTIONS_ALLOW_UNSECURE_COMMANDS: true`" + ` in an ` + "`env:`" + ` block (workflow, job, step or action)
 or writing it to ` + "`$GITHUB_ENV`" + ` turns them back on. A value given by an expression is reported with low
-confidence.`,
+confidence, and so is an ` + "`env:`" + ` block that is one expression as a whole (` + "`env: ${{ matrix.env }}`" + `), with medium
+confidence when the file names the variable anywhere (in the matrix it reads, say).`,
 	Bad: `on: push
 permissions: {}
 jobs:
@@ -82,6 +84,17 @@ func icEnv(pass *audit.Pass, file *audit.File, env *actionlint.Env, where func()
 	if env == nil {
 		return
 	}
+	if e := env.Expression; e != nil && e.Pos != nil {
+		// The whole block is an expression (env: ${{ matrix.env }}): it may set anything. When the
+		// file names the variable anywhere (in the matrix it reads, say), that is likely.
+		f := pass.Reportf(file, e.Pos, "%s is set as a whole by the expression %q, which may set %s and re-enable the set-env and add-path commands", where(), strings.TrimSpace(e.Value), icName)
+		f.Confidence, f.Key = audit.LowConfidence, where()
+		if icMentionsName(file.Source) {
+			f.Confidence = audit.MediumConfidence
+			f.Message += "; the file names " + icName
+		}
+		return
+	}
 	var names []string
 	for k, v := range env.Vars {
 		if v != nil && v.Name != nil && v.Value != nil && icIsName(v.Name.Value) {
@@ -104,6 +117,11 @@ func icEnv(pass *audit.Pass, file *audit.File, env *actionlint.Env, where func()
 			f.Confidence, f.Key = audit.LowConfidence, where()
 		}
 	}
+}
+
+// icMentionsName reports whether src holds icName in any ASCII case.
+func icMentionsName(src []byte) bool {
+	return bytes.Contains(bytes.ToUpper(src), []byte(icName))
 }
 
 // icIsName is strings.EqualFold(name, icName), which most env names fail on their length alone:
