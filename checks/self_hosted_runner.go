@@ -28,7 +28,8 @@ advises against self-hosted runners for public repositories. Other events outsid
 lands on your machine (medium). Elsewhere the finding is low severity and low confidence, for auditors.
 
 Flagged: the ` + "`self-hosted`" + ` label; a runner ` + "`group:`" + ` (larger GitHub-hosted runners live in groups too, so
-with less confidence); runners chosen by an expression or matrix that can name ` + "`self-hosted`" + `; and, with low
+with less confidence); runners chosen by an expression or matrix that can name ` + "`self-hosted`" + ` (a matrix value that an
+` + "`exclude:`" + ` entry of that key alone removes, and no ` + "`include:`" + ` brings back, does not count); and, with low
 confidence, labels that are neither GitHub-hosted nor a known hosted-runner service (an Actions Runner
 Controller scale set is named by a bare custom label). A job guarded by
 ` + "`github.event.pull_request.head.repo.full_name == github.repository`" + ` (or ` + "`head.repo.fork`" + `) does not run for forks.`,

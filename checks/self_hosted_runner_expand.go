@@ -152,6 +152,10 @@ func shrMatrixValues(j *actionlint.Job, prop string, rest []string) ([]string, b
 			found = true
 		}
 	}
+	// A row value that an exclude: entry of that key alone removes never runs (include: entries,
+	// applied after the excludes, can still bring it back: they are added below).
+	rowRaws := len(raws)
+	excluded := shrExcluded(m, prop)
 	if m.Include != nil {
 		if m.Include.Expression != nil {
 			return nil, false
@@ -198,8 +202,39 @@ func shrMatrixValues(j *actionlint.Job, prop string, rest []string) ([]string, b
 			}
 		}
 	}
-	for _, r := range raws {
+	for i, r := range raws {
+		if i < rowRaws && len(rest) == 0 {
+			if str, ok := r.(*actionlint.RawYAMLString); ok && excluded[str.Value] {
+				continue
+			}
+		}
 		walk(r, rest)
 	}
 	return out, known
+}
+
+// shrExcluded lists the values of a matrix key that an exclude: entry naming that key alone
+// removes from every combination.
+func shrExcluded(m *actionlint.Matrix, prop string) map[string]bool {
+	if m.Exclude == nil || m.Exclude.Expression != nil {
+		return nil
+	}
+	var out map[string]bool
+	for _, c := range m.Exclude.Combinations {
+		if c == nil || c.Expression != nil || len(c.Assigns) != 1 {
+			continue
+		}
+		for name, a := range c.Assigns {
+			if a == nil || !strings.EqualFold(name, prop) {
+				continue
+			}
+			if str, ok := a.Value.(*actionlint.RawYAMLString); ok && !strings.Contains(str.Value, "${{") {
+				if out == nil {
+					out = map[string]bool{}
+				}
+				out[str.Value] = true
+			}
+		}
+	}
+	return out
 }
