@@ -1,9 +1,11 @@
 package checks
 
 import (
+	"slices"
 	"strings"
 
 	"github.com/rampart-sec/rampart/audit"
+	"github.com/rhysd/actionlint"
 )
 
 // DangerousTriggers flags workflows that run with the base repository's secrets and token for
@@ -26,7 +28,8 @@ what stands in the way: critical with nothing, high behind a label or actor chec
 ` + "`author_association`" + ` check or an environment, low when only same-repository pull requests get through or
 when ` + "`actions/checkout`" + ` itself refuses fork code (v7, and v6.1.0, v5.1.0, v4.4.0 and the floating major tags since
 July 2026, unless ` + "`allow-unsafe-pr-checkout: true`" + `). A checkout of pull request code that nothing runs yet is
-medium; the trigger alone is low (` + "`pull_request_target`" + `) or informational (` + "`workflow_run`" + `).`,
+medium; the trigger alone is low (` + "`pull_request_target`" + `) or informational (` + "`workflow_run`" + `, and ` + "`issue_comment`" + `
+when a job runs for any commenter: no ` + "`author_association`" + ` or actor check).`,
 	Bad: `on: pull_request_target
 permissions:
   contents: write
@@ -108,6 +111,36 @@ func runDangerousTriggers(pass *audit.Pass) error {
 				}
 			}
 			f.Confidence, f.Key = audit.HighConfidence, "trigger "+name
+		}
+		if !found && ev.trigger == nil && ev.via == "" && slices.Contains(ev.names, "issue_comment") {
+			if hook := dtOpenToComments(file, ev); hook != nil {
+				priv := dtPrivileges(file)
+				if priv != "" {
+					priv += ","
+				}
+				f := pass.Reportf(file, hook.Pos, "workflow runs on issue_comment%s whenever anyone comments on an issue or pull request, and no author_association or actor check in a job's if: keeps outsiders out (a check inside a step is not seen); it does not check out pull request code, keep it that way and treat the comment as data", priv)
+				f.Severity, f.Confidence, f.Key = audit.Info, audit.HighConfidence, "trigger issue_comment"
+			}
+		}
+	}
+	return nil
+}
+
+// dtOpenToComments returns the issue_comment trigger of a workflow some job of which runs for any
+// commenter (no gate, or only a label check), or nil.
+func dtOpenToComments(file *audit.File, ev dtPrivilegedEvents) *actionlint.String {
+	var hook *actionlint.String
+	for _, e := range file.Workflow.On {
+		if we, ok := e.(*actionlint.WebhookEvent); ok && we.Hook != nil && we.Hook.Value == "issue_comment" {
+			hook = we.Hook
+		}
+	}
+	if hook == nil {
+		return nil
+	}
+	for _, j := range file.Jobs() {
+		if g := dtJobGate(file, ev.names, file.Workflow.Jobs, j, map[string]bool{}); g.sev >= audit.High {
+			return hook
 		}
 	}
 	return nil
