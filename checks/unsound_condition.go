@@ -98,8 +98,10 @@ func ucUnsoundCondition(pass *audit.Pass, c ucCond) {
 	}
 	var why string
 	switch {
-	case strings.TrimSpace(outside) == "" && len(exprs) == 1:
+	case strings.TrimSpace(outside) == "" && len(exprs) == 1 && strings.ContainsAny(outside, "\n\r"):
 		why = "the block scalar keeps a newline after ${{ }}, so it is a non-empty string; use |- or >-"
+	case strings.TrimSpace(outside) == "" && len(exprs) == 1:
+		why = "white space stands outside ${{ }} (inside the quotes), so it is a non-empty string; remove it"
 	case len(exprs) > 1:
 		why = "it holds several ${{ }} with text between them, so it is a non-empty string; write one expression"
 	default:
