@@ -387,6 +387,9 @@ func (f *File) parse() []FileError {
 		out := make([]FileError, 0, len(errs))
 		for _, e := range errs {
 			msg := e.Message
+			if w != nil && f.acceptedByGitHub(e) {
+				continue
+			}
 			if w == nil {
 				msg = "not audited: " + msg
 			}
@@ -413,6 +416,20 @@ func (f *File) parse() []FileError {
 		return errs
 	}
 	return nil
+}
+
+// acceptedByGitHub reports whether a diagnostic of actionlint's parser is about a form that GitHub
+// runs as written, so that listing the file in errors would only be noise (the file is audited):
+// an empty section ("secrets: {}"), and a with: given as one expression ("with: ${{ fromJSON(x) }}",
+// whose inputs are then only known at run time).
+func (f *File) acceptedByGitHub(e *actionlint.Error) bool {
+	switch {
+	case strings.HasSuffix(e.Message, "section should not be empty. please remove this section if it's unnecessary"):
+		return true
+	case e.Message == `"with" section is scalar node but mapping node is expected`:
+		return strings.Contains(f.Line(e.Line), "${{")
+	}
+	return false
 }
 
 // yamlError turns a YAML parser error into a FileError with its line when the message has one.

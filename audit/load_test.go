@@ -277,3 +277,30 @@ func TestListDirAgreesWithReadDir(t *testing.T) {
 		}
 	}
 }
+
+// TestFormsGitHubAcceptsAreNotErrors checks that actionlint's diagnostics about forms GitHub runs
+// as written (an empty secrets: section, a with: given as one expression) do not list the file in
+// errors, while a with: that is a plain scalar still does.
+func TestFormsGitHubAcceptsAreNotErrors(t *testing.T) {
+	tg := &Target{Kind: "dir", Name: "x"}
+	tg.AddSource(".github/workflows/a.yml", []byte(`on: push
+permissions: {}
+jobs:
+  a:
+    runs-on: ubuntu-latest
+    steps:
+      - uses: actions/checkout@11bd71901bbe5b1630ceea73d27597364c9af683
+        with: ${{ fromJSON(vars.CHECKOUT) }}
+      - uses: actions/checkout@11bd71901bbe5b1630ceea73d27597364c9af683
+        with: oops
+  b:
+    uses: ./.github/workflows/r.yml
+    secrets: {}
+`))
+	if len(tg.Files) != 1 {
+		t.Fatalf("the workflow was not audited: %+v", tg.Errors)
+	}
+	if len(tg.Errors) != 1 || tg.Errors[0].Line != 10 {
+		t.Fatalf("errors %+v, want only the plain scalar with: on line 10", tg.Errors)
+	}
+}
