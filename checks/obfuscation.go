@@ -24,7 +24,9 @@ is a classic way to hide a change in a pull request. Likewise an expression that
 (` + "`${{ 'ubuntu-latest' }}`" + `, ` + "`${{ format('{0}{1}', 'actions/', 'cache') }}`" + `,
 ` + "`${{ fromJSON('\"x\"') }}`" + `) has no reason to exist but to hide its value from a reader or a scanner.
 Constant strings that hold ` + "`${{`" + ` (the way to print a literal placeholder) and bare ` + "`true`" + `,
-` + "`false`" + ` and numbers are left alone.`,
+` + "`false`" + ` and numbers are left alone, and so is a single trailing slash (` + "`actions/checkout/@v4`" + `, which zizmor
+reports): it names the same action and cannot hide another one. Constants nested inside a larger expression
+that reads a context (` + "`format('{0}', 'abc')`" + ` as one argument) are not reported either.`,
 	Bad: `on: push
 permissions: {}
 jobs:
