@@ -44,6 +44,13 @@ type Result struct {
 	Failed bool
 }
 
+// checkOutcome is what became of one check on one target: it ran, or was skipped and why, or
+// both (it ran but could not learn everything).
+type checkOutcome struct {
+	ran, skipped bool
+	why          string
+}
+
 type targetResult struct {
 	info  TargetInfo
 	stats Stats
@@ -52,8 +59,7 @@ type targetResult struct {
 	findings   []*Finding
 	exceptions []ExceptionStatus
 	errors     []FileError
-	ran        []bool // by index in Engine.Checks
-	skipped    map[string]string
+	checks     []checkOutcome // by index in Engine.Checks
 	failed     bool
 }
 
@@ -127,7 +133,8 @@ func (e *Engine) audit(loaders []TargetLoader, opts AuditOptions, release bool) 
 	}
 	rep.Target = targetInfo(infos)
 	known := map[Category]bool{}
-	skipped := map[string]string{}
+	// Why each check was skipped, by index in e.Checks: the last target's reason is kept.
+	skipped := make([]checkOutcome, len(e.Checks))
 	res := &Result{Report: rep}
 	multi := len(results) > 1
 	total := 0
@@ -165,12 +172,12 @@ func (e *Engine) audit(loaders []TargetLoader, opts AuditOptions, release bool) 
 			rep.Exceptions = append(rep.Exceptions, x)
 		}
 		for j, c := range e.Checks {
-			if r.ran[j] {
+			if r.checks[j].ran {
 				known[c.Category] = true
 			}
-		}
-		for id, why := range r.skipped {
-			skipped[id] = why
+			if r.checks[j].skipped {
+				skipped[j] = r.checks[j]
+			}
 		}
 		res.Failed = res.Failed || r.failed
 		rep.Stats.Files += r.stats.Files
@@ -179,9 +186,9 @@ func (e *Engine) audit(loaders []TargetLoader, opts AuditOptions, release bool) 
 		rep.Stats.Dependabot += r.stats.Dependabot
 		rep.Stats.Dockerfiles += r.stats.Dockerfiles
 	}
-	for _, c := range e.Checks {
-		if why, ok := skipped[c.ID]; ok {
-			rep.Skipped = append(rep.Skipped, Skipped{Check: c.ID, Reason: why})
+	for j, c := range e.Checks {
+		if skip := skipped[j]; skip.skipped {
+			rep.Skipped = append(rep.Skipped, Skipped{Check: c.ID, Reason: skip.why})
 		}
 	}
 	rep.Findings = make([]Finding, total)
@@ -254,6 +261,9 @@ func targetStats(t *Target) Stats {
 
 // unauditedFiles counts files listed in errors that were not audited at all.
 func unauditedFiles(t *Target) int {
+	if len(t.Errors) == 0 {
+		return 0
+	}
 	seen := map[string]bool{}
 	for _, f := range t.Files {
 		seen[f.Path] = true
@@ -269,7 +279,7 @@ func unauditedFiles(t *Target) int {
 }
 
 func (e *Engine) auditTarget(t *Target, opts AuditOptions, zizmor map[string]bool, texts map[*Check][2]string) targetResult {
-	r := targetResult{ran: make([]bool, len(e.Checks)), skipped: map[string]string{},
+	r := targetResult{checks: make([]checkOutcome, len(e.Checks)),
 		info: TargetInfo{Kind: t.Kind, Name: t.Name, Ref: t.Ref}, stats: targetStats(t)}
 	cfg := opts.Config
 	if cfg == nil {
@@ -282,14 +292,14 @@ func (e *Engine) auditTarget(t *Target, opts AuditOptions, zizmor map[string]boo
 	for i, c := range e.Checks {
 		cc := cfg.CheckSettings(c.ID)
 		if cc.Disable {
-			r.skipped[c.ID] = "disabled in the config"
+			r.checks[i] = checkOutcome{skipped: true, why: "disabled in the config"}
 			continue
 		}
 		if opts.Persona != "" && PersonaRank(c.Persona) > PersonaRank(opts.Persona) {
 			continue
 		}
 		if c.Online && !opts.Online {
-			r.skipped[c.ID] = opts.OfflineReason
+			r.checks[i] = checkOutcome{skipped: true, why: opts.OfflineReason}
 			continue
 		}
 		pass := &Pass{Check: c, Target: t, Settings: cc.Settings, Config: cfg, remediation: texts[c][0], url: texts[c][1],
@@ -297,7 +307,10 @@ func (e *Engine) auditTarget(t *Target, opts AuditOptions, zizmor map[string]boo
 		if c.Online && opts.OnlineFor != nil {
 			pass.Online = opts.OnlineFor(t)
 		}
-		began := time.Now()
+		var began time.Time
+		if e.Timed != nil {
+			began = time.Now()
+		}
 		err := runCheck(c, pass)
 		if e.Timed != nil {
 			e.Timed(c.ID, time.Since(began))
@@ -311,12 +324,12 @@ func (e *Engine) auditTarget(t *Target, opts AuditOptions, zizmor map[string]boo
 		raw = pass.findings
 		if len(pass.unknown) > 0 {
 			if len(pass.Findings()) == 0 {
-				r.skipped[c.ID] = "unknown: " + strings.Join(pass.unknown, "; ")
+				r.checks[i] = checkOutcome{skipped: true, why: "unknown: " + strings.Join(pass.unknown, "; ")}
 				continue
 			}
-			r.skipped[c.ID] = "partly unknown: " + strings.Join(pass.unknown, "; ")
+			r.checks[i] = checkOutcome{skipped: true, why: "partly unknown: " + strings.Join(pass.unknown, "; ")}
 		}
-		r.ran[i] = true
+		r.checks[i].ran = true
 	}
 	r.findings, r.exceptions = process(t, raw, ProcessOptions{Config: cfg, MinSeverity: opts.MinSeverity,
 		MinConfidence: opts.MinConfidence, Now: opts.Now, ZizmorIDs: zizmor})

@@ -50,18 +50,18 @@ func (p *Pass) Reportf(file *File, pos *actionlint.Pos, format string, args ...a
 	if len(p.slab) == 0 {
 		p.slab = make([]Finding, min(64, max(1, len(p.findings))))
 	}
+	// A slab's findings are handed out once and are zero: setting the fields one by one spares
+	// copying a whole Finding (with a write barrier for each of its pointers while the GC runs).
 	f := &p.slab[0]
 	p.slab = p.slab[1:]
-	*f = Finding{
-		Check:       p.Check.ID,
-		Severity:    p.Check.Severity,
-		Confidence:  p.Check.Confidence,
-		Category:    p.Check.Category,
-		File:        file.Path,
-		Message:     msg,
-		Remediation: p.remediationText(),
-		URL:         p.urlText(),
-	}
+	f.Check = p.Check.ID
+	f.Severity = p.Check.Severity
+	f.Confidence = p.Check.Confidence
+	f.Category = p.Check.Category
+	f.File = file.Path
+	f.Message = msg
+	f.Remediation = p.remediationText()
+	f.URL = p.urlText()
 	if pos != nil {
 		f.Line, f.Column = pos.Line, pos.Col
 	}
