@@ -6,6 +6,7 @@ import (
 	"path"
 	"runtime"
 	"runtime/debug"
+	"slices"
 	"strings"
 	"sync"
 	"time"
@@ -43,14 +44,22 @@ type Result struct {
 	Failed bool
 }
 
+// checkOutcome is what became of one check on one target: it ran, or was skipped and why, or
+// both (it ran but could not learn everything).
+type checkOutcome struct {
+	ran, skipped bool
+	why          string
+}
+
 type targetResult struct {
-	info       TargetInfo
-	stats      Stats
-	findings   []Finding
+	info  TargetInfo
+	stats Stats
+	// findings are sorted (compareFindings) and point into the target's own blocks: they are
+	// copied once, into the report.
+	findings   []*Finding
 	exceptions []ExceptionStatus
 	errors     []FileError
-	ran        map[string]bool
-	skipped    map[string]string
+	checks     []checkOutcome // by index in Engine.Checks
 	failed     bool
 }
 
@@ -124,15 +133,16 @@ func (e *Engine) audit(loaders []TargetLoader, opts AuditOptions, release bool) 
 	}
 	rep.Target = targetInfo(infos)
 	known := map[Category]bool{}
-	skipped := map[string]string{}
+	// Why each check was skipped, by index in e.Checks: the last target's reason is kept.
+	skipped := make([]checkOutcome, len(e.Checks))
 	res := &Result{Report: rep}
 	multi := len(results) > 1
 	total := 0
 	for _, r := range results {
 		total += len(r.findings)
 	}
-	rep.Findings = make([]Finding, 0, total)
-	for _, r := range results {
+	runs := make([][]*Finding, len(results))
+	for i, r := range results {
 		// Findings come grouped by file: the last joined path is remembered.
 		var lastIn, lastOut string
 		prefix := func(p string) string {
@@ -144,13 +154,15 @@ func (e *Engine) audit(loaders []TargetLoader, opts AuditOptions, release bool) 
 			}
 			return lastOut
 		}
-		for _, f := range r.findings {
-			f.File = prefix(f.File)
-			for j := range f.Related {
-				f.Related[j].File = prefix(f.Related[j].File)
+		if multi {
+			for _, f := range r.findings {
+				f.File = prefix(f.File)
+				for j := range f.Related {
+					f.Related[j].File = prefix(f.Related[j].File)
+				}
 			}
-			rep.Findings = append(rep.Findings, f)
 		}
+		runs[i] = r.findings
 		for _, fe := range r.errors {
 			fe.File = prefix(fe.File)
 			rep.Errors = append(rep.Errors, fe)
@@ -159,13 +171,13 @@ func (e *Engine) audit(loaders []TargetLoader, opts AuditOptions, release bool) 
 			x.Path = prefix(x.Path)
 			rep.Exceptions = append(rep.Exceptions, x)
 		}
-		for _, c := range e.Checks {
-			if r.ran[c.ID] {
+		for j, c := range e.Checks {
+			if r.checks[j].ran {
 				known[c.Category] = true
 			}
-		}
-		for id, why := range r.skipped {
-			skipped[id] = why
+			if r.checks[j].skipped {
+				skipped[j] = r.checks[j]
+			}
 		}
 		res.Failed = res.Failed || r.failed
 		rep.Stats.Files += r.stats.Files
@@ -174,12 +186,15 @@ func (e *Engine) audit(loaders []TargetLoader, opts AuditOptions, release bool) 
 		rep.Stats.Dependabot += r.stats.Dependabot
 		rep.Stats.Dockerfiles += r.stats.Dockerfiles
 	}
-	for _, c := range e.Checks {
-		if why, ok := skipped[c.ID]; ok {
-			rep.Skipped = append(rep.Skipped, Skipped{Check: c.ID, Reason: why})
+	for j, c := range e.Checks {
+		if skip := skipped[j]; skip.skipped {
+			rep.Skipped = append(rep.Skipped, Skipped{Check: c.ID, Reason: skip.why})
 		}
 	}
-	SortFindings(rep.Findings)
+	rep.Findings = make([]Finding, total)
+	for i, f := range mergeRuns(runs, total) {
+		rep.Findings[i] = *f
+	}
 	sr := Score(rep.Findings, known)
 	rep.Score, rep.Grade, rep.Categories = sr.Score, sr.Grade, sr.Categories
 	for i := range rep.Findings {
@@ -187,6 +202,41 @@ func (e *Engine) audit(loaders []TargetLoader, opts AuditOptions, release bool) 
 	}
 	rep.Stats.DurationMS = int(time.Since(start).Milliseconds())
 	return res, nil
+}
+
+// mergeRuns puts the targets' findings, each target's sorted by compareFindings, in the order of
+// SortFindings over all of them. Targets' paths seldom interleave (each has its own folder), so
+// the runs, ordered by their first finding, usually just follow one another: a check of the
+// joined order, with no equal neighbours, proves it is the one order. Otherwise the findings are
+// sorted as SortFindings does, from the targets' order, which gives the same result also for
+// findings that compare equal (one folder audited twice).
+func mergeRuns(runs [][]*Finding, total int) []*Finding {
+	order := make([]int, 0, len(runs))
+	for i, run := range runs {
+		if len(run) > 0 {
+			order = append(order, i)
+		}
+	}
+	slices.SortFunc(order, func(i, j int) int { return compareFindings(runs[i][0], runs[j][0]) })
+	all := make([]*Finding, 0, total)
+	for _, i := range order {
+		all = append(all, runs[i]...)
+	}
+	strict := true
+	for i := 1; i < len(all) && strict; i++ {
+		strict = compareFindings(all[i-1], all[i]) < 0
+	}
+	if strict {
+		return all
+	}
+	all = all[:0]
+	for _, run := range runs {
+		all = append(all, run...)
+	}
+	if !slices.IsSortedFunc(all, compareFindings) {
+		slices.SortFunc(all, compareFindings)
+	}
+	return all
 }
 
 // targetStats counts a target's files by kind.
@@ -211,6 +261,9 @@ func targetStats(t *Target) Stats {
 
 // unauditedFiles counts files listed in errors that were not audited at all.
 func unauditedFiles(t *Target) int {
+	if len(t.Errors) == 0 {
+		return 0
+	}
 	seen := map[string]bool{}
 	for _, f := range t.Files {
 		seen[f.Path] = true
@@ -226,52 +279,59 @@ func unauditedFiles(t *Target) int {
 }
 
 func (e *Engine) auditTarget(t *Target, opts AuditOptions, zizmor map[string]bool, texts map[*Check][2]string) targetResult {
-	r := targetResult{ran: map[string]bool{}, skipped: map[string]string{},
+	r := targetResult{checks: make([]checkOutcome, len(e.Checks)),
 		info: TargetInfo{Kind: t.Kind, Name: t.Name, Ref: t.Ref}, stats: targetStats(t)}
 	cfg := opts.Config
 	if cfg == nil {
 		cfg = t.Config
 	}
 	r.errors = append(r.errors, t.Errors...)
+	// The passes share one slice of findings and one supply of Finding blocks (see Pass.Reportf).
 	var raw []*Finding
-	for _, c := range e.Checks {
+	var slab []Finding
+	for i, c := range e.Checks {
 		cc := cfg.CheckSettings(c.ID)
 		if cc.Disable {
-			r.skipped[c.ID] = "disabled in the config"
+			r.checks[i] = checkOutcome{skipped: true, why: "disabled in the config"}
 			continue
 		}
 		if opts.Persona != "" && PersonaRank(c.Persona) > PersonaRank(opts.Persona) {
 			continue
 		}
 		if c.Online && !opts.Online {
-			r.skipped[c.ID] = opts.OfflineReason
+			r.checks[i] = checkOutcome{skipped: true, why: opts.OfflineReason}
 			continue
 		}
-		pass := &Pass{Check: c, Target: t, Settings: cc.Settings, Config: cfg, remediation: texts[c][0], url: texts[c][1]}
+		pass := &Pass{Check: c, Target: t, Settings: cc.Settings, Config: cfg, remediation: texts[c][0], url: texts[c][1],
+			findings: raw, first: len(raw), slab: slab}
 		if c.Online && opts.OnlineFor != nil {
 			pass.Online = opts.OnlineFor(t)
 		}
-		began := time.Now()
+		var began time.Time
+		if e.Timed != nil {
+			began = time.Now()
+		}
 		err := runCheck(c, pass)
 		if e.Timed != nil {
 			e.Timed(c.ID, time.Since(began))
 		}
+		slab = pass.slab
 		if err != nil {
 			r.failed = true
 			r.errors = append(r.errors, FileError{Message: fmt.Sprintf("check %s failed: %v", c.ID, err)})
 			continue
 		}
-		raw = append(raw, pass.findings...)
+		raw = pass.findings
 		if len(pass.unknown) > 0 {
-			if len(pass.findings) == 0 {
-				r.skipped[c.ID] = "unknown: " + strings.Join(pass.unknown, "; ")
+			if len(pass.Findings()) == 0 {
+				r.checks[i] = checkOutcome{skipped: true, why: "unknown: " + strings.Join(pass.unknown, "; ")}
 				continue
 			}
-			r.skipped[c.ID] = "partly unknown: " + strings.Join(pass.unknown, "; ")
+			r.checks[i] = checkOutcome{skipped: true, why: "partly unknown: " + strings.Join(pass.unknown, "; ")}
 		}
-		r.ran[c.ID] = true
+		r.checks[i].ran = true
 	}
-	r.findings, r.exceptions = Process(t, raw, ProcessOptions{Config: cfg, MinSeverity: opts.MinSeverity,
+	r.findings, r.exceptions = process(t, raw, ProcessOptions{Config: cfg, MinSeverity: opts.MinSeverity,
 		MinConfidence: opts.MinConfidence, Now: opts.Now, ZizmorIDs: zizmor})
 	return r
 }

@@ -2,6 +2,7 @@ package audit
 
 import (
 	"fmt"
+	"strconv"
 	"strings"
 
 	"github.com/rhysd/actionlint"
@@ -19,7 +20,11 @@ type Pass struct {
 	// Online is the GitHub API; nil when offline or without a token (online checks do not run then).
 	Online *Online
 
+	// findings are the target's findings so far, this pass's from index first on: the engine
+	// hands each pass of a target the same growing slice (and the rest of the last pass's slab),
+	// so that a target's findings are gathered without a slice per check.
 	findings    []*Finding
+	first       int
 	slab        []Finding // room for the next findings
 	unknown     []string
 	remediation string // the first paragraph of the check's Fix, computed once
@@ -38,25 +43,25 @@ func (p *Pass) Unknown(format string, args ...any) {
 func (p *Pass) Reportf(file *File, pos *actionlint.Pos, format string, args ...any) *Finding {
 	msg := format
 	if len(args) > 0 {
-		msg = fmt.Sprintf(format, args...)
+		msg = formatMessage(format, args)
 	}
 	// Findings are carved from blocks that grow with the count (1, 1, 2, 4... up to 64), so a
-	// check with many findings makes few allocations and one with a single finding wastes nothing.
+	// target with many findings makes few allocations and one with a single finding wastes nothing.
 	if len(p.slab) == 0 {
 		p.slab = make([]Finding, min(64, max(1, len(p.findings))))
 	}
+	// A slab's findings are handed out once and are zero: setting the fields one by one spares
+	// copying a whole Finding (with a write barrier for each of its pointers while the GC runs).
 	f := &p.slab[0]
 	p.slab = p.slab[1:]
-	*f = Finding{
-		Check:       p.Check.ID,
-		Severity:    p.Check.Severity,
-		Confidence:  p.Check.Confidence,
-		Category:    p.Check.Category,
-		File:        file.Path,
-		Message:     msg,
-		Remediation: p.remediationText(),
-		URL:         p.urlText(),
-	}
+	f.Check = p.Check.ID
+	f.Severity = p.Check.Severity
+	f.Confidence = p.Check.Confidence
+	f.Category = p.Check.Category
+	f.File = file.Path
+	f.Message = msg
+	f.Remediation = p.remediationText()
+	f.URL = p.urlText()
 	if pos != nil {
 		f.Line, f.Column = pos.Line, pos.Col
 	}
@@ -89,7 +94,7 @@ func (p *Pass) remediationText() string {
 func At(line, col int) *actionlint.Pos { return &actionlint.Pos{Line: line, Col: col} }
 
 // Findings returns what the pass reported so far.
-func (p *Pass) Findings() []*Finding { return p.findings }
+func (p *Pass) Findings() []*Finding { return p.findings[p.first:] }
 
 func firstParagraph(s string) string {
 	s = strings.TrimSpace(s)
@@ -97,4 +102,62 @@ func firstParagraph(s string) string {
 		s = s[:i]
 	}
 	return strings.Join(strings.Fields(s), " ")
+}
+
+// formatMessage is fmt.Sprintf(format, args...) for what checks' messages use: %s, %v and %q of
+// strings, %d and %v of ints, and %%. It writes the message with one allocation ("%s" of one
+// string needs none) instead of going through fmt's reflection. Any other verb, a flag, a width,
+// another argument type or a count of arguments that does not match goes to fmt.Sprintf, so the
+// text is always exactly Sprintf's.
+func formatMessage(format string, args []any) string {
+	if format == "%s" && len(args) == 1 {
+		if s, ok := args[0].(string); ok {
+			return s
+		}
+	}
+	b := make([]byte, 0, 256)
+	n := 0 // arguments used
+	for rest := format; rest != ""; {
+		i := strings.IndexByte(rest, '%')
+		if i < 0 {
+			b = append(b, rest...)
+			break
+		}
+		b = append(b, rest[:i]...)
+		if i+1 == len(rest) {
+			return fmt.Sprintf(format, args...)
+		}
+		verb := rest[i+1]
+		rest = rest[i+2:]
+		if verb == '%' {
+			b = append(b, '%')
+			continue
+		}
+		if n == len(args) {
+			return fmt.Sprintf(format, args...)
+		}
+		switch a := args[n].(type) {
+		case string:
+			switch verb {
+			case 's', 'v':
+				b = append(b, a...)
+			case 'q':
+				b = strconv.AppendQuote(b, a)
+			default:
+				return fmt.Sprintf(format, args...)
+			}
+		case int:
+			if verb != 'd' && verb != 'v' {
+				return fmt.Sprintf(format, args...)
+			}
+			b = strconv.AppendInt(b, int64(a), 10)
+		default:
+			return fmt.Sprintf(format, args...)
+		}
+		n++
+	}
+	if n != len(args) {
+		return fmt.Sprintf(format, args...)
+	}
+	return string(b)
 }

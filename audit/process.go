@@ -32,14 +32,28 @@ var ignoreComment = regexp.MustCompile(`#\s*(rampart|zizmor)\s*:\s*ignore\[([^\]
 // and sorting. It returns the findings and the status of each config exception; the raw
 // findings are changed in place (severity, fingerprint, suppression).
 func Process(t *Target, raw []*Finding, opts ProcessOptions) ([]Finding, []ExceptionStatus) {
+	kept, statuses := process(t, slices.Clone(raw), opts)
+	out := make([]Finding, len(kept))
+	for i, f := range kept {
+		out[i] = *f
+	}
+	return out, statuses
+}
+
+// process is Process without the copy: it reorders and shortens raw itself and returns the
+// kept findings, sorted by compareFindings, as a prefix of it. The engine keeps working on these
+// pointers (a Finding is a large struct: sorting pointers moves eight bytes each) and copies the
+// findings once, into the report.
+func process(t *Target, raw []*Finding, opts ProcessOptions) ([]*Finding, []ExceptionStatus) {
 	cfg := opts.Config
-	// The findings are worked on through pointers (a Finding is a large struct: sorting pointers
-	// moves eight bytes each) and copied into the result once, in the final order. The raw
-	// findings are the engine's own (their passes are over), so they are changed in place.
-	kept := make([]*Finding, 0, len(raw))
+	// Only a config can change severities; without one a finding's check settings are empty.
+	remap := cfg != nil && len(cfg.Checks) > 0
+	kept := raw[:0]
 	for _, f := range raw {
-		if cc := cfg.CheckSettings(f.Check); cc.Severity != nil {
-			f.Severity = *cc.Severity
+		if remap {
+			if cc := cfg.CheckSettings(f.Check); cc.Severity != nil {
+				f.Severity = *cc.Severity
+			}
 		}
 		if f.Severity < opts.MinSeverity || f.Confidence < opts.MinConfidence {
 			continue
@@ -48,14 +62,16 @@ func Process(t *Target, raw []*Finding, opts ProcessOptions) ([]Finding, []Excep
 	}
 	// In order of place (stably: the checks' order at one place), repeats of a finding (same
 	// check, place and message) stand together with the others at that place; the first is kept.
-	slices.SortStableFunc(kept, comparePlace)
+	sortByPlace(kept)
 	kept = dropRepeats(kept)
 	files := fileLookup{t: t}
 	fingerprint(&files, kept)
 	statuses := make([]ExceptionStatus, 0)
+	var exceptions []Exception
 	if cfg != nil {
-		for i := range cfg.Exceptions {
-			e := &cfg.Exceptions[i]
+		exceptions = cfg.Exceptions
+		for i := range exceptions {
+			e := &exceptions[i]
 			statuses = append(statuses, ExceptionStatus{Check: e.Check, Path: e.Path, Reason: e.Reason, Expires: e.Expires, Status: "unused"})
 		}
 	}
@@ -64,11 +80,8 @@ func Process(t *Target, raw []*Finding, opts ProcessOptions) ([]Finding, []Excep
 			f.Suppressed, f.Suppression = true, s
 			continue
 		}
-		if cfg == nil {
-			continue
-		}
-		for j := range cfg.Exceptions {
-			e := &cfg.Exceptions[j]
+		for j := range exceptions {
+			e := &exceptions[j]
 			if !e.matches(f) {
 				continue
 			}
@@ -84,16 +97,81 @@ func Process(t *Target, raw []*Finding, opts ProcessOptions) ([]Finding, []Excep
 		}
 	}
 	for j := range statuses {
-		if cfg != nil && statuses[j].Matched == 0 && cfg.Exceptions[j].Expired(opts.Now) {
+		if statuses[j].Matched == 0 && exceptions[j].Expired(opts.Now) {
 			statuses[j].Status = "expired"
 		}
 	}
-	slices.SortFunc(kept, compareFindings)
-	out := make([]Finding, len(kept))
-	for i, f := range kept {
-		out[i] = *f
+	sortWithinPlaces(kept)
+	return kept, statuses
+}
+
+// sortByPlace is slices.SortStableFunc(fs, comparePlace), whose result is the only stable order,
+// worked out by merging the ascending runs the findings come in: each check reports in the order
+// of its files and their lines, so a target's findings are a few runs, one or more per check.
+func sortByPlace(fs []*Finding) {
+	bounds := []int{0} // where each run starts, and the end
+	for i := 1; i < len(fs); i++ {
+		if comparePlace(fs[i-1], fs[i]) > 0 {
+			bounds = append(bounds, i)
+		}
 	}
-	return out, statuses
+	bounds = append(bounds, len(fs))
+	if len(bounds) <= 2 {
+		return
+	}
+	src, dst := fs, make([]*Finding, len(fs))
+	for len(bounds) > 2 {
+		// Merge runs in pairs; the new bounds overwrite the old ones, behind where they are read.
+		n := 0
+		for i := 0; i+1 < len(bounds); i += 2 {
+			lo := bounds[i]
+			if i+2 < len(bounds) {
+				mergeByPlace(dst[lo:bounds[i+2]], src[lo:bounds[i+1]], src[bounds[i+1]:bounds[i+2]])
+			} else {
+				copy(dst[lo:], src[lo:bounds[i+1]])
+			}
+			bounds[n] = lo
+			n++
+		}
+		bounds[n] = len(fs)
+		bounds = bounds[:n+1]
+		src, dst = dst, src
+	}
+	if &src[0] != &fs[0] {
+		copy(fs, src)
+	}
+}
+
+// mergeByPlace merges two runs in order of place into out, the first run's first on a tie, as a
+// stable sort would.
+func mergeByPlace(out, a, b []*Finding) {
+	i, j := 0, 0
+	for k := range out {
+		if j == len(b) || (i < len(a) && comparePlace(a[i], b[j]) <= 0) {
+			out[k] = a[i]
+			i++
+		} else {
+			out[k] = b[j]
+			j++
+		}
+	}
+}
+
+// sortWithinPlaces finishes the order of compareFindings on findings already in order of place:
+// only the findings at one place (seldom more than a few) are left to order by check and message.
+// No two of them are equal (dropRepeats kept one of each), so the order is the one any sort by
+// compareFindings gives.
+func sortWithinPlaces(fs []*Finding) {
+	for start := 0; start < len(fs); {
+		end := start + 1
+		for end < len(fs) && comparePlace(fs[start], fs[end]) == 0 {
+			end++
+		}
+		if end-start > 1 {
+			slices.SortFunc(fs[start:end], compareFindings)
+		}
+		start = end
+	}
 }
 
 // fileLookup finds a target's file by path, remembering the last one: findings come grouped by file.
@@ -127,15 +205,21 @@ func (e *Exception) matches(f *Finding) bool {
 
 // inlineSuppression looks for an ignore comment naming the finding's check on its line or the line above.
 func inlineSuppression(file *File, f *Finding, zizmorIDs map[string]bool) *Suppression {
-	if file == nil || !file.hasIgnores() {
+	if file == nil {
+		return nil
+	}
+	// Most files have no ignore comment. Once the file's line index exists (fingerprints and many
+	// checks make it), looking at the finding's two lines costs less than searching the whole file
+	// for one; without it, or once that search was made, the search's answer decides.
+	if (file.lines == nil || file.ignores != 0) && !file.hasIgnores() {
 		return nil
 	}
 	for _, n := range []int{f.Line, f.Line - 1} {
-		line := file.Line(n)
-		if !strings.Contains(line, "ignore[") {
+		line := file.lineBytes(n)
+		if !bytes.Contains(line, ignoreMarker) {
 			continue
 		}
-		m := ignoreComment.FindStringSubmatch(line)
+		m := ignoreComment.FindStringSubmatch(string(line))
 		if m == nil {
 			continue
 		}
@@ -155,12 +239,19 @@ func inlineSuppression(file *File, f *Finding, zizmorIDs map[string]bool) *Suppr
 	return nil
 }
 
+var ignoreMarker = []byte("ignore[")
+
 // fingerprint gives each finding an id that survives line moves: the check, the file, and the
 // check's key or else the text of the finding's line; repeats get an occurrence number, counted
 // in the findings' order, which is that of comparePlace.
 func fingerprint(files *fileLookup, fs []*Finding) {
 	type baseKey struct{ check, file, key string }
 	count := make(map[baseKey]int, len(fs))
+	// The fingerprints are written side by side into one string and handed out as slices of it:
+	// one allocation for the target instead of one per finding.
+	const size = 2 * 12
+	var hexes strings.Builder
+	hexes.Grow(size * len(fs))
 	var buf []byte
 	for _, f := range fs {
 		var line []byte
@@ -183,13 +274,26 @@ func fingerprint(files *fileLookup, fs []*Finding) {
 		buf = append(buf, 0)
 		buf = strconv.AppendInt(buf, int64(n), 10)
 		sum := sha256.Sum256(buf)
-		f.Fingerprint = hex.EncodeToString(sum[:12])
+		var h [size]byte
+		hex.Encode(h[:], sum[:12])
+		hexes.Write(h[:])
+	}
+	all := hexes.String()
+	for i, f := range fs {
+		f.Fingerprint = all[i*size : (i+1)*size]
 	}
 }
 
 // comparePlace orders findings by file, line and column.
 func comparePlace(a, b *Finding) int {
-	return cmp.Or(strings.Compare(a.File, b.File), cmp.Compare(a.Line, b.Line), cmp.Compare(a.Column, b.Column))
+	// Early returns rather than cmp.Or, which would work out every comparison first.
+	if c := strings.Compare(a.File, b.File); c != 0 {
+		return c
+	}
+	if c := cmp.Compare(a.Line, b.Line); c != 0 {
+		return c
+	}
+	return cmp.Compare(a.Column, b.Column)
 }
 
 // dropRepeats keeps the first of the findings with the same check, place and message, in
@@ -217,7 +321,11 @@ func dropRepeats(fs []*Finding) []*Finding {
 
 // SortFindings sorts by file, line, column, check (and message, for a total order).
 func SortFindings(fs []Finding) {
-	if slices.IsSortedFunc(fs, func(a, b Finding) int { return compareFindings(&a, &b) }) {
+	sorted := true
+	for i := 1; i < len(fs) && sorted; i++ {
+		sorted = compareFindings(&fs[i-1], &fs[i]) <= 0
+	}
+	if sorted {
 		return
 	}
 	ptrs := make([]*Finding, len(fs))
@@ -225,14 +333,19 @@ func SortFindings(fs []Finding) {
 		ptrs[i] = &fs[i]
 	}
 	slices.SortFunc(ptrs, compareFindings)
-	sorted := make([]Finding, len(fs))
+	out := make([]Finding, len(fs))
 	for i, f := range ptrs {
-		sorted[i] = *f
+		out[i] = *f
 	}
-	copy(fs, sorted)
+	copy(fs, out)
 }
 
 func compareFindings(a, b *Finding) int {
-	return cmp.Or(strings.Compare(a.File, b.File), cmp.Compare(a.Line, b.Line), cmp.Compare(a.Column, b.Column),
-		strings.Compare(a.Check, b.Check), strings.Compare(a.Message, b.Message))
+	if c := comparePlace(a, b); c != 0 {
+		return c
+	}
+	if c := strings.Compare(a.Check, b.Check); c != 0 {
+		return c
+	}
+	return strings.Compare(a.Message, b.Message)
 }

@@ -1,6 +1,8 @@
 package audit
 
 import (
+	"fmt"
+	"slices"
 	"strings"
 	"testing"
 	"time"
@@ -182,5 +184,38 @@ func TestRepeatsAreDroppedBeforeFingerprints(t *testing.T) {
 	want := []string{"a one 3", "a one 6", "a two 6", "b one 6"}
 	if strings.Join(got, "|") != strings.Join(want, "|") {
 		t.Errorf("findings %q, want %q", got, want)
+	}
+}
+
+// TestInlineIgnoreWithKeys: findings with keys leave the file's line index unmade (their
+// fingerprints do not read the line), and ignore comments are found all the same.
+func TestInlineIgnoreWithKeys(t *testing.T) {
+	keyed := &Check{ID: "keyed-check", Title: "t", Severity: High, Confidence: HighConfidence, Category: CategoryHygiene,
+		Run: func(p *Pass) error {
+			for _, f := range p.Target.Workflows() {
+				for i, s := range f.Steps() {
+					if r := s.Run(); r != nil {
+						p.Reportf(f, r.Run.Pos, "runs %q", strings.TrimSpace(r.Run.Value)).Key = "step " + itoa(i)
+					}
+				}
+			}
+			return nil
+		}}
+	for _, src := range []string{
+		"on: push\njobs:\n  a:\n    runs-on: ubuntu-latest\n    steps:\n      - run: two\n      - run: one # rampart: ignore[keyed-check] fine\n",
+		"on: push\njobs:\n  a:\n    runs-on: ubuntu-latest\n    steps:\n      - run: two\n      # rampart: ignore[keyed-check] fine\n      - run: one\n",
+	} {
+		tg := &Target{Kind: "dir", Name: "x"}
+		tg.AddSource(".github/workflows/ci.yml", []byte(src))
+		rep := (&Engine{Checks: []*Check{keyed}}).Audit([]*Target{tg}, AuditOptions{Now: time.Date(2026, 11, 27, 0, 0, 0, 0, time.UTC)}).Report
+		var got []string
+		for _, f := range rep.Findings {
+			got = append(got, fmt.Sprintf("%s suppressed=%v", f.Message, f.Suppressed))
+		}
+		want := []string{`runs "one" suppressed=true`, `runs "two" suppressed=false`}
+		slices.Sort(got)
+		if !slices.Equal(got, want) {
+			t.Errorf("findings %q, want %q", got, want)
+		}
 	}
 }

@@ -4,6 +4,7 @@ import (
 	"cmp"
 	"math"
 	"slices"
+	"strings"
 )
 
 // CategoryInfo is a score category's title and weight.
@@ -52,37 +53,96 @@ type ScoreResult struct {
 // not depend on the order of findings.
 func Score(findings []Finding, known map[Category]bool) ScoreResult {
 	res := ScoreResult{Points: make([]float64, len(findings))}
+	// The findings that cost something are grouped by category and check without a slice per
+	// group: a first pass numbers the groups and counts their findings, a second places each
+	// finding in its group's stretch of one array.
+	type groupKey struct {
+		category Category
+		check    string
+	}
+	type group struct {
+		category   Category
+		check      string
+		start, end int // its stretch of items
+	}
 	type item struct {
 		idx  int
 		cost float64
+		fp   uint64 // the fingerprint's first bytes, which order most ties without reading the finding
 	}
-	groups := map[Category]map[string][]item{}
-	for i, f := range findings {
+	ids := map[groupKey]int{}
+	var groups []group
+	gid := make([]int32, len(findings)) // group of each finding, -1 for those that cost nothing
+	for i := range findings {
+		f := &findings[i]
+		gid[i] = -1
 		if !f.Counts() {
 			continue
 		}
-		cost := Penalties[f.Severity] * ConfidenceFactors[f.Confidence]
-		if cost == 0 {
+		if Penalties[f.Severity]*ConfidenceFactors[f.Confidence] == 0 {
 			continue
 		}
-		if groups[f.Category] == nil {
-			groups[f.Category] = map[string][]item{}
+		k := groupKey{f.Category, f.Check}
+		g, ok := ids[k]
+		if !ok {
+			g = len(groups)
+			ids[k] = g
+			groups = append(groups, group{category: f.Category, check: f.Check})
 		}
-		groups[f.Category][f.Check] = append(groups[f.Category][f.Check], item{i, cost})
+		gid[i] = int32(g)
+		groups[g].end++ // the count, for now
 	}
+	n := 0
+	for g := range groups {
+		count := groups[g].end
+		groups[g].start, groups[g].end = n, n
+		n += count
+	}
+	items := make([]item, n)
+	for i, g := range gid {
+		if g < 0 {
+			continue
+		}
+		f := &findings[i]
+		items[groups[g].end] = item{i, Penalties[f.Severity] * ConfidenceFactors[f.Confidence], prefixKey(f.Fingerprint)}
+		groups[g].end++
+	}
+	// Within a group the findings are ranked by cost, most costly first, ties by fingerprint. The
+	// findings come in report order, often already ranked (one check at one cost): the sort is
+	// skipped then. It is skipped only when no two are equal (the same folder audited twice), for
+	// the sort may reorder those.
+	rank := func(a, b item) int {
+		if r := cmp.Compare(b.cost, a.cost); r != 0 {
+			return r
+		}
+		if r := cmp.Compare(a.fp, b.fp); r != 0 {
+			return r
+		}
+		return strings.Compare(findings[a.idx].Fingerprint, findings[b.idx].Fingerprint)
+	}
+	for _, g := range groups {
+		in := items[g.start:g.end]
+		ranked := true
+		for i := 1; i < len(in) && ranked; i++ {
+			ranked = rank(in[i-1], in[i]) < 0
+		}
+		if !ranked {
+			slices.SortFunc(in, rank)
+		}
+	}
+	// A category's deduction is summed in order of check, so that not even its last bit depends
+	// on the order of the findings (a sum at .5 decides the rounding).
+	slices.SortFunc(groups, func(a, b group) int { return strings.Compare(a.check, b.check) })
 	var weightSum, weighted float64
 	rawPoints := make([]float64, len(findings))
 	for _, c := range Categories {
 		cs := CategoryScore{ID: c.ID, Title: c.Title, Weight: c.Weight, Known: known[c.ID]}
 		deduction := 0.0
-		for _, items := range groups[c.ID] {
-			slices.SortFunc(items, func(a, b item) int {
-				if r := cmp.Compare(b.cost, a.cost); r != 0 {
-					return r
-				}
-				return cmp.Compare(findings[a.idx].Fingerprint, findings[b.idx].Fingerprint)
-			})
-			for k, it := range items {
+		for _, g := range groups {
+			if g.category != c.ID {
+				continue
+			}
+			for k, it := range items[g.start:g.end] {
 				p := it.cost / float64(k+1)
 				rawPoints[it.idx] = p
 				deduction += p
@@ -95,21 +155,23 @@ func Score(findings []Finding, known map[Category]bool) ScoreResult {
 			deduction = 100
 		}
 		cs.Score = int(math.Round(100 - deduction))
-		if cs.Known {
-			weightSum += c.Weight
-			weighted += c.Weight * (100 - deduction)
-			for _, items := range groups[c.ID] {
-				for _, it := range items {
-					rawPoints[it.idx] *= scale * c.Weight
-				}
+		for _, g := range groups {
+			if g.category != c.ID {
+				continue
 			}
-		} else {
-			cs.Score = 0
-			for _, items := range groups[c.ID] {
-				for _, it := range items {
+			for _, it := range items[g.start:g.end] {
+				if cs.Known {
+					rawPoints[it.idx] *= scale * c.Weight
+				} else {
 					rawPoints[it.idx] = 0
 				}
 			}
+		}
+		if cs.Known {
+			weightSum += c.Weight
+			weighted += c.Weight * (100 - deduction)
+		} else {
+			cs.Score = 0
 		}
 		res.Categories = append(res.Categories, cs)
 	}
@@ -123,6 +185,19 @@ func Score(findings []Finding, known map[Category]bool) ScoreResult {
 	}
 	res.Grade = Grade(res.Score)
 	return res
+}
+
+// prefixKey packs a string's first eight bytes (zeros after its end) into a number whose order
+// is theirs: where two keys differ, so do the strings, in the same order.
+func prefixKey(s string) uint64 {
+	var k uint64
+	for i := range 8 {
+		k <<= 8
+		if i < len(s) {
+			k |= uint64(s[i])
+		}
+	}
+	return k
 }
 
 // Grade maps a score to a letter: A 90+, B 80+, C 70+, D 60+, F below.

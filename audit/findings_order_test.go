@@ -1,0 +1,131 @@
+package audit
+
+import (
+	"fmt"
+	"math/rand"
+	"slices"
+	"testing"
+)
+
+// The tests here hold the faster ways of ordering and formatting findings to the plain ones they
+// replace: the results must be the same, to the byte.
+
+func randomPlaced(r *rand.Rand, n int) []*Finding {
+	fs := make([]*Finding, n)
+	for i := range fs {
+		fs[i] = &Finding{File: fmt.Sprintf("f%d", r.Intn(3)), Line: 1 + r.Intn(6), Column: 1 + r.Intn(2),
+			Check: fmt.Sprintf("c%d", r.Intn(3)), Message: fmt.Sprintf("m%d", r.Intn(3))}
+	}
+	// Checks report in runs of ascending places, as they do.
+	for lo := 0; lo < n; {
+		hi := min(n, lo+1+r.Intn(8))
+		slices.SortStableFunc(fs[lo:hi], comparePlace)
+		lo = hi
+	}
+	return fs
+}
+
+func TestSortByPlaceIsTheStableSort(t *testing.T) {
+	r := rand.New(rand.NewSource(1))
+	for range 2000 {
+		fs := randomPlaced(r, r.Intn(70))
+		if r.Intn(4) == 0 {
+			r.Shuffle(len(fs), func(i, j int) { fs[i], fs[j] = fs[j], fs[i] })
+		}
+		want := slices.Clone(fs)
+		slices.SortStableFunc(want, comparePlace)
+		sortByPlace(fs)
+		if !slices.Equal(fs, want) {
+			t.Fatalf("sortByPlace differs from the stable sort")
+		}
+	}
+}
+
+func TestSortWithinPlacesIsTheFullSort(t *testing.T) {
+	r := rand.New(rand.NewSource(2))
+	for range 2000 {
+		fs := dropRepeats(func() []*Finding {
+			fs := randomPlaced(r, r.Intn(70))
+			slices.SortStableFunc(fs, comparePlace)
+			return fs
+		}())
+		want := slices.Clone(fs)
+		slices.SortFunc(want, compareFindings)
+		sortWithinPlaces(fs)
+		if !slices.Equal(fs, want) {
+			t.Fatalf("sortWithinPlaces differs from the sort by compareFindings")
+		}
+	}
+}
+
+// TestMergeRunsIsSortFindings: targets' sorted findings in any order, apart or interleaved, with
+// or without equal findings (one folder audited twice), come out as SortFindings orders them.
+func TestMergeRunsIsSortFindings(t *testing.T) {
+	r := rand.New(rand.NewSource(3))
+	for range 2000 {
+		var runs [][]*Finding
+		var all []*Finding
+		for range r.Intn(5) {
+			run := randomPlaced(r, r.Intn(20))
+			prefix := fmt.Sprintf("t%d/", r.Intn(4))
+			if r.Intn(3) == 0 {
+				prefix = "" // interleaves with other runs
+			}
+			for _, f := range run {
+				f.File = prefix + f.File
+				f.Fingerprint = fmt.Sprint(r.Intn(1000)) // tells apart findings that compare equal
+			}
+			slices.SortStableFunc(run, comparePlace)
+			run = dropRepeats(run)
+			sortWithinPlaces(run)
+			runs = append(runs, run)
+			all = append(all, run...)
+		}
+		want := make([]Finding, len(all))
+		for i, f := range all {
+			want[i] = *f
+		}
+		SortFindings(want)
+		got := mergeRuns(runs, len(all))
+		if len(got) != len(want) {
+			t.Fatalf("mergeRuns gave %d findings, want %d", len(got), len(want))
+		}
+		for i := range want {
+			if g, w := fmt.Sprintf("%+v", *got[i]), fmt.Sprintf("%+v", want[i]); g != w {
+				t.Fatalf("finding %d: %s, want %s", i, g, w)
+			}
+		}
+	}
+}
+
+func TestFormatMessageIsSprintf(t *testing.T) {
+	type stringer string
+	cases := []struct {
+		format string
+		args   []any
+	}{
+		{"%s", []any{"plain"}},
+		{"%s", []any{3}},
+		{"%s", []any{stringer("named")}},
+		{"%s %q %d %v %v", []any{"a", "b\"\n\x00é", -42, "c", 7}},
+		{"100%% of %s", []any{"x"}},
+		{"%s and %s", []any{"only one"}},
+		{"%s", []any{"one", "two"}},
+		{"%q", []any{"\xff invalid utf-8"}},
+		{"%-5s|", []any{"w"}},
+		{"%5d", []any{3}},
+		{"%x", []any{"hex"}},
+		{"%d", []any{"not an int"}},
+		{"%d", []any{int64(5)}},
+		{"trailing %", []any{"x"}},
+		{"%é", []any{"x"}},
+		{"no verbs", []any{"x"}},
+		{"%v", []any{nil}},
+		{"%s: %s", []any{"", ""}},
+	}
+	for _, c := range cases {
+		if got, want := formatMessage(c.format, c.args), fmt.Sprintf(c.format, c.args...); got != want {
+			t.Errorf("formatMessage(%q, %v) = %q, want %q", c.format, c.args, got, want)
+		}
+	}
+}
