@@ -161,6 +161,9 @@ func dtCompareGate(x *actionlint.CompareOpNode, events []string) dtTriggerGate {
 			if eq && !pr || !eq && pr {
 				return dtTriggerGate{sev: audit.Low, what: "a check that the triggering run did not come from a pull request"}
 			}
+		case strings.Contains(p, "author_association") && eq && dtOutsiderAssociation(lit):
+			// == 'CONTRIBUTOR' (or FIRST_TIMER, NONE...) lets in people outside the repository.
+			return dtNoTriggerGate
 		case p != "":
 			if g := dtPathGate(p, eq); g.what != "" {
 				return g
@@ -195,4 +198,14 @@ func dtLiteral(n actionlint.ExprNode) string {
 		return fmt.Sprint(x.Value)
 	}
 	return ""
+}
+
+// dtOutsiderAssociation reports whether an author_association value (lower-cased) is one that
+// people outside the repository have: anyone whose pull request was once merged is a CONTRIBUTOR.
+func dtOutsiderAssociation(v string) bool {
+	switch v {
+	case "contributor", "first_time_contributor", "first_timer", "none", "mannequin":
+		return true
+	}
+	return false
 }
