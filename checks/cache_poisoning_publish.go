@@ -22,6 +22,10 @@ func pcPublishCommand(script string) (cmd, registry string, words []string) {
 }
 
 func pcPublishWords(f []string) (string, string) {
+	f = pcUnwrap(f)
+	if len(f) == 0 {
+		return "", ""
+	}
 	tool := strings.ToLower(f[0])
 	if i := strings.LastIndex(tool, "/"); i >= 0 {
 		tool = tool[i+1:]
@@ -146,4 +150,47 @@ func pcPublishes(s audit.StepRef) string {
 		return cmd
 	}
 	return ""
+}
+
+// pcUnwrap returns the command a launcher runs: "python -m twine upload" is twine's upload,
+// "pipx run twine==5.1 upload" and "uvx twine upload" too, "bundle exec gem push" is gem's push,
+// "bunx npm publish" and "npx npm publish" npm's publish, "poetry run twine upload" twine's. A
+// version suffix of the tool ("twine==5.1", "npm@10") is dropped. Anything else is returned as is.
+func pcUnwrap(f []string) []string {
+	for range 3 { // launchers can nest: "pipx run poetry run twine ..."
+		if len(f) < 2 {
+			return f
+		}
+		tool := strings.ToLower(f[0])
+		if i := strings.LastIndex(tool, "/"); i >= 0 {
+			tool = tool[i+1:]
+		}
+		var rest []string
+		switch {
+		case (tool == "python" || tool == "py" || strings.HasPrefix(tool, "python3")) && f[1] == "-m" && len(f) > 2:
+			rest = f[2:]
+		case (tool == "pipx" || tool == "uv" || tool == "poetry" || tool == "pdm" || tool == "hatch" || tool == "pipenv" || tool == "rye") && f[1] == "run":
+			rest = f[2:]
+		case tool == "uv" && f[1] == "tool" && len(f) > 2 && f[2] == "run":
+			rest = f[3:]
+		case tool == "bundle" && f[1] == "exec":
+			rest = f[2:]
+		case tool == "uvx" || tool == "bunx" || tool == "npx" || tool == "pnpx":
+			rest = f[1:]
+		default:
+			return f
+		}
+		for len(rest) > 0 && strings.HasPrefix(rest[0], "-") {
+			rest = rest[1:] // the launcher's own flags (npx --yes, uv run --with x is not unwrapped further)
+		}
+		if len(rest) == 0 {
+			return f
+		}
+		name := rest[0]
+		if i := strings.IndexAny(name, "=@<>~"); i > 0 {
+			name = name[:i]
+		}
+		f = append([]string{name}, rest[1:]...)
+	}
+	return f
 }

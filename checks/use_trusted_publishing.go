@@ -26,7 +26,10 @@ The check reports publishing steps that use a token (` + "`pypa/gh-action-pypi-p
 ` + "`twine upload`" + `, ` + "`npm publish`" + `, ` + "`gem push`" + `, ` + "`cargo publish`" + ` and similar in a job without ` + "`id-token: write`" + `),
 and cloud logins with stored keys (` + "`aws-actions/configure-aws-credentials`" + ` with ` + "`aws-access-key-id`" + `,
 ` + "`google-github-actions/auth`" + ` with ` + "`credentials_json`" + `, ` + "`azure/login`" + ` with ` + "`creds`" + `). Cloud keys are medium
-severity, registry tokens low.`,
+severity, registry tokens low. Commands behind a launcher count too (` + "`python -m twine`" + `, ` + "`pipx run twine==5`" + `,
+` + "`uvx`" + `, ` + "`bundle exec gem push`" + `, ` + "`npx`" + `/` + "`bunx npm publish`" + `); dry runs (` + "`--dry-run`" + `, ` + "`-n`" + `) and npm publishing to a
+registry other than npmjs.org (` + "`--registry`" + `, or ` + "`registry-url`" + ` of ` + "`actions/setup-node`" + `) are left alone: they have no
+trusted publishing. NuGet (which has it since 2025) is not covered yet.`,
 	Bad: utpExample + `    steps:
       - uses: actions/checkout@v4
       - run: python -m pip install build && python -m build

@@ -28,8 +28,13 @@ func utpRun(pass *audit.Pass, file *audit.File, s audit.StepRef, r *actionlint.E
 		}
 	}
 	if cmd == "" {
-		utpTokenOnly(pass, file, s, r, m)
+		if !utpDryRunOnly(r.Run.Value) {
+			utpTokenOnly(pass, file, s, r, m)
+		}
 		return
+	}
+	if registry == "npm" && utpCustomNpmRegistry(s) {
+		return // setup-node pointed npm at another registry: npmjs' trusted publishing does not apply
 	}
 	for i, w := range words {
 		// A private index or registry has no trusted publishing.
@@ -105,6 +110,55 @@ func utpLowerHas(script string) bool {
 		if script[i] >= 0x80 {
 			l := strings.ToLower(script)
 			return strings.Contains(l, "publish") || strings.Contains(l, "release")
+		}
+	}
+	return false
+}
+
+// utpDryRunOnly reports whether a script's publishing commands are dry runs ("cargo publish
+// --dry-run", "npm publish -n"): it publishes nothing, whatever token its step is given.
+func utpDryRunOnly(script string) bool {
+	dry := false
+	for _, pc := range pcCommandsAt(script) {
+		f := pcUnwrap(pc.words)
+		if len(f) < 2 || !pcHas(f[1:], "--dry-run", "-n", "--dryrun") {
+			continue
+		}
+		wet := make([]string, 0, len(f))
+		for _, w := range f {
+			if w != "--dry-run" && w != "-n" && w != "--dryrun" {
+				wet = append(wet, w)
+			}
+		}
+		if c, _ := pcPublishWords(wet); c != "" {
+			dry = true
+		}
+	}
+	return dry
+}
+
+// utpCustomNpmRegistry reports whether an earlier step of the job (or composite action) sets up
+// npm for a registry other than npmjs.org (actions/setup-node's registry-url), where npm's trusted
+// publishing does not exist.
+func utpCustomNpmRegistry(s audit.StepRef) bool {
+	var steps []*actionlint.Step
+	if s.Job != nil {
+		steps = s.Job.Steps
+	}
+	for _, st := range steps {
+		if st == s.Step {
+			break
+		}
+		a, ok := st.Exec.(*actionlint.ExecAction)
+		if !ok || a.Uses == nil {
+			continue
+		}
+		name, _, _ := strings.Cut(strings.ToLower(strings.TrimSpace(a.Uses.Value)), "@")
+		if name != "actions/setup-node" {
+			continue
+		}
+		if reg, node := pcInput(a, "registry-url"); node != nil && reg != "" && !strings.Contains(reg, "${{") && !strings.Contains(reg, "registry.npmjs.org") {
+			return true
 		}
 	}
 	return false
