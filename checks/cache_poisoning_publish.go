@@ -95,6 +95,9 @@ func pcPublishWords(f []string) (string, string) {
 			}
 		}
 	case "dotnet", "nuget":
+		if tool == "dotnet" && len(args) > 1 && args[0] == "nuget" && args[1] == "push" || tool == "nuget" && len(args) > 0 && strings.EqualFold(args[0], "push") {
+			return tool + " push", "nuget" // to a NuGet feed: nuget.org unless --source says otherwise
+		}
 		if pcHas(args, "push") {
 			return tool + " push", ""
 		}

@@ -99,7 +99,7 @@ func (m pcWords) mayPublish() bool {
 // pcPublishWords gives a registry other than through semantic-release, changeset or lerna:
 // "publish", gem push, twine upload.
 func (m pcWords) mayPublishToRegistry() bool {
-	return m&pcwPublish != 0 || m&pcwPush != 0 && m&pcwGem != 0 || m&pcwUpload != 0 && m&pcwTwine != 0
+	return m&pcwPublish != 0 || m&pcwPush != 0 && m&(pcwGem|pcwDotnet|pcwNuget) != 0 || m&pcwUpload != 0 && m&pcwTwine != 0
 }
 
 // pcFoldAt reports whether s holds word (lower-case ASCII) at i, in any case.

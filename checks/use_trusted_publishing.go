@@ -29,7 +29,8 @@ and cloud logins with stored keys (` + "`aws-actions/configure-aws-credentials`"
 severity, registry tokens low. Commands behind a launcher count too (` + "`python -m twine`" + `, ` + "`pipx run twine==5`" + `,
 ` + "`uvx`" + `, ` + "`bundle exec gem push`" + `, ` + "`npx`" + `/` + "`bunx npm publish`" + `); dry runs (` + "`--dry-run`" + `, ` + "`-n`" + `) and npm publishing to a
 registry other than npmjs.org (` + "`--registry`" + `, or ` + "`registry-url`" + ` of ` + "`actions/setup-node`" + `) are left alone: they have no
-trusted publishing. NuGet (which has it since 2025) is not covered yet.`,
+trusted publishing. NuGet (trusted publishing since 2025): ` + "`dotnet nuget push`" + ` or ` + "`nuget push`" + ` with an ` + "`--api-key`" + ` from a
+secret, to nuget.org (another ` + "`--source`" + ` is left alone).`,
 	Bad: utpExample + `    steps:
       - uses: actions/checkout@v4
       - run: python -m pip install build && python -m build

@@ -36,9 +36,14 @@ func utpRun(pass *audit.Pass, file *audit.File, s audit.StepRef, r *actionlint.E
 	if registry == "npm" && utpCustomNpmRegistry(s) {
 		return // setup-node pointed npm at another registry: npmjs' trusted publishing does not apply
 	}
+	var argKey string // a NuGet API key given on the command line
 	for i, w := range words {
+		if registry == "nuget" && i+1 < len(words) && (w == "--api-key" || w == "-k" || strings.EqualFold(w, "-ApiKey")) {
+			argKey = words[i+1]
+		}
 		// A private index or registry has no trusted publishing.
-		if w == "--registry" || w == "--repository-url" || w == "--index" || w == "--publish-url" || w == "-r" || w == "--repository" ||
+		nugetSource := registry == "nuget" && (w == "--source" || w == "-s" || strings.EqualFold(w, "-Source"))
+		if nugetSource || w == "--registry" || w == "--repository-url" || w == "--index" || w == "--publish-url" || w == "-r" || w == "--repository" ||
 			strings.HasPrefix(w, "--registry=") || strings.HasPrefix(w, "--repository-url=") || strings.HasPrefix(w, "--index=") {
 			next := w
 			if _, v, ok := strings.Cut(w, "="); ok {
@@ -53,7 +58,22 @@ func utpRun(pass *audit.Pass, file *audit.File, s audit.StepRef, r *actionlint.E
 	}
 	env := envLookupUTP(s)
 	var token string
+	if argKey != "" {
+		// --api-key ${{ secrets.X }}, or --api-key "$X" with X from the env.
+		v := argKey
+		if name := strings.Trim(strings.TrimPrefix(strings.Trim(argKey, `"'`), "$"), "{}"); name != argKey && env(name) != "" {
+			v = env(name)
+		}
+		if strings.Contains(v, "secrets.") && !utpGitHubToken(v) {
+			token = fmt.Sprintf(" (--api-key %s)", v)
+		} else if utpGitHubToken(v) {
+			return // GitHub Packages
+		}
+	}
 	for _, name := range utpTokenVars[registry] {
+		if token != "" {
+			break
+		}
 		if v := env(name); v != "" {
 			if utpGitHubToken(v) || !strings.Contains(v, "secrets.") {
 				return // GitHub Packages, or a token minted for this run (crates-io-auth-action)
@@ -77,7 +97,7 @@ func utpRun(pass *audit.Pass, file *audit.File, s audit.StepRef, r *actionlint.E
 	}
 }
 
-var utpRegistryNames = map[string]string{"npm": "npm", "pypi": "PyPI", "rubygems": "RubyGems", "crates": "crates.io"}
+var utpRegistryNames = map[string]string{"npm": "npm", "pypi": "PyPI", "rubygems": "RubyGems", "crates": "crates.io", "nuget": "NuGet"}
 
 // utpTokenOnly reports a step that is given a registry's publish token from a secret and runs
 // something that publishes (a release script), when no publishing command was recognised.
@@ -101,7 +121,7 @@ func utpTokenOnly(pass *audit.Pass, file *audit.File, s audit.StepRef, r *action
 	}
 }
 
-var utpRegistries = []string{"npm", "pypi", "rubygems", "crates"}
+var utpRegistries = []string{"npm", "pypi", "rubygems", "crates", "nuget"}
 
 // utpLowerHas reports whether the lower-cased script holds "publish" or "release" where the words
 // are not there in any ASCII case: only a non-ASCII letter that lower-cases to an ASCII one can.

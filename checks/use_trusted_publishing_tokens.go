@@ -36,6 +36,7 @@ var utpTokenVars = map[string][]string{
 	"pypi":     {"TWINE_PASSWORD", "UV_PUBLISH_TOKEN", "POETRY_PYPI_TOKEN_PYPI", "HATCH_INDEX_AUTH", "PDM_PUBLISH_PASSWORD", "FLIT_PASSWORD"},
 	"rubygems": {"GEM_HOST_API_KEY", "RUBYGEMS_API_KEY"},
 	"crates":   {"CARGO_REGISTRY_TOKEN"},
+	"nuget":    {"NUGET_API_KEY", "NUGET_AUTH_TOKEN"},
 }
 
 // utpPublicIndex reports whether a --registry or --repository value names the public registry.
@@ -45,7 +46,8 @@ func utpPublicIndex(v string) bool {
 	case "pypi", "testpypi", "crates-io":
 		return true
 	}
-	return strings.Contains(v, "upload.pypi.org") || strings.Contains(v, "test.pypi.org") || strings.Contains(v, "registry.npmjs.org")
+	return strings.Contains(v, "upload.pypi.org") || strings.Contains(v, "test.pypi.org") || strings.Contains(v, "registry.npmjs.org") ||
+		strings.Contains(v, "api.nuget.org") || v == "nuget.org"
 }
 
 func utpGitHubToken(v string) bool {
