@@ -75,8 +75,8 @@ type matrixValue struct {
 	pos         *actionlint.Pos
 }
 
-// matrixImages expands an image written as exactly "${{ matrix.NAME }}" into the values the job's
-// matrix gives NAME (its row and its include entries). ok is false when any value is not a
+// matrixImages expands an image written as exactly "${{ matrix.NAME }}" (or "${{ matrix.NAME || 'x' }}")
+// into the values the job's matrix gives NAME (its row and its include entries, and the fallback). ok is false when any value is not a
 // plain string known before the run.
 func matrixImages(file *audit.File, job *actionlint.Job, v string) (out []matrixValue, ok bool) {
 	if job == nil || job.Strategy == nil || job.Strategy.Matrix == nil || job.Strategy.Matrix.Expression != nil {
@@ -86,12 +86,25 @@ func matrixImages(file *audit.File, job *actionlint.Job, v string) (out []matrix
 	if len(exprs) != 1 || exprs[0].Raw != v || exprs[0].Node == nil {
 		return nil, false
 	}
-	path, isPath := audit.ExprPath(exprs[0].Node)
+	// ${{ matrix.NAME || 'fallback' }}: the fallback applies to the combinations without NAME (an
+	// empty one means no image: no container or service is started).
+	node := exprs[0].Node
+	var fallback *actionlint.StringNode
+	if or, isOr := node.(*actionlint.LogicalOpNode); isOr && or.Kind == actionlint.LogicalOpNodeKindOr {
+		if lit, isLit := or.Right.(*actionlint.StringNode); isLit {
+			node, fallback = or.Left, lit
+		}
+	}
+	path, isPath := audit.ExprPath(node)
 	key, isMatrix := strings.CutPrefix(path, "matrix.")
 	if !isPath || !isMatrix || strings.ContainsAny(key, ".*") {
 		return nil, false
 	}
 	seen := map[string]bool{}
+	if fallback != nil && fallback.Value != "" {
+		seen[fallback.Value] = true
+		out = append(out, matrixValue{path: path, value: fallback.Value})
+	}
 	add := func(rv actionlint.RawYAMLValue) bool {
 		s, isStr := rv.(*actionlint.RawYAMLString)
 		if !isStr || strings.Contains(s.Value, "${{") {
