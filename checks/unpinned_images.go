@@ -26,7 +26,8 @@ changes less often but can still be overwritten (medium). Only a digest (` + "`@
 fixed content.
 
 An image given by an expression is expanded through the job's matrix when it can be; otherwise it is
-reported with low confidence. ` + "`uses: docker://...`" + ` steps are checked by unpinned-uses.
+reported with low confidence (a fallback, ` + "`${{ matrix.db || '' }}`" + `, is read with it). ` + "`uses: docker://...`" + ` steps are
+checked by unpinned-uses. Images that ` + "`run:`" + ` scripts pull (` + "`docker run`" + `, ` + "`docker pull`" + `) are not read yet.
 
 The repository's Dockerfiles (` + "`Dockerfile`" + `, ` + "`Dockerfile.*`" + `, ` + "`*.dockerfile`" + `) are checked too, as OpenSSF
 Scorecard's Pinned-Dependencies does: every ` + "`FROM`" + ` line, and the images of ` + "`COPY --from=`" + ` and
