@@ -27,7 +27,10 @@ fixed content.
 
 An image given by an expression is expanded through the job's matrix when it can be; otherwise it is
 reported with low confidence (a fallback, ` + "`${{ matrix.db || '' }}`" + `, is read with it). ` + "`uses: docker://...`" + ` steps are
-checked by unpinned-uses. Images that ` + "`run:`" + ` scripts pull (` + "`docker run`" + `, ` + "`docker pull`" + `) are not read yet.
+checked by unpinned-uses. Images that ` + "`run:`" + ` scripts start or pull by name (` + "`docker run`" + `, ` + "`docker pull`" + `,
+` + "`docker create`" + `, podman's too) are reported one level lower, with medium confidence (low when the job builds images, which it
+may run under the same name); an image the workflow itself tags (` + "`docker build -t`" + `, ` + "`tags:`" + `), one given by a variable
+or an expression, and a command line with an option not known to the check are left alone.
 
 The repository's Dockerfiles (` + "`Dockerfile`" + `, ` + "`Dockerfile.*`" + `, ` + "`*.dockerfile`" + `) are checked too, as OpenSSF
 Scorecard's Pinned-Dependencies does: every ` + "`FROM`" + ` line, and the images of ` + "`COPY --from=`" + ` and
@@ -109,6 +112,11 @@ func runUnpinnedImages(pass *audit.Pass) error {
 	for _, file := range pass.Target.Actions() {
 		if r := file.Action.Runs; r != nil && r.Image != nil && strings.HasPrefix(strings.TrimSpace(r.Image.Value), "docker://") {
 			checkImage(pass, file, nil, r.Image, "Docker action image")
+		}
+	}
+	for _, file := range pass.Target.Files {
+		if file.Workflow != nil || file.Action != nil {
+			uiScriptImages(pass, file)
 		}
 	}
 	checkDockerfiles(pass)
