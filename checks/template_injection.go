@@ -42,7 +42,8 @@ Expressions are followed through ` + "`env:`" + ` entries, job ` + "`outputs:`" 
 values; outputs of actions known to return attacker text unescaped (the branch of a commented pull
 request, changed file names with ` + "`safe_output: false`" + `) count as attacker-controlled. Booleans (comparisons, ` + "`contains()`" + `, ` + "`startsWith()`" + `), numbers and ids
 (` + "`github.event.pull_request.number`" + `), SHAs, logins (letters, digits and hyphens only), ` + "`secrets.*`" + `,
-` + "`vars.*`" + ` and constants are never reported. Besides ` + "`run:`" + `, the code inputs of
+` + "`vars.*`" + ` and constants are never reported, nor are the parts of the payload that only maintainers or GitHub
+set (label names, milestones, the repository, teams, the base branch: an outsider cannot create a label). Besides ` + "`run:`" + `, the code inputs of
 ` + "`actions/github-script`" + ` (` + "`script`" + `), ` + "`azure/cli`" + ` and ` + "`azure/powershell`" + ` (` + "`inlineScript`" + `),
 ` + "`appleboy/ssh-action`" + ` (` + "`script`" + `), ` + "`nick-fields/retry`" + ` (` + "`command`" + `), ` + "`mikefarah/yq`" + ` (` + "`cmd`" + `) and
 similar actions are sinks.
