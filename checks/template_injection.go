@@ -162,7 +162,8 @@ func runTemplateInjection(pass *audit.Pass) error {
 						trig = tiTriggers{any: true}
 					}
 				}
-				r := rateSource(srcs[0], trig)
+				jt := tiJobTriggers(file, ref.Job, trig)
+				r := rateSource(srcs[0], jt)
 				if trig.any && tiReadsCaller(srcs) {
 					srcs, r = calls.withCallers(pass.Target, file, srcs, r, trig)
 				}

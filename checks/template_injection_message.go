@@ -57,7 +57,7 @@ func tiMessage(srcs []tiSource, r tiRating, sink tiSink, where, text string) str
 		b.WriteString(r.privileged)
 		b.WriteString(" runs with the repository's secrets and a write token")
 	case r.unset != "":
-		b.WriteString(" (no trigger of this workflow sets it: ")
+		b.WriteString(" (no trigger this job runs for sets it: ")
 		b.WriteString(r.unset)
 		b.WriteString(")")
 	}
