@@ -24,6 +24,9 @@ type dtPrCheckout struct {
 	optOut bool
 	// selfExec is what the same run: script executes after checking out, if anything.
 	selfExec string
+	// baseByName is true for actions/checkout of the pull request's branch by name with no
+	// repository: that names the fork: it takes the base repository's branch of that name.
+	baseByName bool
 }
 
 // Context paths whose value names code of the pull request or of the triggering run.
@@ -50,6 +53,9 @@ var (
 	dtRefishNameRe  = regexp.MustCompile(`(?i)sha|ref|branch|commit`)
 	dtBaseishNameRe = regexp.MustCompile(`(?i)base|target|default|main|release`)
 )
+
+// dtByName is what a checkout of the pull request's branch by name takes.
+const dtByName = "the pull request's branch, by name"
 
 // dtRefClass says what a checkout's ref: or repository: names.
 type dtRefClass struct {
@@ -97,7 +103,7 @@ func dtClassifyRef(file *audit.File, s *actionlint.String, env func(string) *act
 			case dtPrCommitPaths[p] != "":
 				take(dtRefClass{what: dtPrCommitPaths[p], conf: audit.HighConfidence, fork: true})
 			case dtPrBranchPaths[p]:
-				take(dtRefClass{what: "the pull request's branch, by name", conf: audit.LowConfidence})
+				take(dtRefClass{what: dtByName, conf: audit.LowConfidence})
 			case strings.HasPrefix(p, "env.") && depth == 0 && env != nil:
 				take(dtClassifyRef(file, env(strings.TrimPrefix(p, "env.")), nil, 1))
 			case dtPrishOutput(p):
@@ -150,13 +156,16 @@ func dtActionCheckout(file *audit.File, ref audit.StepRef, env func(string) *act
 		dir = dtCleanDir(p.Value)
 	}
 	c := dtClassifyRef(file, input("ref"), env, 0)
-	if r := dtClassifyRef(file, input("repository"), env, 0); r.what != "" && r.conf >= c.conf {
+	repo := input("repository")
+	if r := dtClassifyRef(file, repo, env, 0); r.what != "" && r.conf >= c.conf {
 		c = r
 	}
 	if c.what == "" {
 		return nil, dir, true
 	}
 	pc := &dtPrCheckout{index: ref.Index, step: ref.Step, pos: a.Uses.Pos, what: c.what, dir: dir, conf: c.conf}
+	pc.baseByName = c.what == dtByName && (repo == nil || strings.TrimSpace(repo.Value) == "" ||
+		strings.TrimSpace(repo.Value) == "${{ github.repository }}")
 	allow := input("allow-unsafe-pr-checkout")
 	if c.fork && guardedEvent && (allow == nil || strings.EqualFold(strings.TrimSpace(allow.Value), "false")) {
 		pc.guard = dtCheckoutGuard(file, a.Uses)

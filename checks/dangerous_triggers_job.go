@@ -58,6 +58,10 @@ func dtTriggerJob(pass *audit.Pass, file *audit.File, j *actionlint.Job, ev dtPr
 		if pc.optOut {
 			msg += "; the checkout sets allow-unsafe-pr-checkout"
 		}
+		if pc.baseByName {
+			sev = min(sev, audit.Low)
+			msg += "; by name and without a repository: naming the fork, actions/checkout takes the base repository's branch of that name, which only people with write access can push"
+		}
 		if pc.guard != "" {
 			sev = min(sev, audit.Low)
 			msg += fmt.Sprintf("; %s refuses fork pull request code here, so only same-repository pull requests get through", pc.guard)
