@@ -28,7 +28,7 @@ what stands in the way: critical with nothing, high behind a label or actor chec
 ` + "`author_association`" + ` check (` + "`== 'CONTRIBUTOR'`" + `, which anyone with a once-merged pull request passes, is none) or an
 environment, low when only same-repository pull requests get through (also when ` + "`actions/checkout`" + ` takes the pull
 request's branch by name without a ` + "`repository:`" + ` naming the fork: that is the base repository's branch) or
-when ` + "`actions/checkout`" + ` itself refuses fork code (v7, and v6.1.0, v5.1.0, v4.4.0 and the floating major tags since
+when ` + "`actions/checkout`" + ` itself refuses fork code (v7, and v6.1.0, v5.1.0, v4.4.0 and the floating major tags v2 to v6 since
 July 2026, unless ` + "`allow-unsafe-pr-checkout: true`" + `). A checkout of pull request code that nothing runs yet is
 medium; the trigger alone is low (` + "`pull_request_target`" + `) or informational (` + "`workflow_run`" + `, and ` + "`issue_comment`" + `
 when a job runs for any commenter: no ` + "`author_association`" + ` or actor check).`,
