@@ -1,6 +1,7 @@
 package checks
 
 import (
+	"path"
 	"slices"
 	"strings"
 
@@ -31,7 +32,8 @@ request's branch by name without a ` + "`repository:`" + ` naming the fork: that
 when ` + "`actions/checkout`" + ` itself refuses fork code (v7, and v6.1.0, v5.1.0, v4.4.0 and the floating major tags v2 to v6 since
 July 2026, unless ` + "`allow-unsafe-pr-checkout: true`" + `). A checkout of pull request code that nothing runs yet is
 medium; the trigger alone is low (` + "`pull_request_target`" + `) or informational (` + "`workflow_run`" + `, and ` + "`issue_comment`" + `
-when a job runs for any commenter: no ` + "`author_association`" + ` or actor check).`,
+when a job runs for any commenter: no ` + "`author_association`" + ` or actor check). A ` + "`workflow_run`" + ` that lists only
+workflows of the repository that are only ever called (` + "`on: workflow_call`" + `) never fires and is not reported.`,
 	Bad: `on: pull_request_target
 permissions:
   contents: write
@@ -88,6 +90,17 @@ func runDangerousTriggers(pass *audit.Pass) error {
 			continue
 		}
 		ev := dtEventsOf(callers, file)
+		if slices.Contains(ev.names, "workflow_run") && ev.via == "" && dtWorkflowRunNever(pass.Target, file) {
+			ev.names = slices.DeleteFunc(slices.Clone(ev.names), func(n string) bool { return n == "workflow_run" })
+			if ev.trigger != nil && ev.trigger.Hook != nil && ev.trigger.Hook.Value == "workflow_run" {
+				ev.trigger = nil
+				for _, e := range file.Workflow.On {
+					if we, ok := e.(*actionlint.WebhookEvent); ok && we.Hook != nil && we.Hook.Value == "pull_request_target" {
+						ev.trigger = we
+					}
+				}
+			}
+		}
 		if len(ev.names) == 0 {
 			continue
 		}
@@ -146,4 +159,43 @@ func dtOpenToComments(file *audit.File, ev dtPrivilegedEvents) *actionlint.Strin
 		}
 	}
 	return nil
+}
+
+// dtWorkflowRunNever reports whether a workflow's workflow_run trigger can never fire: every
+// workflow it lists is in the target and is only ever called (on: workflow_call), so it never has
+// a run of its own. A name not found in the target keeps the trigger.
+func dtWorkflowRunNever(t *audit.Target, file *audit.File) bool {
+	var names []*actionlint.String
+	for _, e := range file.Workflow.On {
+		if we, ok := e.(*actionlint.WebhookEvent); ok && we.Hook != nil && we.Hook.Value == "workflow_run" {
+			names = we.Workflows
+		}
+	}
+	if len(names) == 0 {
+		return false
+	}
+	for _, n := range names {
+		if n == nil {
+			return false
+		}
+		var found *actionlint.Workflow
+		for _, w := range t.Workflows() {
+			if w.Workflow == nil {
+				continue
+			}
+			if w.Workflow.Name != nil && w.Workflow.Name.Value == n.Value || path.Base(w.Path) == n.Value {
+				found = w.Workflow
+				break
+			}
+		}
+		if found == nil || len(found.On) == 0 {
+			return false
+		}
+		for _, e := range found.On {
+			if _, ok := e.(*actionlint.WorkflowCallEvent); !ok {
+				return false
+			}
+		}
+	}
+	return true
 }
