@@ -1,8 +1,6 @@
 package checks
 
 import (
-	"os"
-	"path/filepath"
 	"testing"
 
 	"github.com/rampart-sec/rampart/audit"
@@ -12,24 +10,7 @@ import (
 // root, or $RAMPART_CORPUS), each piece of per-file data the checks share, on fresh copies of the
 // loaded targets each time: what the first check to ask pays.
 func BenchmarkSharedData(b *testing.B) {
-	dir := os.Getenv("RAMPART_CORPUS")
-	if dir == "" {
-		dir = filepath.Join("..", "..", "shared", "corpus", "real")
-	}
-	entries, err := os.ReadDir(dir)
-	if err != nil {
-		b.Skip("corpus not found")
-	}
-	var targets []*audit.Target
-	for _, e := range entries {
-		if e.IsDir() {
-			t, err := audit.LoadDir(filepath.Join(dir, e.Name()), audit.LoadOptions{})
-			if err != nil {
-				b.Fatal(err)
-			}
-			targets = append(targets, t)
-		}
-	}
+	targets := corpusTargets(b)
 	fresh := func(b *testing.B, prepare func(f *audit.File)) []*audit.File {
 		b.StopTimer()
 		defer b.StartTimer()

@@ -2,7 +2,6 @@ package checks
 
 import (
 	"os"
-	"path/filepath"
 	"testing"
 
 	"github.com/rampart-sec/rampart/audit"
@@ -12,24 +11,7 @@ import (
 // (../shared/corpus/real beside the module root, or $RAMPART_CORPUS), on fresh copies of the
 // loaded targets each time, so that nothing memoized carries over.
 func BenchmarkScriptChecks(b *testing.B) {
-	dir := os.Getenv("RAMPART_CORPUS")
-	if dir == "" {
-		dir = filepath.Join("..", "..", "shared", "corpus", "real")
-	}
-	entries, err := os.ReadDir(dir)
-	if err != nil {
-		b.Skip("corpus not found")
-	}
-	var targets []*audit.Target
-	for _, e := range entries {
-		if e.IsDir() {
-			t, err := audit.LoadDir(filepath.Join(dir, e.Name()), audit.LoadOptions{})
-			if err != nil {
-				b.Fatal(err)
-			}
-			targets = append(targets, t)
-		}
-	}
+	targets := corpusTargets(b)
 	cs := []*audit.Check{GitHubEnv, CachePoisoning, ArtifactPoisoning, InsecureCommands, DownloadThenRun, UnpinnedTools, UseTrustedPublishing}
 	if os.Getenv("RAMPART_SCRIPT_ONLY") != "" {
 		cs = []*audit.Check{DownloadThenRun}

@@ -1,0 +1,34 @@
+package checks
+
+import (
+	"os"
+	"path/filepath"
+	"testing"
+
+	"github.com/rampart-sec/rampart/audit"
+)
+
+// corpusTargets loads every repository folder of the shared corpus (../shared/corpus/real beside
+// the module root, or $RAMPART_CORPUS), or skips the test or benchmark without it.
+func corpusTargets(tb testing.TB) []*audit.Target {
+	tb.Helper()
+	dir := os.Getenv("RAMPART_CORPUS")
+	if dir == "" {
+		dir = filepath.Join("..", "..", "shared", "corpus", "real")
+	}
+	entries, err := os.ReadDir(dir)
+	if err != nil {
+		tb.Skip("corpus not found")
+	}
+	var targets []*audit.Target
+	for _, e := range entries {
+		if e.IsDir() {
+			t, err := audit.LoadDir(filepath.Join(dir, e.Name()), audit.LoadOptions{})
+			if err != nil {
+				tb.Fatal(err)
+			}
+			targets = append(targets, t)
+		}
+	}
+	return targets
+}
