@@ -49,29 +49,27 @@ func LoadDir(dir string, opts LoadOptions) (*Target, error) {
 	}
 	defer root.Close()
 	t := &Target{Kind: "dir", Name: dir, RootDir: rootDir, Repo: repoFromGit(root), Partial: only != ""}
-	found := discover(root, only)
+	found := discover(root, rootDir, only)
 	defer found.close()
 	t.Markers = findMarkers(root, found.markers)
 	t.Errors = append(t.Errors, found.errs...)
 	for _, p := range found.paths {
 		dir, base := path.Split(p)
-		r, ok := found.roots[dir]
+		d, ok := found.folders[dir]
 		if !ok {
 			// A folder the walk did not enter (a symlinked .github/workflows): opened through
 			// the target's root, which keeps it inside.
-			sub, err := root.OpenRoot(filepath.FromSlash(strings.TrimSuffix(dir, "/")))
-			if err != nil {
-				sub = nil
+			if sub, err := root.OpenRoot(filepath.FromSlash(strings.TrimSuffix(dir, "/"))); err == nil {
+				d = rootFolder{sub}
 			}
-			found.roots[dir] = sub
-			r = sub
+			found.folders[dir] = d
 		}
-		if r == nil {
+		if d == nil {
 			t.Errors = append(t.Errors, FileError{File: p, Message: "not audited: cannot open its folder"})
 			continue
 		}
-		f, ferr := readFileIn(r, base, p, kindForPath(p), opts)
-		if ferr != nil && r != root && strings.Contains(ferr.Message, "outside the target") {
+		f, ferr, symlink := d.read(base, p, kindForPath(p), opts)
+		if symlink || ferr != nil && dir != "" && strings.Contains(ferr.Message, "outside the target") {
 			// A symlink to elsewhere in the target: follow it from the target's root.
 			f, ferr = readFileAs(root, p, kindForPath(p), opts)
 		}
@@ -133,27 +131,33 @@ type dirEntry struct {
 }
 
 // discovery is what discover found: the pipeline files of a tree as slash paths, sorted, the
-// marker files it passed, what it could not read, and an open root for each folder it entered
+// marker files it passed, what it could not read, and an open handle for each folder it entered
 // (keyed "a/b/", "" for the target), so that reading a file costs one openat.
 type discovery struct {
 	paths, markers []string
 	errs           []FileError
-	roots          map[string]*os.Root
+	folders        map[string]folder
+	// root is the target's os.Root, which LoadDir closes; a folder that is it is not closed here.
+	root *os.Root
 }
 
 func (d *discovery) close() {
-	for dir, r := range d.roots {
-		if dir != "" && r != nil {
-			r.Close()
+	for _, f := range d.folders {
+		if f == nil {
+			continue
 		}
+		if rf, ok := f.(rootFolder); ok && rf.r == d.root {
+			continue
+		}
+		f.close()
 	}
 }
 
-// discover walks the target's tree through os.Root handles, one per folder, never following a
+// discover walks the target's tree (rootDir, opened as root) folder by folder, never following a
 // symlinked folder: workflows (direct children of .github/workflows), dependabot.yml, every
 // action.yml and Dockerfile, and the marker files. only, when set, is the one folder to walk.
-func discover(root *os.Root, only string) *discovery {
-	d := &discovery{roots: map[string]*os.Root{"": root}}
+func discover(root *os.Root, rootDir, only string) *discovery {
+	d := &discovery{folders: map[string]folder{}, root: root}
 	isYAML := func(n string) bool { return strings.HasSuffix(n, ".yml") || strings.HasSuffix(n, ".yaml") }
 	// listWorkflows adds the direct children of .github/workflows; the walk finds them itself, and
 	// this is used only when the folder is the target or a symlink the walk does not enter.
@@ -178,14 +182,9 @@ func discover(root *os.Root, only string) *discovery {
 	// walk lists one folder and descends into its subfolders; it reports whether it found a
 	// pipeline file directly in the folder (whose root is then kept open for reading it; the
 	// others are closed on the way back, so open handles stay few).
-	var walk func(dir *os.Root, rel string) (bool, error)
-	walk = func(dir *os.Root, rel string) (bool, error) {
-		fh, err := dir.Open(".")
-		if err != nil {
-			return false, err
-		}
-		entries, err := listDir(dir, fh)
-		fh.Close()
+	var walk func(dir folder, rel string) (bool, error)
+	walk = func(dir folder, rel string) (bool, error) {
+		entries, err := dir.list()
 		if err != nil {
 			return false, err
 		}
@@ -200,13 +199,13 @@ func discover(root *os.Root, only string) *discovery {
 				if skipDirs[name] {
 					continue
 				}
-				sub, err := dir.OpenRoot(name)
+				sub, err := dir.sub(name)
 				if err == nil {
 					var keep bool
 					if keep, err = walk(sub, p); keep {
-						d.roots[p+"/"] = sub
+						d.folders[p+"/"] = sub
 					} else {
-						sub.Close()
+						sub.close()
 					}
 				}
 				if err != nil {
@@ -236,17 +235,24 @@ func discover(root *os.Root, only string) *discovery {
 		}
 		return false, nil
 	}
-	start, top := only, root
+	var top folder
+	start := only
 	if only != "" {
 		sub, err := root.OpenRoot(filepath.FromSlash(only))
 		if err != nil {
 			d.errs = append(d.errs, FileError{File: only, Message: "cannot walk: " + cleanErr(err)})
 			return d
 		}
-		d.roots[only+"/"] = sub
-		top = sub
+		top = rootFolder{sub}
+		d.folders[only+"/"] = top
 	} else {
 		start = "."
+		var err error
+		if top, err = openTop(root, rootDir); err != nil {
+			d.errs = append(d.errs, FileError{File: start, Message: "cannot walk: " + cleanErr(err)})
+			return d
+		}
+		d.folders[""] = top
 	}
 	if _, err := walk(top, only); err != nil {
 		d.errs = append(d.errs, FileError{File: start, Message: "cannot walk: " + cleanErr(err)})
