@@ -51,13 +51,27 @@ func retryEINTR(fn func() (int, error)) (int, error) {
 var direntBufs = sync.Pool{New: func() any { return new([8 << 10]byte) }}
 
 func (d *fdFolder) list() ([]dirEntry, error) {
+	return listFD(d.fd, d.path, func(name string) (bool, error) {
+		// A file system without d_type: ask, without following a symlink.
+		var st unix.Stat_t
+		if err := fstatat(d.fd, name, &st); err != nil {
+			return false, err
+		}
+		return st.Mode&unix.S_IFMT == unix.S_IFDIR, nil
+	})
+}
+
+// listFD lists the folder open as fd with getdents64, taking each entry's type from d_type (no
+// system call per entry); isDir answers for an entry of unknown type, and an entry it fails for
+// (gone since it was listed) is left out.
+func listFD(fd int, path string, isDir func(name string) (bool, error)) ([]dirEntry, error) {
 	buf := direntBufs.Get().(*[8 << 10]byte)
 	defer direntBufs.Put(buf)
 	var out []dirEntry
 	for {
-		n, err := retryEINTR(func() (int, error) { return syscall.Getdents(d.fd, buf[:]) })
+		n, err := retryEINTR(func() (int, error) { return syscall.Getdents(fd, buf[:]) })
 		if err != nil {
-			return nil, &os.PathError{Op: "getdents", Path: d.path, Err: err}
+			return nil, &os.PathError{Op: "getdents", Path: path, Err: err}
 		}
 		if n <= 0 {
 			return out, nil
@@ -77,16 +91,23 @@ func (d *fdFolder) list() ([]dirEntry, error) {
 			case syscall.DT_DIR:
 				e.dir = true
 			case syscall.DT_UNKNOWN:
-				// A file system without d_type: ask, without following a symlink.
-				var st unix.Stat_t
-				if err := fstatat(d.fd, name, &st); err != nil {
-					continue // gone since it was listed
+				if e.dir, err = isDir(name); err != nil {
+					continue
 				}
-				e.dir = st.Mode&unix.S_IFMT == unix.S_IFDIR
 			}
 			out = append(out, e)
 		}
 	}
+}
+
+// direntName is the NUL-terminated name at the start of b.
+func direntName(b []byte) string {
+	for i, c := range b {
+		if c == 0 {
+			return string(b[:i])
+		}
+	}
+	return string(b)
 }
 
 func fstatat(dirfd int, name string, st *unix.Stat_t) error {
