@@ -85,7 +85,6 @@ func (e *Engine) AuditStream(loaders []TargetLoader, opts AuditOptions) (*Result
 
 func (e *Engine) audit(loaders []TargetLoader, opts AuditOptions, release bool) (*Result, error) {
 	start := time.Now()
-	resetExprCache()
 	if opts.Now.IsZero() {
 		opts.Now = time.Now()
 	}
@@ -101,18 +100,29 @@ func (e *Engine) audit(loaders []TargetLoader, opts AuditOptions, release bool) 
 	results := make([]targetResult, len(loaders))
 	errs := make([]error, len(loaders))
 	var wg sync.WaitGroup
-	sem := make(chan struct{}, runtime.GOMAXPROCS(0))
+	// At most GOMAXPROCS targets are audited at a time; each holds one of as many expression
+	// caches while it is (see exprCache), so caches are shared across targets but never at once.
+	caches := make(chan exprCache, runtime.GOMAXPROCS(0))
+	for range cap(caches) {
+		caches <- exprCache{}
+	}
 	for i, load := range loaders {
 		wg.Add(1)
-		sem <- struct{}{}
+		cache := <-caches
 		go func() {
-			defer func() { <-sem; wg.Done() }()
+			defer func() { caches <- cache; wg.Done() }()
 			t, err := load()
 			if err != nil {
 				errs[i] = err
 				return
 			}
+			for _, f := range t.Files {
+				f.exprCache = cache
+			}
 			results[i] = e.auditTarget(t, opts, zizmor, texts)
+			for _, f := range t.Files {
+				f.exprCache = nil
+			}
 			if release {
 				t.Files = nil
 			}

@@ -3,8 +3,6 @@ package audit
 import (
 	"bytes"
 	"strings"
-	"sync"
-	"sync/atomic"
 
 	"github.com/rhysd/actionlint"
 )
@@ -40,7 +38,7 @@ func (f *File) Exprs(s *actionlint.String) []Expr {
 		start := off + i
 		body := v[start+3:]
 		e := Expr{Offset: start}
-		node, n, ok := parseExpr(body)
+		node, n, ok := parseExpr(body, f.exprCache)
 		end := -1
 		if ok {
 			e.Node = node
@@ -60,22 +58,13 @@ func (f *File) Exprs(s *actionlint.String) []Expr {
 	return out
 }
 
-// exprCache holds parsed expressions by their text for one audit: the same placeholders
+// exprCache holds parsed expressions by their text: the same placeholders
 // (`${{ secrets.GITHUB_TOKEN }}`, `${{ matrix.os }}`) recur across files and repositories, and
 // actionlint's lexer allocates a kilobyte per parse. Parsed nodes are never modified, so they are
-// shared. Each audit starts a new cache (so a benchmark's iterations do not help each other); it
-// stops growing at exprCacheMax entries.
-type exprCacheT struct {
-	m    sync.Map // string -> cachedExpr
-	size atomic.Int64
-}
-
-var exprCache atomic.Pointer[exprCacheT]
-
-func init() { exprCache.Store(&exprCacheT{}) }
-
-// resetExprCache starts a new expression cache; the engine calls it when an audit begins.
-func resetExprCache() { exprCache.Store(&exprCacheT{}) }
+// shared. The engine gives each of its workers one cache for the audit (engine.go), so that the
+// targets audited at the same time never share one and no lock is needed; it stops growing at
+// exprCacheMax entries. A file outside an audit has none and parses every time.
+type exprCache map[string]cachedExpr
 
 const exprCacheMax = 100_000
 
@@ -84,30 +73,28 @@ type cachedExpr struct {
 	n    int
 }
 
+func (c exprCache) add(key string, node actionlint.ExprNode) {
+	if c != nil && len(c) < exprCacheMax {
+		c[strings.Clone(key)] = cachedExpr{node, len(key)}
+	}
+}
+
 // parseExpr parses the expression at the start of body (the text after "${{"), returning the node
 // and the length of its text up to and including the closing "}}". ok is false when it does not parse.
-func parseExpr(body string) (actionlint.ExprNode, int, bool) {
+func parseExpr(body string, cache exprCache) (actionlint.ExprNode, int, bool) {
 	j := strings.Index(body, "}}")
 	if j >= 0 {
 		key := body[:j+2]
-		cache := exprCache.Load()
-		if c, hit := cache.m.Load(key); hit {
-			ce := c.(cachedExpr)
-			return ce.node, ce.n, true
+		if c, hit := cache[key]; hit {
+			return c.node, c.n, true
 		}
 		if node := parsePropertyChain(key); node != nil {
-			if cache.size.Load() < exprCacheMax {
-				cache.m.Store(strings.Clone(key), cachedExpr{node, len(key)})
-				cache.size.Add(1)
-			}
+			cache.add(key, node)
 			return node, len(key), true
 		}
 		l := actionlint.NewExprLexer(key)
 		if node, err := actionlint.NewExprParser().Parse(l); err == nil && l.Offset() == len(key) {
-			if cache.size.Load() < exprCacheMax {
-				cache.m.Store(strings.Clone(key), cachedExpr{node, len(key)})
-				cache.size.Add(1)
-			}
+			cache.add(key, node)
 			return node, len(key), true
 		}
 	}

@@ -3,12 +3,12 @@
 package audit
 
 import (
+	"encoding/binary"
 	"fmt"
 	"io/fs"
 	"os"
 	"sync"
 	"syscall"
-	"unsafe"
 
 	"golang.org/x/sys/unix"
 )
@@ -48,6 +48,8 @@ func retryEINTR(fn func() (int, error)) (int, error) {
 	}
 }
 
+const direntNameOff = 19
+
 var direntBufs = sync.Pool{New: func() any { return new([8 << 10]byte) }}
 
 func (d *fdFolder) list() ([]dirEntry, error) {
@@ -76,18 +78,22 @@ func listFD(fd int, path string, isDir func(name string) (bool, error)) ([]dirEn
 		if n <= 0 {
 			return out, nil
 		}
-		for off := 0; off < n; {
-			de := (*syscall.Dirent)(unsafe.Pointer(&buf[off]))
-			if de.Reclen == 0 || off+int(de.Reclen) > n {
+		// Each record of linux_dirent64: d_ino (8 bytes), d_off (8), d_reclen (2), d_type (1),
+		// then the NUL-terminated name. Read field by field: a record near the end of the
+		// buffer is shorter than the syscall.Dirent struct.
+		for off := 0; off+direntNameOff <= n; {
+			reclen := int(binary.NativeEndian.Uint16(buf[off+16:]))
+			if reclen < direntNameOff || off+reclen > n {
 				break
 			}
-			name := direntName(buf[off+int(unsafe.Offsetof(de.Name)) : off+int(de.Reclen)])
-			off += int(de.Reclen)
+			typ := buf[off+18]
+			name := direntName(buf[off+direntNameOff : off+reclen])
+			off += reclen
 			if name == "." || name == ".." || name == "" {
 				continue
 			}
 			e := dirEntry{name: name}
-			switch de.Type {
+			switch typ {
 			case syscall.DT_DIR:
 				e.dir = true
 			case syscall.DT_UNKNOWN:

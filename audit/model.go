@@ -72,10 +72,12 @@ type File struct {
 	// Dockerfile is set for Dockerfiles: its instructions.
 	Dockerfile []DockerInstruction
 
-	lines   []int // byte offset of each line start
-	ignores int8  // whether the source holds "ignore[": 0 not yet known, 1 no, 2 yes
-	memo    map[any]any
-	derived derived // what File.Jobs, Steps, Strings and ExprsOf computed
+	lines []int // byte offset of each line start
+	// exprCache is the expression cache of the engine worker auditing the file (nil outside an audit).
+	exprCache exprCache
+	ignores   int8 // whether the source holds "ignore[": 0 not yet known, 1 no, 2 yes
+	memo      map[any]any
+	derived   derived // what File.Jobs, Steps, Strings and ExprsOf computed
 }
 
 // derived holds the per-file data that nearly every check asks for, in fields of their own rather
@@ -343,7 +345,7 @@ func (t *Target) Clone() *Target {
 	c.Files = make([]*File, len(t.Files))
 	for i, f := range t.Files {
 		nf := *f
-		nf.memo, nf.lines, nf.ignores, nf.derived = nil, nil, 0, derived{}
+		nf.memo, nf.lines, nf.ignores, nf.derived, nf.exprCache = nil, nil, 0, derived{}, nil
 		c.Files[i] = &nf
 	}
 	return &c
