@@ -115,6 +115,7 @@ before use. Prefer the runner's own variables where they exist (` + "`$GITHUB_HE
 func runTemplateInjection(pass *audit.Pass) error {
 	var calls tiCallIndex // the target's local calls, indexed at the first finding that reads an input
 	var resolved tiResolved
+	var spans []tiSpan // sinkExprs' buffer
 	for _, file := range pass.Target.Files {
 		if file.Workflow == nil && (file.Action == nil || !file.Action.IsComposite()) {
 			continue
@@ -135,11 +136,10 @@ func runTemplateInjection(pass *audit.Pass) error {
 			}
 			resolved.reset()
 			sc := tiScope{file: file, wf: file.Workflow, job: ref.Job, step: ref.Step, ph: ph, jobEnd: jobEnd, resolved: &resolved}
-			if !sc.mayHaveSource(sink.value.Value) {
-				return
-			}
+			var exprs []audit.Expr
+			exprs, spans = sc.sinkExprs(sink.value, spans)
 			where := ""
-			for _, e := range file.ExprsOf(sink.value) {
+			for _, e := range exprs {
 				if e.Node == nil {
 					continue
 				}
@@ -297,20 +297,25 @@ func tiSafeRoot(name, rest string) bool {
 // placeholder dereferences a computed value (fromJSON(x).y, (a || b)[0]), whose path is not a
 // read of the text.
 func (sc tiScope) mayHaveSource(v string) bool {
-	safe := func(name, rest string) bool { return tiSafeRoot(name, rest) || sc.safeChain(name, rest) }
 	for off := 0; ; {
 		i := strings.Index(v[off:], "${{")
 		if i < 0 {
 			return false
 		}
 		off += i + 3
-		if tiSafeExpr(v[off:]) {
-			continue
-		}
-		if tiDerefsValue(v[off:]) || obfScanReads(v[off:], safe) != obfScanClosed {
+		if sc.mayReadSource(v[off:]) {
 			return true
 		}
 	}
+}
+
+// mayReadSource is mayHaveSource's test of one placeholder, the text after its "${{".
+func (sc tiScope) mayReadSource(text string) bool {
+	if tiSafeExpr(text) {
+		return false
+	}
+	safe := func(name, rest string) bool { return tiSafeRoot(name, rest) || sc.safeChain(name, rest) }
+	return tiDerefsValue(text) || obfScanReads(text, safe) != obfScanClosed
 }
 
 // safeChain reports whether a context read written as a plain chain (name.a.b, nothing but a
