@@ -126,6 +126,11 @@ func runTemplateInjection(pass *audit.Pass) error {
 		}
 		var trig tiTriggers // computed at the file's first finding
 		hasTrig := false
+		// What the job of the last finding's step admits (its events, and its gate when its if:
+		// admits only trusted actors): the same for each finding of a job, whose steps come in turn.
+		var jobJT tiTriggers
+		var jobOf *actionlint.Job
+		jobGate, hasJob := "", false
 		tiEachStep(file, ph, func(ref audit.StepRef, jobEnd, stepEnd int) {
 			sink, ok := stepSink(ref)
 			if !ok {
@@ -162,13 +167,19 @@ func runTemplateInjection(pass *audit.Pass) error {
 						trig = tiTriggers{any: true}
 					}
 				}
-				jt := tiJobTriggers(file, ref.Job, trig)
-				r := rateSource(srcs[0], jt)
+				if !hasJob || jobOf != ref.Job {
+					hasJob, jobOf = true, ref.Job
+					jobJT, jobGate = tiJobTriggers(file, ref.Job, trig), ""
+					if g := tiJobGate(file, ref.Job); g != "" {
+						jobGate = "the job runs only if " + g
+					}
+				}
+				r := rateSource(srcs[0], jobJT)
 				if trig.any && tiReadsCaller(srcs) {
 					srcs, r = calls.withCallers(pass.Target, file, srcs, r, trig)
 				}
-				if g := tiJobGate(file, ref.Job); g != "" {
-					r.severity, r.gate = tiLower(r.severity), "the job runs only if "+g
+				if jobGate != "" {
+					r.severity, r.gate = tiLower(r.severity), jobGate
 				}
 				f := pass.Reportf(file, audit.At(e.Line, e.Col), "")
 				f.Message = tiMessage(srcs, r, sink, where, e.Text)
