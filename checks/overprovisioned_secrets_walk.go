@@ -46,11 +46,13 @@ func secwIndex(file *audit.File) []secwExpr {
 func secwCompute(file *audit.File, prune bool) []secwExpr {
 	var refs []audit.StringRef
 	ph := tiPlaceholdersOf(file)
+	if prune && len(ph.secrets) == 0 {
+		// No placeholder of the source may mention secrets, and no escape may spell one: nor
+		// does any string's value, wherever an alias repeats it.
+		return []secwExpr(nil)
+	}
 	pruned := false
 	if prune && ph.exact && file.Workflow != nil {
-		if len(ph.secrets) == 0 {
-			return []secwExpr(nil)
-		}
 		refs, pruned = secwPruned(file, ph.secrets)
 	}
 	if !pruned {
