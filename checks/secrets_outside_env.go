@@ -76,7 +76,7 @@ func runSecretsOutsideEnv(pass *audit.Pass) error {
 			allow = soeAllowed(pass.Settings)
 		}
 		var exposed []string // jobs without an environment
-		for _, j := range audit.Jobs(w) {
+		for _, j := range file.Jobs() { // in source order, sorted once per file and shared
 			if j.WorkflowCall != nil || j.Environment != nil {
 				continue
 			}
