@@ -65,11 +65,10 @@ func runSecretsOutsideEnv(pass *audit.Pass) error {
 	var allow map[string]bool
 	for _, file := range pass.Target.Workflows() {
 		w := file.Workflow
-		if soeReusable(w) {
-			continue
-		}
+		// The shared index first (overprovisioned-secrets has built it): most workflows read no
+		// secret, and are passed over without a look at their triggers.
 		refs := secwIndex(file)
-		if len(refs) == 0 {
+		if len(refs) == 0 || soeReusable(w) {
 			continue
 		}
 		if allow == nil {
