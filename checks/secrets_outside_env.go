@@ -65,8 +65,8 @@ func runSecretsOutsideEnv(pass *audit.Pass) error {
 	var allow map[string]bool
 	for _, file := range pass.Target.Workflows() {
 		w := file.Workflow
-		// The shared index first (overprovisioned-secrets has built it): most workflows read no
-		// secret, and are passed over without a look at their triggers.
+		// The shared index first (overprovisioned-secrets has built it): a workflow that reads no
+		// secret is passed over without a look at its triggers.
 		refs := secwIndex(file)
 		if len(refs) == 0 || soeReusable(w) {
 			continue
