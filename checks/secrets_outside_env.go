@@ -75,7 +75,8 @@ func runSecretsOutsideEnv(pass *audit.Pass) error {
 			allow = soeAllowed(pass.Settings)
 		}
 		var exposed []string // jobs without an environment
-		for _, j := range file.Jobs() { // in source order, sorted once per file and shared
+		// The jobs in source order, sorted once per file and shared.
+		for _, j := range file.Jobs() {
 			if j.WorkflowCall != nil || j.Environment != nil {
 				continue
 			}
