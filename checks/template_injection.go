@@ -115,7 +115,7 @@ before use. Prefer the runner's own variables where they exist (` + "`$GITHUB_HE
 func runTemplateInjection(pass *audit.Pass) error {
 	var calls tiCallIndex // the target's local calls, indexed at the first finding that reads an input
 	var resolved tiResolved
-	var spans []tiSpan // sinkExprs' buffer
+	var exprs []tiSinkExpr // sinkExprs' buffer
 	for _, file := range pass.Target.Files {
 		if file.Workflow == nil && (file.Action == nil || !file.Action.IsComposite()) {
 			continue
@@ -141,14 +141,16 @@ func runTemplateInjection(pass *audit.Pass) error {
 			}
 			resolved.reset()
 			sc := tiScope{file: file, wf: file.Workflow, job: ref.Job, step: ref.Step, ph: ph, jobEnd: jobEnd, resolved: &resolved}
-			var exprs []audit.Expr
-			exprs, spans = sc.sinkExprs(sink.value, spans)
+			exprs = sc.sinkExprs(sink.value, exprs)
 			where := ""
 			for _, e := range exprs {
-				if e.Node == nil {
-					continue
+				var srcs []tiSource
+				switch {
+				case e.path != "":
+					srcs = sc.pathSources(e.path)
+				case e.Node != nil:
+					srcs = sc.sources(e.Node)
 				}
-				srcs := sc.sources(e.Node)
 				if len(srcs) == 0 {
 					continue
 				}
