@@ -46,11 +46,13 @@ func secwIndex(file *audit.File) []secwExpr {
 func secwCompute(file *audit.File, prune bool) []secwExpr {
 	var refs []audit.StringRef
 	ph := tiPlaceholdersOf(file)
+	if prune && len(ph.secrets) == 0 {
+		// No placeholder of the source may mention secrets, and no escape may spell one: nor
+		// does any string's value, wherever an alias repeats it.
+		return []secwExpr(nil)
+	}
 	pruned := false
 	if prune && ph.exact && file.Workflow != nil {
-		if len(ph.secrets) == 0 {
-			return []secwExpr(nil)
-		}
 		refs, pruned = secwPruned(file, ph.secrets)
 	}
 	if !pruned {
@@ -60,13 +62,14 @@ func secwCompute(file *audit.File, prune bool) []secwExpr {
 		refs = file.Strings()
 	}
 	var out []secwExpr
+	var names []string // secwString's
 	for _, r := range refs {
 		v := r.S.Value
 		i := strings.Index(v, "${{")
 		if i < 0 || !secwMentions(v[i:]) {
 			continue
 		}
-		out = secwString(file, r, out)
+		out = secwString(file, r, out, &names)
 	}
 	// Expressions are found string by string; order them by position, so that the first use
 	// of a secret, the one reported, is the same on every run.
@@ -160,7 +163,10 @@ func secwMentions(s string) bool {
 // holds a quote, where each ends is known without parsing (the first "}}": the lexer stops there
 // or fails), and a placeholder that is exactly secrets.NAME needs no parse; otherwise the string's
 // shared parse (File.ExprsOf) is used. Positions are found as File.Exprs finds them.
-func secwString(file *audit.File, r audit.StringRef, out []secwExpr) []secwExpr {
+//
+// The Names of the simple placeholders are cut from names, one growing array for the file's
+// (each keeps its own, full: an append to it copies).
+func secwString(file *audit.File, r audit.StringRef, out []secwExpr, names *[]string) []secwExpr {
 	s := r.S
 	v := s.Value
 	type seg struct{ start, end int }
@@ -229,7 +235,9 @@ func secwString(file *audit.File, r audit.StringRef, out []secwExpr) []secwExpr 
 			line, col = s.Pos.Line, s.Pos.Col
 		}
 		if name := secwSimpleName(v, sg.start, sg.end); name != "" {
-			out = append(out, secwExpr{Raw: raw, Line: line, Col: col, In: s, Job: r.Job, Names: []string{strings.ToUpper(name)}})
+			*names = append(*names, strings.ToUpper(name))
+			n := len(*names)
+			out = append(out, secwExpr{Raw: raw, Line: line, Col: col, In: s, Job: r.Job, Names: (*names)[n-1 : n : n]})
 		}
 	}
 	return out

@@ -65,18 +65,18 @@ func runSecretsOutsideEnv(pass *audit.Pass) error {
 	var allow map[string]bool
 	for _, file := range pass.Target.Workflows() {
 		w := file.Workflow
-		if soeReusable(w) {
-			continue
-		}
+		// The shared index first (overprovisioned-secrets has built it): a workflow that reads no
+		// secret is passed over without a look at its triggers.
 		refs := secwIndex(file)
-		if len(refs) == 0 {
+		if len(refs) == 0 || soeReusable(w) {
 			continue
 		}
 		if allow == nil {
 			allow = soeAllowed(pass.Settings)
 		}
 		var exposed []string // jobs without an environment
-		for _, j := range audit.Jobs(w) {
+		// The jobs in source order, sorted once per file and shared.
+		for _, j := range file.Jobs() {
 			if j.WorkflowCall != nil || j.Environment != nil {
 				continue
 			}

@@ -115,6 +115,7 @@ before use. Prefer the runner's own variables where they exist (` + "`$GITHUB_HE
 func runTemplateInjection(pass *audit.Pass) error {
 	var calls tiCallIndex // the target's local calls, indexed at the first finding that reads an input
 	var resolved tiResolved
+	var exprs []tiSinkExpr // sinkExprs' buffer
 	for _, file := range pass.Target.Files {
 		if file.Workflow == nil && (file.Action == nil || !file.Action.IsComposite()) {
 			continue
@@ -125,6 +126,11 @@ func runTemplateInjection(pass *audit.Pass) error {
 		}
 		var trig tiTriggers // computed at the file's first finding
 		hasTrig := false
+		// What the job of the last finding's step admits (its events, and its gate when its if:
+		// admits only trusted actors): the same for each finding of a job, whose steps come in turn.
+		var jobJT tiTriggers
+		var jobOf *actionlint.Job
+		jobGate, hasJob := "", false
 		tiEachStep(file, ph, func(ref audit.StepRef, jobEnd, stepEnd int) {
 			sink, ok := stepSink(ref)
 			if !ok {
@@ -135,15 +141,16 @@ func runTemplateInjection(pass *audit.Pass) error {
 			}
 			resolved.reset()
 			sc := tiScope{file: file, wf: file.Workflow, job: ref.Job, step: ref.Step, ph: ph, jobEnd: jobEnd, resolved: &resolved}
-			if !sc.mayHaveSource(sink.value.Value) {
-				return
-			}
+			exprs = sc.sinkExprs(sink.value, exprs)
 			where := ""
-			for _, e := range file.ExprsOf(sink.value) {
-				if e.Node == nil {
-					continue
+			for _, e := range exprs {
+				var srcs []tiSource
+				switch {
+				case e.path != "":
+					srcs = sc.pathSources(e.path)
+				case e.Node != nil:
+					srcs = sc.sources(e.Node)
 				}
-				srcs := sc.sources(e.Node)
 				if len(srcs) == 0 {
 					continue
 				}
@@ -162,13 +169,19 @@ func runTemplateInjection(pass *audit.Pass) error {
 						trig = tiTriggers{any: true}
 					}
 				}
-				jt := tiJobTriggers(file, ref.Job, trig)
-				r := rateSource(srcs[0], jt)
+				if !hasJob || jobOf != ref.Job {
+					hasJob, jobOf = true, ref.Job
+					jobJT, jobGate = tiJobTriggers(file, ref.Job, trig), ""
+					if g := tiJobGate(file, ref.Job); g != "" {
+						jobGate = "the job runs only if " + g
+					}
+				}
+				r := rateSource(srcs[0], jobJT)
 				if trig.any && tiReadsCaller(srcs) {
 					srcs, r = calls.withCallers(pass.Target, file, srcs, r, trig)
 				}
-				if g := tiJobGate(file, ref.Job); g != "" {
-					r.severity, r.gate = tiLower(r.severity), "the job runs only if "+g
+				if jobGate != "" {
+					r.severity, r.gate = tiLower(r.severity), jobGate
 				}
 				f := pass.Reportf(file, audit.At(e.Line, e.Col), "")
 				f.Message = tiMessage(srcs, r, sink, where, e.Text)
@@ -297,20 +310,25 @@ func tiSafeRoot(name, rest string) bool {
 // placeholder dereferences a computed value (fromJSON(x).y, (a || b)[0]), whose path is not a
 // read of the text.
 func (sc tiScope) mayHaveSource(v string) bool {
-	safe := func(name, rest string) bool { return tiSafeRoot(name, rest) || sc.safeChain(name, rest) }
 	for off := 0; ; {
 		i := strings.Index(v[off:], "${{")
 		if i < 0 {
 			return false
 		}
 		off += i + 3
-		if tiSafeExpr(v[off:]) {
-			continue
-		}
-		if tiDerefsValue(v[off:]) || obfScanReads(v[off:], safe) != obfScanClosed {
+		if sc.mayReadSource(v[off:]) {
 			return true
 		}
 	}
+}
+
+// mayReadSource is mayHaveSource's test of one placeholder, the text after its "${{".
+func (sc tiScope) mayReadSource(text string) bool {
+	if tiSafeExpr(text) {
+		return false
+	}
+	safe := func(name, rest string) bool { return tiSafeRoot(name, rest) || sc.safeChain(name, rest) }
+	return tiDerefsValue(text) || obfScanReads(text, safe) != obfScanClosed
 }
 
 // safeChain reports whether a context read written as a plain chain (name.a.b, nothing but a

@@ -45,15 +45,14 @@ func tiPlaceholdersOf(file *audit.File) *tiPlaceholders {
 func tiScanPlaceholders(src []byte) *tiPlaceholders {
 	ph := &tiPlaceholders{lines: make([]int32, 0, 32)}
 	escapes := tiEscapes(src)
-	line, last, lineStart := 1, 0, 0
+	// line is the line of offset last; its start is looked for only for a column (secret).
+	line, last := 1, 0
 	at := func(p int) {
-		if n := bytes.Count(src[last:p], []byte{'\n'}); n > 0 {
-			line += n
-			lineStart = bytes.LastIndexByte(src[:p], '\n') + 1
-		}
+		line += bytes.Count(src[last:p], []byte{'\n'})
 		last = p
 	}
 	secret := func(p int) {
+		lineStart := bytes.LastIndexByte(src[:p], '\n') + 1
 		ph.secrets = append(ph.secrets, tiPos{int32(line), int32(utf8.RuneCount(src[lineStart:p]) + 1)})
 	}
 	secretsAt := -1      // the offset of a "secrets" (any case) found by a search from an earlier placeholder

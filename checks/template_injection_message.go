@@ -14,35 +14,53 @@ func tiMessage(srcs []tiSource, r tiRating, sink tiSink, where, text string) str
 	} else {
 		s.path = tiSpell(s.path, text)
 	}
-	var what string
+	// The message is written into one buffer, and what says the source in pieces written
+	// there without joining them first: a finding's message is most of what it allocates.
+	var what [6]string
 	switch {
 	case s.caller != "":
-		what = s.path + ", which " + s.caller + " passes " + s.passed + ","
+		what = [6]string{s.path, ", which ", s.caller, " passes ", s.passed, ","}
 	case s.constCallers:
-		what = s.path + ", which every caller in this repository sets to a constant or trusted value,"
+		what = [6]string{s.path, ", which every caller in this repository sets to a constant or trusted value,"}
 	case s.kind == tiAttacker:
-		what = "attacker-controlled " + s.path
+		what = [6]string{"attacker-controlled ", s.path}
 	case s.kind == tiMaintainer:
-		what = s.path + " (written by maintainers, but it may quote contributors' text, as generated release notes do)"
+		what = [6]string{s.path, " (written by maintainers, but it may quote contributors' text, as generated release notes do)"}
 	case s.kind == tiCaller:
-		what = s.path + ", which the caller sets,"
+		what = [6]string{s.path, ", which the caller sets,"}
 	case s.kind == tiDispatch:
-		what = s.path + ", typed in by whoever dispatches the workflow,"
+		what = [6]string{s.path, ", typed in by whoever dispatches the workflow,"}
 	case s.kind == tiGuess:
-		what = s.path + ", a free-text field of the event,"
+		what = [6]string{s.path, ", a free-text field of the event,"}
 	default:
-		what = s.path + ", computed at run time,"
+		what = [6]string{s.path, ", computed at run time,"}
 	}
-	if s.via != "" {
-		what = s.via + ", which holds " + strings.TrimSuffix(what, ",") + ","
-	}
-	if more := len(srcs) - 1; more > 0 {
-		what = strings.TrimSuffix(what, ",") + " (and " + strconv.Itoa(more) + " more)"
-	}
-	// The message is written into one buffer: a finding's message is most of what it allocates.
+	more := len(srcs) - 1
 	var b strings.Builder
-	b.Grow(len(what) + len(where) + len(r.unset) + len(r.gate) + 200)
-	b.WriteString(what)
+	b.Grow(len(s.path) + len(s.via) + len(s.caller) + len(s.passed) + len(where) + len(r.unset) + len(r.gate) + 300)
+	if s.via == "" && more <= 0 {
+		tiWriteAll(&b, what[:])
+	} else {
+		// The source inside a longer phrase: without its trailing comma.
+		for i := len(what) - 1; i >= 0; i-- {
+			if what[i] != "" {
+				what[i] = strings.TrimSuffix(what[i], ",")
+				break
+			}
+		}
+		if s.via != "" {
+			b.WriteString(s.via)
+			b.WriteString(", which holds ")
+		}
+		tiWriteAll(&b, what[:])
+		if more > 0 {
+			b.WriteString(" (and ")
+			b.WriteString(strconv.Itoa(more))
+			b.WriteString(" more)")
+		} else {
+			b.WriteString(",")
+		}
+	}
 	if sink.action != "" {
 		b.WriteString(" expands into the code input ")
 		tiWriteQuoted(&b, "", sink.name)
@@ -69,6 +87,13 @@ func tiMessage(srcs []tiSource, r tiRating, sink tiSink, where, text string) str
 	b.WriteString("; ")
 	tiWriteFixHint(&b, s, sink, text)
 	return b.String()
+}
+
+// tiWriteAll writes the parts one after the other.
+func tiWriteAll(b *strings.Builder, parts []string) {
+	for _, p := range parts {
+		b.WriteString(p)
+	}
 }
 
 // tiWriteQuoted writes strconv.Quote(prefix + s), without building either string when they hold
@@ -190,7 +215,8 @@ func tiUpperIdent(s string) string {
 	if !tiASCII(s) {
 		return strings.Trim(nonIdent.ReplaceAllString(strings.ToUpper(s), "_"), "_")
 	}
-	b := make([]byte, 0, len(s))
+	var buf [48]byte // on the stack for the usual short names
+	b := buf[:0]
 	inRun := false
 	for i := 0; i < len(s); i++ {
 		c := s[i]

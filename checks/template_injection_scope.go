@@ -99,16 +99,32 @@ func tiSuffix(paths []string, seg string) []string {
 func (sc tiScope) sources(n actionlint.ExprNode) []tiSource {
 	var out []tiSource
 	for _, p := range tiValues(n) {
-		for _, s := range sc.resolve(p) {
-			if s.kind == tiSafe {
-				continue
-			}
-			if s.path != p {
-				s.via = p
-			}
-			out = append(out, s)
-		}
+		out = sc.appendSources(out, p)
 	}
+	return tiSortSources(out)
+}
+
+// pathSources is sources for an expression that is the plain read of path.
+func (sc tiScope) pathSources(path string) []tiSource {
+	return tiSortSources(sc.appendSources(nil, path))
+}
+
+// appendSources appends the sources of one context path but the safe ones.
+func (sc tiScope) appendSources(out []tiSource, p string) []tiSource {
+	for _, s := range sc.resolve(p) {
+		if s.kind == tiSafe {
+			continue
+		}
+		if s.path != p {
+			s.via = p
+		}
+		out = append(out, s)
+	}
+	return out
+}
+
+// tiSortSources orders sources worst first.
+func tiSortSources(out []tiSource) []tiSource {
 	slices.SortStableFunc(out, func(a, b tiSource) int {
 		return cmp.Or(cmp.Compare(b.kind, a.kind), strings.Compare(a.path, b.path))
 	})

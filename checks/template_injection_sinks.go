@@ -54,8 +54,8 @@ func stepSink(ref audit.StepRef) (tiSink, bool) {
 
 // actionSink returns the code input of an action that evaluates one.
 func actionSink(u *actionlint.ExecAction) (tiSink, bool) {
-	if u.Uses == nil {
-		return tiSink{}, false
+	if u.Uses == nil || len(u.Inputs) == 0 {
+		return tiSink{}, false // without with:, no code input is set
 	}
 	name := tiActionName(u.Uses.Value)
 	ci, ok := tiCodeInputs[name]

@@ -1,0 +1,148 @@
+package checks
+
+import (
+	"bytes"
+	"strings"
+	"unicode/utf8"
+
+	"github.com/rampart-sec/rampart/audit"
+	"github.com/rhysd/actionlint"
+)
+
+// tiSinkExpr is a placeholder of a sink: as File.ExprsOf gives it, or, for the plain read of a
+// context (" github.event.issue.title "), with no node but the path it reads (as audit.ExprPath
+// gives it from the node).
+type tiSinkExpr struct {
+	audit.Expr
+	path string
+}
+
+// sinkExprs returns the placeholders of a sink's value that may read attacker-controlled data
+// (mayHaveSource's test, placeholder by placeholder), as File.ExprsOf gives them: the same text,
+// node and position, in order, appended to buf[:0]. The others yield no finding, and most
+// placeholders of a script are such (secrets, matrix values, step outputs): they are neither
+// parsed nor located. A plain read of a context is not parsed either: its path is its text.
+//
+// When no placeholder of the value holds a quote, each ends at its first "}}" (the lexer stops
+// there, or fails and File.Exprs cuts there), so the placeholders are known without a parse.
+// Otherwise a string literal may hold "}}", and the value's shared parse (File.ExprsOf) is read.
+func (sc tiScope) sinkExprs(s *actionlint.String, buf []tiSinkExpr) []tiSinkExpr {
+	v := s.Value
+	out := buf[:0]
+	for off := 0; ; {
+		i := strings.Index(v[off:], "${{")
+		if i < 0 {
+			break
+		}
+		start := off + i
+		j := strings.Index(v[start+3:], "}}")
+		if j < 0 || strings.IndexByte(v[start+3:start+3+j], '\'') >= 0 {
+			return sc.sinkExprsParsed(s, buf)
+		}
+		off = start + 3 + j + 2
+		if sc.mayReadSource(v[start+3:]) {
+			out = append(out, tiSinkExpr{Expr: audit.Expr{Raw: v[start:off], Offset: start}})
+		}
+	}
+	for i := range out {
+		e := &out[i]
+		if text, ok := tiPlainChain(e.Raw[3 : len(e.Raw)-2]); ok {
+			e.Text, e.path = text, strings.ToLower(text)
+			continue
+		}
+		if es := sc.file.Exprs(&actionlint.String{Value: e.Raw}); len(es) == 1 {
+			e.Text, e.Node = es[0].Text, es[0].Node
+		}
+	}
+	tiLocate(sc.file, s, out)
+	return out
+}
+
+// sinkExprsParsed is sinkExprs for a value whose placeholders hold quotes: the shared parse,
+// when mayHaveSource finds a placeholder that may read a source.
+func (sc tiScope) sinkExprsParsed(s *actionlint.String, buf []tiSinkExpr) []tiSinkExpr {
+	out := buf[:0]
+	if !sc.mayHaveSource(s.Value) {
+		return out
+	}
+	for _, e := range sc.file.ExprsOf(s) {
+		out = append(out, tiSinkExpr{Expr: e})
+	}
+	return out
+}
+
+// tiPlainChain reports whether body (the text between "${{" and "}}") is a plain property chain
+// that File.Exprs' parse turns into the nodes of a context read, NAME.PROP...: blanks (space, tab,
+// line break) around it, each name a letter or "_" then letters, digits, "_" or "-", and NAME
+// none of the literals true, false and null. It returns the chain, which is also the
+// placeholder's trimmed text (Expr.Text).
+func tiPlainChain(body string) (string, bool) {
+	blank := func(c byte) bool { return c == ' ' || c == '\t' || c == '\n' || c == '\r' }
+	i, j := 0, len(body)
+	for i < j && blank(body[i]) {
+		i++
+	}
+	for j > i && blank(body[j-1]) {
+		j--
+	}
+	chain := body[i:j]
+	if chain == "" {
+		return "", false
+	}
+	for k := 0; k < len(chain); {
+		if !(tiLetter(chain[k]) || chain[k] == '_') {
+			return "", false
+		}
+		start := k
+		for k++; k < len(chain) && obfIdentByte(chain[k]); k++ {
+		}
+		if start == 0 && obfLiteralWord(chain[:k]) {
+			return "", false
+		}
+		if k < len(chain) {
+			if chain[k] != '.' || k+1 == len(chain) {
+				return "", false
+			}
+			k++
+		}
+	}
+	return chain, true
+}
+
+// tiLocate sets the source positions of some placeholders of s as File.Exprs finds them: each is
+// searched in the source from the end of the previous one; one not written verbatim there
+// (escapes, folded lines) gets the string's position, moved along a one-line string. Placeholders
+// left out are not searched for: an attacker-controlled one cannot occur in the text of one left
+// out (whose reads are all safe), and the same text is either left out everywhere or nowhere, so
+// each search finds what the search from the end of every previous placeholder finds.
+func tiLocate(file *audit.File, s *actionlint.String, exprs []tiSinkExpr) {
+	if s.Pos == nil {
+		return
+	}
+	v := s.Value
+	start := file.Offset(s.Pos.Line, s.Pos.Col)
+	if start < 0 {
+		for i := range exprs {
+			exprs[i].Line, exprs[i].Col = s.Pos.Line, s.Pos.Col
+		}
+		return
+	}
+	limit := min(len(file.Source), start+len(v)+(strings.Count(v, "\n")+2)*256)
+	from := start
+	for i := range exprs {
+		e := &exprs[i]
+		if j := bytes.Index(file.Source[from:limit], []byte(e.Raw)); j >= 0 {
+			e.Line, e.Col = file.PosAt(from + j)
+			from += j + len(e.Raw)
+			continue
+		}
+		e.Line, e.Col = s.Pos.Line, s.Pos.Col
+		if !strings.Contains(v, "\n") && file.Line(s.Pos.Line) != "" {
+			shift := 0
+			if s.Quoted {
+				shift = 1
+			}
+			e.Col = s.Pos.Col + shift + utf8.RuneCountInString(v[:e.Offset])
+		}
+	}
+}
