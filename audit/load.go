@@ -380,7 +380,7 @@ func (f *File) parse() []FileError {
 	if f.Kind == KindDockerfile {
 		return f.parseDockerfile()
 	}
-	if mayHaveAnchors(f.Source) {
+	if f.mayHaveAnchors() {
 		var doc yaml.Node
 		if err := yaml.Unmarshal(f.Source, &doc); err == nil && aliasExpansion(&doc, maxAliasNodes) > maxAliasNodes {
 			return []FileError{{Line: 1, Column: 1, Message: fmt.Sprintf("not audited: YAML aliases expand to more than %d nodes", maxAliasNodes)}}

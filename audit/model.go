@@ -76,6 +76,7 @@ type File struct {
 	// exprCache is the expression cache of the engine worker auditing the file (nil outside an audit).
 	exprCache exprCache
 	ignores   int8 // whether the source holds "ignore[": 0 not yet known, 1 no, 2 yes
+	anchors   int8 // whether the source may hold a YAML anchor (mayHaveAnchors): 0 not yet known, 1 no, 2 yes
 	memo      map[any]any
 	derived   derived // what File.Jobs, Steps, Strings and ExprsOf computed
 }
@@ -345,7 +346,7 @@ func (t *Target) Clone() *Target {
 	c.Files = make([]*File, len(t.Files))
 	for i, f := range t.Files {
 		nf := *f
-		nf.memo, nf.lines, nf.ignores, nf.derived, nf.exprCache = nil, nil, 0, derived{}, nil
+		nf.memo, nf.lines, nf.ignores, nf.derived, nf.exprCache = nil, nil, 0, derived{}, nil // anchors stays: it depends on the source only
 		c.Files[i] = &nf
 	}
 	return &c

@@ -93,7 +93,7 @@ func (f *File) VisitStrings(keep func(first, last int) bool, visit func(StringRe
 	if f.Workflow == nil {
 		return
 	}
-	if mayHaveAnchors(f.Source) {
+	if f.mayHaveAnchors() {
 		keep = nil
 	}
 	w := &stringWalker{keep: keep, visit: visit}

@@ -41,6 +41,17 @@ func aliasExpansion(root *yaml.Node, limit int) int {
 	return count(root, 0)
 }
 
+// mayHaveAnchors is mayHaveAnchors of the file's source, worked out once (when it is parsed).
+func (f *File) mayHaveAnchors() bool {
+	if f.anchors == 0 {
+		f.anchors = 1
+		if mayHaveAnchors(f.Source) {
+			f.anchors = 2
+		}
+	}
+	return f.anchors == 2
+}
+
 // mayHaveAnchors is a cheap test for a YAML anchor ("&name" after a space, "-", ":" or "[").
 func mayHaveAnchors(b []byte) bool {
 	for off := 1; off < len(b); {
