@@ -174,6 +174,11 @@ func checkUses(pass *audit.Pass, file *audit.File, uses *actionlint.String, what
 		checkDockerUses(pass, file, uses, where, policy, configured)
 		return
 	}
+	if isFullSHA(v[strings.LastIndexByte(v, '@')+1:]) {
+		// Pinned to a full SHA, as most uses of the corpus are: parseUsesRef would find this ref
+		// (after the last "@"), and refKind "sha" is never reported, whatever the policy.
+		return
+	}
 	r, ok := parseUsesRef(v)
 	if !ok {
 		return
