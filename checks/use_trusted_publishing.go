@@ -77,10 +77,10 @@ jobs:
 func runUseTrustedPublishing(pass *audit.Pass) error {
 	for _, file := range pass.Target.Files {
 		for _, s := range file.Steps() {
-			if _, _, a, ok := pcUses(s); ok {
-				utpAction(pass, file, s, a)
+			if name, _, a, ok := pcUses(s); ok {
+				utpAction(pass, file, s, name, a)
 			} else if r := s.Run(); r != nil && r.Run != nil && s.Job != nil {
-				utpRun(pass, file, s, r, utpIDToken(file.Workflow, s.Job))
+				utpRun(pass, file, s, r)
 			}
 		}
 	}
@@ -90,8 +90,7 @@ func runUseTrustedPublishing(pass *audit.Pass) error {
 var utpPyPI = map[string]bool{"": true, "https://upload.pypi.org/legacy/": true, "https://test.pypi.org/legacy/": true}
 
 // utpAction reports publishing and login actions given a stored token or key.
-func utpAction(pass *audit.Pass, file *audit.File, s audit.StepRef, a *actionlint.ExecAction) {
-	name, _, _, _ := pcUses(s)
+func utpAction(pass *audit.Pass, file *audit.File, s audit.StepRef, name string, a *actionlint.ExecAction) {
 	report := func(node *actionlint.String, sev audit.Severity, format string, args ...any) {
 		f := pass.Reportf(file, node.Pos, "%s: "+format, append([]any{s.Label()}, args...)...)
 		f.Severity = sev
