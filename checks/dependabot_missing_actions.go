@@ -88,6 +88,22 @@ func runDependabotMissingActions(pass *audit.Pass) error {
 		// repository's update tooling.
 		return nil
 	}
+	// An enabled github-actions entry of dependabot.yml settles it, as most repositories have:
+	// before the walk of every uses: and the costlier search for Renovate.
+	dep, inTarget := dbDependabotFile(t)
+	var off *dbUpdate
+	for _, u := range dbUpdates(dep) {
+		if u.Ecosystem != "github-actions" {
+			continue
+		}
+		if _, lim := dbGet(u.Node, "open-pull-requests-limit"); lim != nil {
+			if n, ok := dbInt(lim); ok && n == 0 {
+				off = &u
+				continue
+			}
+		}
+		return nil
+	}
 	// One walk of the uses: counts the SHA pins (keeping the first few, for the message and the
 	// related locations) and notes whether Renovate runs from a workflow. Only a value that ends
 	// in a full SHA, or names renovatebot/, is parsed.
@@ -120,23 +136,11 @@ func runDependabotMissingActions(pass *audit.Pass) error {
 				}
 			}
 		})
+		if renovate {
+			return nil // Renovate runs from a workflow: the rest of the walk cannot change that
+		}
 	}
 	if npins == 0 {
-		return nil
-	}
-	// An enabled github-actions entry of dependabot.yml settles it, before the costlier search for Renovate.
-	dep, inTarget := dbDependabotFile(t)
-	var off *dbUpdate
-	for _, u := range dbUpdates(dep) {
-		if u.Ecosystem != "github-actions" {
-			continue
-		}
-		if _, lim := dbGet(u.Node, "open-pull-requests-limit"); lim != nil {
-			if n, ok := dbInt(lim); ok && n == 0 {
-				off = &u
-				continue
-			}
-		}
 		return nil
 	}
 	if renovate || dbRenovateFound(t) {
