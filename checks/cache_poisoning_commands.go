@@ -2,22 +2,14 @@ package checks
 
 import "strings"
 
-// pcCommands splits a script into simple commands, each as its words, with line continuations
-// joined, leading variable assignments and sudo/env/exec wrappers dropped, and comments left out.
-func pcCommands(script string) [][]string {
-	var out [][]string
-	for _, c := range pcCommandsAt(script) {
-		out = append(out, c.words)
-	}
-	return out
-}
-
 // pcCmd is a simple command of a script and the source line it starts on.
 type pcCmd struct {
 	words []string
 	line  string
 }
 
+// pcCommandsAt splits a script into simple commands, each as its words, with line continuations
+// joined, leading variable assignments and sudo/env/exec wrappers dropped, and comments left out.
 func pcCommandsAt(script string) []pcCmd { return pcCommandsWhere(script, nil) }
 
 // pcCommandsWhere is pcCommandsAt for the lines (continuations joined) that keep accepts; a nil

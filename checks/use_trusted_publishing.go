@@ -76,11 +76,16 @@ jobs:
 
 func runUseTrustedPublishing(pass *audit.Pass) error {
 	for _, file := range pass.Target.Files {
-		for _, s := range file.Steps() {
+		steps := file.Steps()
+		if len(steps) == 0 {
+			continue
+		}
+		masks := pcMasks(file)
+		for k, s := range steps {
 			if name, _, a, ok := pcUses(s); ok {
 				utpAction(pass, file, s, name, a)
 			} else if r := s.Run(); r != nil && r.Run != nil && s.Job != nil {
-				utpRun(pass, file, s, r)
+				utpRun(pass, file, s, r, masks[k])
 			}
 		}
 	}
