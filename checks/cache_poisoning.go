@@ -87,12 +87,12 @@ func runCachePoisoning(pass *audit.Pass) error {
 		jobs := file.Jobs()
 		trigger, tagged, releaseOnly := cpReleaseTriggers(file.Workflow)
 		publishers := map[string]audit.StepRef{}
-		masks := pcMasks(file)
+		facts := pcFactsOf(file)
 		for k, s := range file.Steps() {
 			if !relevant[s.Job] {
 				continue
 			}
-			if _, seen := publishers[s.Job.ID.Value]; !seen && pcPublishes(s, masks[k]) != "" {
+			if _, seen := publishers[s.Job.ID.Value]; !seen && pcPublishes(s, facts.mask(k, s)) != "" {
 				publishers[s.Job.ID.Value] = s
 			}
 		}

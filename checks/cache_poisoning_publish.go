@@ -126,7 +126,7 @@ var pcPublisherActions = map[string]bool{
 }
 
 // pcPublishes reports what a step publishes ("" for nothing): a publishing action or command;
-// m is the pcPublishMaskOf of its script (see pcMasks).
+// m is the pcPublishMaskOf of its script (see pcFacts).
 func pcPublishes(s audit.StepRef, m pcWords) string {
 	if name, _, a, ok := pcUses(s); ok {
 		if name == "goreleaser/goreleaser-action" {

@@ -80,12 +80,17 @@ func runUseTrustedPublishing(pass *audit.Pass) error {
 		if len(steps) == 0 {
 			continue
 		}
-		masks := pcMasks(file)
+		// Only an action of utpAction's, or a script with a word that every publishing command
+		// or release script has (utpRun's first test), can be reported.
+		facts := pcFactsOf(file)
+		if facts.any&pcfTrusted == 0 && facts.words&pcGateWords == 0 {
+			continue
+		}
 		for k, s := range steps {
-			if name, _, a, ok := pcUses(s); ok {
-				utpAction(pass, file, s, name, a)
-			} else if r := s.Run(); r != nil && r.Run != nil && s.Job != nil {
-				utpRun(pass, file, s, r, masks[k])
+			if facts.kinds[k]&pcfTrusted != 0 {
+				utpAction(pass, file, s, facts.names[k], s.Uses())
+			} else if facts.masks[k]&pcGateWords != 0 && s.Job != nil {
+				utpRun(pass, file, s, s.Run(), facts.mask(k, s))
 			}
 		}
 	}

@@ -1,0 +1,96 @@
+package checks
+
+import "github.com/rampart-sec/rampart/audit"
+
+// pcFacts is what cache-poisoning and use-trusted-publishing need to know of each step of a
+// file, indexed as file.Steps() has the steps, found in one walk of them (see pcFactsOf): the
+// action it uses, what that action is to these checks, and the publishing words of its script.
+// With the unions over the file, most files are dismissed without a look at any step.
+type pcFacts struct {
+	names []string // pcUses' name, "" for a run: step, a local action or a docker:// image
+	kinds []pcKind // what names[k] is to these checks
+	// masks holds, for a run: script, its pcGate words until mask asks for the whole of its
+	// pcPublishMaskOf (most scripts have none, and the scripts with some are seldom asked about);
+	// 0 for a uses: step.
+	masks []pcWords
+	any   pcKind  // the union of kinds
+	words pcWords // the union of the pcGate words of the scripts
+}
+
+// pcwWhole marks a mask of pcFacts.masks that is the whole pcPublishMaskOf.
+const pcwWhole pcWords = 1 << 31
+
+// mask returns pcPublishMaskOf of step k's script (0 for a uses: step), computing it the first
+// time it is asked for.
+func (f *pcFacts) mask(k int, s audit.StepRef) pcWords {
+	m := f.masks[k]
+	if m&pcwWhole == 0 {
+		if m != 0 {
+			m = pcPublishMask(s.Run().Run.Value) // pcGate found words: pcPublishMaskOf is this
+		}
+		m |= pcwWhole
+		f.masks[k] = m
+	}
+	return m &^ pcwWhole
+}
+
+// pcKind says which checks' lists hold an action.
+type pcKind uint8
+
+const (
+	pcfTrusted pcKind = 1 << iota // an action utpAction looks at
+	pcfCache                      // an action cpCacheCheck may find a cache in
+	pcfUpload                     // actions/upload-artifact, which cpFeeders looks for
+)
+
+// pcKinds are the actions of pcKind, by pcUses' name.
+var pcKinds = func() map[string]pcKind {
+	m := map[string]pcKind{
+		"pypa/gh-action-pypi-publish": pcfTrusted, "rubygems/release-gem": pcfTrusted, "js-devtools/npm-publish": pcfTrusted,
+		"docker/build-push-action": pcfCache, "docker/bake-action": pcfCache,
+		"actions/upload-artifact": pcfUpload,
+	}
+	for name := range utpKeyInputs {
+		m[name] |= pcfTrusted
+	}
+	for name := range cpCacheActions {
+		m[name] |= pcfCache
+	}
+	return m
+}()
+
+type pcFactsKey struct{}
+
+// pcFactsOf returns a file's pcFacts, computed once per file.
+func pcFactsOf(file *audit.File) *pcFacts {
+	return file.Memo(pcFactsKey{}, func() any {
+		steps := file.Steps()
+		f := &pcFacts{names: make([]string, len(steps)), kinds: make([]pcKind, len(steps)), masks: make([]pcWords, len(steps))}
+		for k, s := range steps {
+			if name, _, _, ok := pcUses(s); ok {
+				f.names[k] = name
+				f.kinds[k] = pcKinds[name]
+				f.any |= f.kinds[k]
+			} else if r := s.Run(); r != nil && r.Run != nil {
+				f.masks[k] = pcGate(r.Run.Value)
+				f.words |= f.masks[k]
+			}
+		}
+		return f
+	}).(*pcFacts)
+}
+
+// pcMayPublishLine reports whether a line of a script (continuations joined) may hold a command
+// that pcPublishWords recognises: each has a word of pcGateWords in any ASCII case (goreleaser's
+// name holds "release"), unless a non-ASCII letter lower-cases or folds to an ASCII one.
+func pcMayPublishLine(line string) bool {
+	if pcGate(line) != 0 {
+		return true
+	}
+	for i := 0; i < len(line); i++ {
+		if line[i] >= 0x80 {
+			return true
+		}
+	}
+	return false
+}
