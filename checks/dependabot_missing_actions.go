@@ -6,7 +6,6 @@ import (
 	"strings"
 
 	"github.com/rampart-sec/rampart/audit"
-	"github.com/rhysd/actionlint"
 )
 
 // DependabotMissingActions flags actions pinned to commit SHAs that no update bot keeps current.
@@ -104,40 +103,33 @@ func runDependabotMissingActions(pass *audit.Pass) error {
 		}
 		return nil
 	}
-	// One walk of the uses: counts the SHA pins (keeping the first few, for the message and the
-	// related locations) and notes whether Renovate runs from a workflow. Only a value that ends
-	// in a full SHA, or names renovatebot/, is parsed.
+	// One pass over the uses: (uuUsesOf, which unpinned-uses built while the trees were in the
+	// caches) counts the SHA pins, keeping the first few for the message and the related
+	// locations, and notes whether Renovate runs from a workflow.
 	var pins []actionUse
 	var slugs []string
 	npins, renovate := 0, false
 	for _, file := range t.Files {
-		arEachUse(file, func(s *actionlint.String, j *actionlint.Job, st *actionlint.Step, i int) {
-			v := strings.TrimSpace(s.Value)
-			sha := isFullSHA(v[strings.LastIndexByte(v, '@')+1:])
-			bot := !renovate && len(v) > len("renovatebot/") && strings.EqualFold(v[:len("renovatebot/")], "renovatebot/")
-			if !sha && !bot {
-				return
+		for _, u := range uuUsesOf(file) {
+			if !u.parsed {
+				continue
 			}
-			owner, name, path, ref, ok := arParseUse(v)
-			if !ok {
-				return
-			}
-			renovate = renovate || owner == "renovatebot"
-			if !sha {
-				return
+			renovate = renovate || u.owner == "renovatebot"
+			if !u.sha {
+				continue
 			}
 			npins++
 			if len(pins) < 5 {
-				pins = append(pins, actionUse{File: file, Uses: s, Owner: owner, Name: name, Path: path, Ref: ref, Reusable: st == nil, job: j, step: st, index: i})
+				pins = append(pins, actionUse{File: file, Uses: u.uses, Owner: u.owner, Name: u.name, Path: u.path, Ref: u.ref, Reusable: u.step == nil, job: u.job, step: u.step, index: u.index})
 			}
 			if len(slugs) <= 3 {
-				if slug := owner + "/" + name; !slices.Contains(slugs, slug) {
+				if slug := u.owner + "/" + u.name; !slices.Contains(slugs, slug) {
 					slugs = append(slugs, slug)
 				}
 			}
-		})
+		}
 		if renovate {
-			return nil // Renovate runs from a workflow: the rest of the walk cannot change that
+			return nil // Renovate runs from a workflow: the rest of the uses cannot change that
 		}
 	}
 	if npins == 0 {
