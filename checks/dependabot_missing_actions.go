@@ -6,6 +6,7 @@ import (
 	"strings"
 
 	"github.com/rampart-sec/rampart/audit"
+	"github.com/rhysd/actionlint"
 )
 
 // DependabotMissingActions flags actions pinned to commit SHAs that no update bot keeps current.
@@ -103,41 +104,20 @@ func runDependabotMissingActions(pass *audit.Pass) error {
 		}
 		return nil
 	}
-	// One pass over the uses: (uuUsesOf, which unpinned-uses built while the trees were in the
-	// caches) counts the SHA pins, keeping the first few for the message and the related
-	// locations, and notes whether Renovate runs from a workflow.
-	var pins []actionUse
-	var slugs []string
-	npins, renovate := 0, false
+	// The SHA pins of each file (uuPinsOf, which unpinned-uses counted while the trees were in
+	// the caches), and whether Renovate runs from a workflow.
+	npins := 0
 	for _, file := range t.Files {
-		for _, u := range uuUsesOf(file) {
-			if !u.parsed {
-				continue
-			}
-			renovate = renovate || u.owner == "renovatebot"
-			if !u.sha {
-				continue
-			}
-			npins++
-			if len(pins) < 5 {
-				pins = append(pins, actionUse{File: file, Uses: u.uses, Owner: u.owner, Name: u.name, Path: u.path, Ref: u.ref, Reusable: u.step == nil, job: u.job, step: u.step, index: u.index})
-			}
-			if len(slugs) <= 3 {
-				if slug := u.owner + "/" + u.name; !slices.Contains(slugs, slug) {
-					slugs = append(slugs, slug)
-				}
-			}
+		p := uuPinsOf(file)
+		if p.renovate {
+			return nil // Renovate runs from a workflow
 		}
-		if renovate {
-			return nil // Renovate runs from a workflow: the rest of the uses cannot change that
-		}
+		npins += p.n
 	}
-	if npins == 0 {
+	if npins == 0 || dbRenovateFound(t) {
 		return nil
 	}
-	if renovate || dbRenovateFound(t) {
-		return nil
-	}
+	pins, slugs := dbmaFirstPins(t)
 	shown := strings.Join(slugs[:min(3, len(slugs))], ", ")
 	if len(slugs) > 3 {
 		shown += ", ..."
@@ -177,4 +157,34 @@ func runDependabotMissingActions(pass *audit.Pass) error {
 		}
 	}
 	return nil
+}
+
+// dbmaFirstPins returns the first five uses: of a target pinned to a full SHA, and the first
+// four distinct owner/name of them (lower-cased), for the finding: the walk stops at the first
+// file that completes both.
+func dbmaFirstPins(t *audit.Target) (pins []actionUse, slugs []string) {
+	for _, file := range t.Files {
+		arEachUse(file, func(s *actionlint.String, j *actionlint.Job, st *actionlint.Step, i int) {
+			v := strings.TrimSpace(s.Value)
+			if !isFullSHA(v[strings.LastIndexByte(v, '@')+1:]) || len(pins) >= 5 && len(slugs) > 3 {
+				return
+			}
+			owner, name, path, ref, ok := arParseUse(v)
+			if !ok {
+				return
+			}
+			if len(pins) < 5 {
+				pins = append(pins, actionUse{File: file, Uses: s, Owner: owner, Name: name, Path: path, Ref: ref, Reusable: st == nil, job: j, step: st, index: i})
+			}
+			if len(slugs) <= 3 {
+				if slug := owner + "/" + name; !slices.Contains(slugs, slug) {
+					slugs = append(slugs, slug)
+				}
+			}
+		})
+		if len(pins) >= 5 && len(slugs) > 3 {
+			break
+		}
+	}
+	return pins, slugs
 }

@@ -86,23 +86,44 @@ func runUnpinnedUses(pass *audit.Pass) error {
 	_, configured := pass.Settings["policy"]
 	self := strings.ToLower(pass.Target.Repo)
 	for _, file := range pass.Target.Files {
-		for _, u := range uuUsesOf(file) {
-			if u.sha && !u.docker {
-				// Pinned to a full SHA, as most uses of the corpus are: parseUsesRef would find
-				// this ref (after the last "@"), and refKind "sha" is never reported, whatever
-				// the policy.
-				continue
+		// The walk notes the SHA pins of each file for dependabot-missing-actions (uuPinsOf),
+		// in arEachUse's order.
+		var pins uuPins
+		switch {
+		case file.Workflow != nil:
+			jobs := file.Jobs()
+			for _, j := range jobs {
+				unpinnedSteps(pass, file, j, j.Steps, policy, configured, self, &pins)
 			}
-			if u.step == nil {
-				checkUses(pass, file, u.uses, "reusable workflow", usesWhere{job: u.job}, policy, configured, self)
-			} else {
-				checkUses(pass, file, u.uses, "action", usesWhere{u.job, u.step, u.index}, policy, configured, self)
+			for _, j := range jobs {
+				if j.WorkflowCall != nil && j.WorkflowCall.Uses != nil && j.ID != nil {
+					checkUses(pass, file, j.WorkflowCall.Uses, "reusable workflow", usesWhere{job: j}, policy, configured, self, &pins)
+				}
 			}
+		case file.Action != nil && file.Action.Runs != nil:
+			unpinnedSteps(pass, file, nil, file.Action.Runs.Steps, policy, configured, self, &pins)
+		default:
+			continue
 		}
+		pins.keep(file)
 	}
 	return nil
 }
 
+// unpinnedSteps checks the uses: of a job's or a composite action's steps.
+func unpinnedSteps(pass *audit.Pass, file *audit.File, j *actionlint.Job, sts []*actionlint.Step, policy usesPolicy, configured bool, self string, pins *uuPins) {
+	for i, st := range sts {
+		if st == nil {
+			continue
+		}
+		if a, ok := st.Exec.(*actionlint.ExecAction); ok && a.Uses != nil {
+			checkUses(pass, file, a.Uses, "action", usesWhere{j, st, i}, policy, configured, self, pins)
+		}
+	}
+}
+
+// usesWhere is where a uses: stands: a job's step, a composite action's step (job nil), or a
+// job's reusable workflow (step nil). Its text is built only for findings.
 type usesWhere struct {
 	job   *actionlint.Job
 	step  *actionlint.Step
@@ -153,10 +174,17 @@ func uuAppendQuote(b []byte, s string) []byte {
 }
 
 // checkUses reports one uses: value that its policy does not accept.
-func checkUses(pass *audit.Pass, file *audit.File, uses *actionlint.String, what string, where usesWhere, policy usesPolicy, configured bool, self string) {
+func checkUses(pass *audit.Pass, file *audit.File, uses *actionlint.String, what string, where usesWhere, policy usesPolicy, configured bool, self string, pins *uuPins) {
 	v := strings.TrimSpace(uses.Value)
+	sha := isFullSHA(v[strings.LastIndexByte(v, '@')+1:])
+	pins.note(v, sha)
 	if strings.HasPrefix(v, "docker://") {
 		checkDockerUses(pass, file, uses, where, policy, configured)
+		return
+	}
+	if sha {
+		// Pinned to a full SHA, as most uses of the corpus are: parseUsesRef would find this ref
+		// (after the last "@"), and refKind "sha" is never reported, whatever the policy.
 		return
 	}
 	r, ok := parseUsesRef(v)
