@@ -1,6 +1,10 @@
 package checks
 
-import "github.com/rampart-sec/rampart/audit"
+import (
+	"strings"
+
+	"github.com/rampart-sec/rampart/audit"
+)
 
 // pcFacts is what cache-poisoning and use-trusted-publishing need to know of each step of a
 // file, indexed as file.Steps() has the steps, found in one walk of them (see pcFactsOf): the
@@ -67,7 +71,7 @@ func pcFactsOf(file *audit.File) *pcFacts {
 		steps := file.Steps()
 		f := &pcFacts{names: make([]string, len(steps)), kinds: make([]pcKind, len(steps)), masks: make([]pcWords, len(steps))}
 		for k, s := range steps {
-			if name, _, _, ok := pcUses(s); ok {
+			if name, ok := pcUsesName(s); ok {
 				f.names[k] = name
 				f.kinds[k] = pcKinds[name]
 				f.any |= f.kinds[k]
@@ -78,6 +82,37 @@ func pcFactsOf(file *audit.File) *pcFacts {
 		}
 		return f
 	}).(*pcFacts)
+}
+
+// pcUsesName is pcUses' name and ok, in one pass over the value where it can: most values are
+// lower-case ASCII, and a name is lower-cased only when it has a byte that may change.
+func pcUsesName(s audit.StepRef) (string, bool) {
+	a := s.Uses()
+	if a == nil || a.Uses == nil {
+		return "", false
+	}
+	v := strings.TrimSpace(a.Uses.Value)
+	if strings.HasPrefix(v, "./") || strings.HasPrefix(v, "docker://") {
+		return "", false
+	}
+	fold := false
+	end := len(v) // the first "@", where the name ends
+	for i := 0; i < len(v); i++ {
+		c := v[i]
+		switch {
+		case c == '@' && end == len(v):
+			end = i
+		case c == '$' && strings.HasPrefix(v[i:], "${{"):
+			return "", false
+		case 'A' <= c && c <= 'Z' || c >= 0x80:
+			fold = fold || end == len(v)
+		}
+	}
+	name := strings.TrimSuffix(v[:end], "/")
+	if fold {
+		name = strings.ToLower(name)
+	}
+	return name, true
 }
 
 // pcMayPublishLine reports whether a line of a script (continuations joined) may hold a command
