@@ -21,15 +21,17 @@ type pcFacts struct {
 	words pcWords // the union of the pcGate words of the scripts
 }
 
-// pcwWhole marks a mask of pcFacts.masks that is the whole pcPublishMaskOf.
+// pcwWhole marks a mask of pcFacts.masks that mask has completed.
 const pcwWhole pcWords = 1 << 31
 
 // mask returns pcPublishMaskOf of step k's script (0 for a uses: step), computing it the first
-// time it is asked for.
+// time it is asked for; but when the script holds "publish", only the words of pcGateWords: every
+// question asked of a mask (mayPublish, mayPublishToRegistry, whether it holds publish or
+// release) then has its answer, true, without the programs' names, which are not looked for.
 func (f *pcFacts) mask(k int, s audit.StepRef) pcWords {
 	m := f.masks[k]
 	if m&pcwWhole == 0 {
-		if m != 0 {
+		if m != 0 && m&pcwPublish == 0 {
 			m = pcPublishMask(s.Run().Run.Value) // pcGate found words: pcPublishMaskOf is this
 		}
 		m |= pcwWhole

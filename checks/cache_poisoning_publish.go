@@ -8,7 +8,7 @@ import (
 
 // pcPublishCommand returns the first command of a script that publishes a package, image or
 // release ("npm publish"), with the registry it publishes to ("npm", "pypi", "rubygems", "crates",
-// or "" for others); m is the script's pcPublishMaskOf.
+// or "" for others); m is the script's mask (pcFacts.mask).
 func pcPublishCommand(script string, m pcWords) (cmd, registry string, words []string) {
 	if !m.mayPublish() {
 		return "", "", nil
@@ -126,7 +126,7 @@ var pcPublisherActions = map[string]bool{
 }
 
 // pcPublishes reports what a step publishes ("" for nothing): a publishing action or command;
-// m is the pcPublishMaskOf of its script (see pcFacts).
+// m is its script's mask (pcFacts.mask).
 func pcPublishes(s audit.StepRef, m pcWords) string {
 	if name, _, a, ok := pcUses(s); ok {
 		if name == "goreleaser/goreleaser-action" {

@@ -9,7 +9,7 @@ import (
 )
 
 // utpRun reports a publishing command run with a token in a job that cannot use trusted
-// publishing; m is the script's pcPublishMaskOf.
+// publishing; m is the script's mask (pcFacts.mask).
 func utpRun(pass *audit.Pass, file *audit.File, s audit.StepRef, r *actionlint.ExecRun, m pcWords) {
 	if m&(pcwPublish|pcwPush|pcwUpload|pcwDeploy|pcwRelease) == 0 {
 		return // neither a publishing command nor a release script
