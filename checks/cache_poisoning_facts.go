@@ -13,9 +13,9 @@ import (
 type pcFacts struct {
 	names []string // pcUses' name, "" for a run: step, a local action or a docker:// image
 	kinds []pcKind // what names[k] is to these checks
-	// masks holds, for a run: script, its pcGate words until mask asks for the whole of its
-	// pcPublishMaskOf (most scripts have none, and the scripts with some are seldom asked about);
-	// 0 for a uses: step.
+	// masks holds, for a run: script of a job, its pcGate words until mask asks for the whole of
+	// its pcPublishMaskOf (most scripts have none, and the scripts with some are seldom asked
+	// about); 0 for a uses: step and a composite action's step.
 	masks []pcWords
 	any   pcKind  // the union of kinds
 	words pcWords // the union of the pcGate words of the scripts
@@ -77,7 +77,8 @@ func pcFactsOf(file *audit.File) *pcFacts {
 				f.names[k] = name
 				f.kinds[k] = pcKinds[name]
 				f.any |= f.kinds[k]
-			} else if r := s.Run(); r != nil && r.Run != nil {
+			} else if r := s.Run(); r != nil && r.Run != nil && s.Job != nil {
+				// A composite action's scripts are not scanned: neither check looks at them.
 				f.masks[k] = pcGate(r.Run.Value)
 				f.words |= f.masks[k]
 			}
