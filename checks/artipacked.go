@@ -86,21 +86,22 @@ keeps it away from the others.`,
 }
 
 func runArtipacked(pass *audit.Pass) error {
+	var buf []byte // where the findings' texts are built, one after the other
 	for _, file := range pass.Target.Files {
 		switch {
 		case file.Workflow != nil:
 			for _, j := range file.Jobs() {
-				artipSteps(pass, file, j, j.Steps)
+				artipSteps(pass, file, j, j.Steps, &buf)
 			}
 		case file.Action != nil && file.Action.Runs != nil:
-			artipSteps(pass, file, nil, file.Action.Runs.Steps)
+			artipSteps(pass, file, nil, file.Action.Runs.Steps, &buf)
 		}
 	}
 	return nil
 }
 
 // artipSteps audits one job's (or, with a nil job, a composite action's) steps.
-func artipSteps(pass *audit.Pass, file *audit.File, job *actionlint.Job, steps []*actionlint.Step) {
+func artipSteps(pass *audit.Pass, file *audit.File, job *actionlint.Job, steps []*actionlint.Step, buf *[]byte) {
 	var gitAuth []bool // gitAuth[k]: step k or a later one needs the credential; computed when first asked
 	for i, st := range steps {
 		uses := artipUses(st)
@@ -148,10 +149,9 @@ func artipSteps(pass *audit.Pass, file *audit.File, job *actionlint.Job, steps [
 			continue
 		}
 		// Most checkouts are reported so: the message (label in where says) and the key (where
-		// label uses) are cut from one string, built in one buffer.
+		// label uses) are cut from one string, built in the check's buffer.
 		const says = " does not set persist-credentials: false, leaving the token on disk for every later step"
-		b := make([]byte, 0, 256+2*len(uses.Value))
-		b = uuAppendStepLabel(b, st, i)
+		b := uuAppendStepLabel((*buf)[:0], st, i)
 		label := len(b)
 		b = append(b, " in "...)
 		if job != nil {
@@ -164,6 +164,7 @@ func artipSteps(pass *audit.Pass, file *audit.File, job *actionlint.Job, steps [
 		n := len(b)
 		b = append(append(append(append(append(b, where...), ' '), b[:label]...), ' '), uses.Value...)
 		text := string(b)
+		*buf = b[:0]
 		f := pass.Reportf(file, uses.Pos, "")
 		f.Message, f.Key = text[:n], text[n:]
 		if newStorage {
