@@ -86,21 +86,22 @@ keeps it away from the others.`,
 }
 
 func runArtipacked(pass *audit.Pass) error {
+	var buf []byte // where the findings' texts are built, one after the other
 	for _, file := range pass.Target.Files {
 		switch {
 		case file.Workflow != nil:
 			for _, j := range file.Jobs() {
-				artipSteps(pass, file, j, j.Steps)
+				artipSteps(pass, file, j, j.Steps, &buf)
 			}
 		case file.Action != nil && file.Action.Runs != nil:
-			artipSteps(pass, file, nil, file.Action.Runs.Steps)
+			artipSteps(pass, file, nil, file.Action.Runs.Steps, &buf)
 		}
 	}
 	return nil
 }
 
 // artipSteps audits one job's (or, with a nil job, a composite action's) steps.
-func artipSteps(pass *audit.Pass, file *audit.File, job *actionlint.Job, steps []*actionlint.Step) {
+func artipSteps(pass *audit.Pass, file *audit.File, job *actionlint.Job, steps []*actionlint.Step, buf *[]byte) {
 	var gitAuth []bool // gitAuth[k]: step k or a later one needs the credential; computed when first asked
 	for i, st := range steps {
 		uses := artipUses(st)
@@ -130,13 +131,12 @@ func artipSteps(pass *audit.Pass, file *audit.File, job *actionlint.Job, steps [
 			// The job means to keep the credential; only an upload makes it a leak.
 			continue
 		}
-		where := "this action"
-		if job != nil {
-			where = "job " + strconv.Quote(job.ID.Value)
-		}
-		label := audit.StepLabel(st, i)
-		switch {
-		case leak != nil && !newStorage:
+		if leak != nil && !newStorage {
+			where := "this action"
+			if job != nil {
+				where = "job " + strconv.Quote(job.ID.Value)
+			}
+			label := audit.StepLabel(st, i)
 			f := pass.Reportf(file, uses.Pos, "%s in %s stores the token in .git/config, and %s uploads the workspace with it as an artifact", label, where, audit.StepLabel(leak, leakIdx))
 			f.Severity, f.Confidence = audit.High, audit.HighConfidence
 			if !co.known {
@@ -146,12 +146,29 @@ func artipSteps(pass *audit.Pass, file *audit.File, job *actionlint.Job, steps [
 			if p := artipUses(leak); p != nil && p.Pos != nil {
 				f.Related = append(f.Related, audit.Location{File: file.Path, Line: p.Pos.Line, Column: p.Pos.Col, Note: "uploads the workspace, .git/config included"})
 			}
-		default:
-			f := pass.Reportf(file, uses.Pos, "%s", label+" in "+where+" does not set persist-credentials: false, leaving the token on disk for every later step")
-			if newStorage {
-				f.Severity = audit.Low
-			}
-			f.Key = where + " " + label + " " + uses.Value
+			continue
+		}
+		// Most checkouts are reported so: the message (label in where says) and the key (where
+		// label uses) are cut from one string, built in the check's buffer.
+		const says = " does not set persist-credentials: false, leaving the token on disk for every later step"
+		b := uuAppendStepLabel((*buf)[:0], st, i)
+		label := len(b)
+		b = append(b, " in "...)
+		if job != nil {
+			b = uuAppendQuote(append(b, "job "...), job.ID.Value)
+		} else {
+			b = append(b, "this action"...)
+		}
+		where := b[label+len(" in "):]
+		b = append(b, says...)
+		n := len(b)
+		b = append(append(append(append(append(b, where...), ' '), b[:label]...), ' '), uses.Value...)
+		text := string(b)
+		*buf = b[:0]
+		f := pass.Reportf(file, uses.Pos, "")
+		f.Message, f.Key = text[:n], text[n:]
+		if newStorage {
+			f.Severity = audit.Low
 		}
 	}
 }

@@ -88,7 +88,7 @@ func runBotConditions(pass *audit.Pass) error {
 // comparison of an id ("actor_id", "sender.id"), or startsWith/endsWith of the actor with a bot's
 // name ("bot", "renovate"). "github.actor != 'dependabot[bot]'" keeps bots out and is skipped.
 func bcMayHold(v string) bool {
-	return bcMayName(v) && (strings.IndexByte(v, '(') >= 0 || strings.Contains(v, "=="))
+	return bcMentions(v) && bcMayName(v) && (strings.IndexByte(v, '(') >= 0 || strings.Contains(v, "=="))
 }
 
 // bcWordStart marks the bytes that start a word bcMayName looks for, in either ASCII case: most

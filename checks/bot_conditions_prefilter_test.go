@@ -25,6 +25,9 @@ func TestBcMayHold(t *testing.T) {
 		"github.actor == 'dependabot[bot]'", "github.actor == 'dependabot[BOT]'", "${{ github.event.sender.id == 1 }}",
 		"startsWith(github.actor, 'renovate')", "endsWith(github.actor, 'Bot')", "github.ACTOR_ID == 1",
 		"github.actor != 'x[bot]'", "contains(x, '[bot')", "(bot]", "[bot] ==", "== bo", "(renovat", "startswith(", "(SENDER",
+		// bcMentions' words at the start and end, across its eight-byte blocks, and in its tail.
+		"[bot]==", "x==y([bot]", "1234567([bot]) ==", "12345678==([BoT]", "ACTOR_ID==", "(x)==actor_id", "== github.xactor_id",
+		"(1234sender", "(12345sender", "renovate(startsWith", "==xxxxxRENOVATE endswith", "(xxxxxxxrenovat", "a_i == (bo", "(_i", "==ot",
 	}
 	for _, f := range secwTestFiles(t) {
 		for _, c := range ucConditions(f) {

@@ -87,11 +87,12 @@ func runCachePoisoning(pass *audit.Pass) error {
 		jobs := file.Jobs()
 		trigger, tagged, releaseOnly := cpReleaseTriggers(file.Workflow)
 		publishers := map[string]audit.StepRef{}
-		for _, s := range file.Steps() {
+		facts := pcFactsOf(file)
+		for k, s := range file.Steps() {
 			if !relevant[s.Job] {
 				continue
 			}
-			if _, seen := publishers[s.Job.ID.Value]; !seen && pcPublishes(s) != "" {
+			if _, seen := publishers[s.Job.ID.Value]; !seen && pcPublishes(s, facts.mask(k, s)) != "" {
 				publishers[s.Job.ID.Value] = s
 			}
 		}
@@ -140,8 +141,8 @@ func runCachePoisoning(pass *audit.Pass) error {
 func cpWhy(j *actionlint.Job, pub audit.StepRef, publishes bool, feeds map[string]string, trigger string, releaseOnly bool, tagged string) string {
 	switch {
 	case publishes:
-		if pub.Run() != nil {
-			return fmt.Sprintf("a job that publishes (%s runs %s)", pub.Label(), pcPublishes(pub))
+		if r := pub.Run(); r != nil {
+			return fmt.Sprintf("a job that publishes (%s runs %s)", pub.Label(), pcPublishes(pub, pcPublishMaskOf(r.Run.Value)))
 		}
 		return fmt.Sprintf("a job that publishes (%s)", pub.Label())
 	case feeds[strings.ToLower(j.ID.Value)] != "":

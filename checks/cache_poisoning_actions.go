@@ -157,17 +157,20 @@ func cpCacheCheck(file *audit.File, s audit.StepRef) (cpUse, bool) {
 	}
 	if t.input == "" || node == nil || v == "" {
 		on := t.onByDefault
-		major := pcMajor(ref)
-		if major < 0 && a.Uses.Pos != nil {
-			if m, ok := cpCommentVersion(file.Line(a.Uses.Pos.Line)); ok {
-				major = pcMajor(m)
+		if on && (t.sinceMajor > 0 || t.beforeMajor > 0) {
+			// Only these defaults depend on the version (the comment after a SHA is read only here).
+			major := pcMajor(ref)
+			if major < 0 && a.Uses.Pos != nil {
+				if m, ok := cpCommentVersion(file.Line(a.Uses.Pos.Line)); ok {
+					major = pcMajor(m)
+				}
 			}
-		}
-		if on && t.sinceMajor > 0 && major >= 0 && major < t.sinceMajor {
-			on = false
-		}
-		if on && t.beforeMajor > 0 && (major < 0 || major >= t.beforeMajor) {
-			on = false
+			if t.sinceMajor > 0 && major >= 0 && major < t.sinceMajor {
+				on = false
+			}
+			if on && t.beforeMajor > 0 && (major < 0 || major >= t.beforeMajor) {
+				on = false
+			}
 		}
 		if !on {
 			return cpUse{}, false

@@ -2,37 +2,49 @@ package checks
 
 import "strings"
 
-// pcCommands splits a script into simple commands, each as its words, with line continuations
-// joined, leading variable assignments and sudo/env/exec wrappers dropped, and comments left out.
-func pcCommands(script string) [][]string {
-	var out [][]string
-	for _, c := range pcCommandsAt(script) {
-		out = append(out, c.words)
-	}
-	return out
-}
-
 // pcCmd is a simple command of a script and the source line it starts on.
 type pcCmd struct {
 	words []string
 	line  string
 }
 
-func pcCommandsAt(script string) []pcCmd {
+// pcCommandsAt splits a script into simple commands, each as its words, with line continuations
+// joined, leading variable assignments and sudo/env/exec wrappers dropped, and comments left out.
+func pcCommandsAt(script string) []pcCmd { return pcCommandsWhere(script, nil) }
+
+// pcCommandsWhere is pcCommandsAt for the lines (continuations joined) that keep accepts; a nil
+// keep accepts all. Callers that look for commands holding a word pass a test for it: the other
+// lines of a long script are then not split into words.
+func pcCommandsWhere(script string, keep func(line string) bool) []pcCmd {
 	var out []pcCmd
-	lines := strings.Split(strings.ReplaceAll(script, "\r\n", "\n"), "\n")
-	for i := 0; i < len(lines); i++ {
-		first, line := lines[i], lines[i]
-		for strings.HasSuffix(line, "\\") && i+1 < len(lines) {
-			i++
-			line = strings.TrimSuffix(line, "\\") + " " + lines[i]
+	// The lines are those of strings.Split(strings.ReplaceAll(script, "\r\n", "\n"), "\n"),
+	// taken one by one without building either.
+	rest, last := script, false
+	nextLine := func() string {
+		i := strings.IndexByte(rest, '\n')
+		if i < 0 {
+			last = true
+			return rest
+		}
+		line := rest[:i]
+		rest = rest[i+1:]
+		return strings.TrimSuffix(line, "\r")
+	}
+	for !last {
+		first := nextLine()
+		line := first
+		for strings.HasSuffix(line, "\\") && !last {
+			line = strings.TrimSuffix(line, "\\") + " " + nextLine()
+		}
+		if keep != nil && !keep(line) {
+			continue
 		}
 		if j := strings.Index(line, " #"); j >= 0 {
 			line = line[:j]
 		}
-		for rest, more := line, true; more; {
+		for tail, more := line, true; more; {
 			var cmd string
-			cmd, rest, more = pcNextCommand(rest)
+			cmd, tail, more = pcNextCommand(tail)
 			cmd = strings.TrimSpace(strings.TrimLeft(cmd, "({ "))
 			for n := pcAssignLen(cmd); n > 0; n = pcAssignLen(cmd) {
 				cmd = cmd[n:]

@@ -8,32 +8,18 @@ import (
 	"github.com/rhysd/actionlint"
 )
 
-// cpMayCache reports whether cpCacheUse may find a cache in a step: it uses one of the actions
-// cpCacheUse knows.
-func cpMayCache(s audit.StepRef) bool {
-	a := s.Uses()
-	if a == nil || a.Uses == nil {
-		return false
-	}
-	name, _, _, ok := pcUses(s)
-	if !ok {
-		return false
-	}
-	if name == "docker/build-push-action" || name == "docker/bake-action" {
-		return true
-	}
-	_, known := cpCacheActions[name]
-	return known
-}
-
 // cpRelevantJobs returns the jobs of a workflow that have a step that may restore a cache
-// (cpMayCache), and those that need one of them, directly or not: the only jobs whose
+// (one that uses an action of pcfCache), and those that need one of them, directly or not: the only jobs whose
 // publishing steps can bear on a finding. It is nil when no step may restore a cache.
 // reportable says whether a step does restore one (cpCacheCheck): every finding is one, so
 // that a workflow without one needs no look at what its jobs publish.
 func cpRelevantJobs(file *audit.File) (out map[*actionlint.Job]bool, reportable bool) {
-	for _, s := range file.Steps() {
-		if s.Job == nil || out[s.Job] && reportable || !cpMayCache(s) {
+	facts := pcFactsOf(file)
+	if facts.any&pcfCache == 0 {
+		return nil, false
+	}
+	for k, s := range file.Steps() {
+		if s.Job == nil || out[s.Job] && reportable || facts.kinds[k]&pcfCache == 0 {
 			continue
 		}
 		if out == nil {
@@ -115,9 +101,11 @@ func cpReleaseTriggers(w *actionlint.Workflow) (string, string, bool) {
 func cpFeeders(file *audit.File, publishers map[string]audit.StepRef) map[string]string {
 	w := file.Workflow
 	uploads := map[string]bool{}
-	for _, s := range file.Steps() {
-		if name, _, _, ok := pcUses(s); ok && name == "actions/upload-artifact" {
-			uploads[strings.ToLower(s.Job.ID.Value)] = true
+	if facts := pcFactsOf(file); facts.any&pcfUpload != 0 {
+		for k, s := range file.Steps() {
+			if facts.kinds[k]&pcfUpload != 0 {
+				uploads[strings.ToLower(s.Job.ID.Value)] = true
+			}
 		}
 	}
 	out := map[string]string{}

@@ -8,14 +8,14 @@ import (
 
 // pcPublishCommand returns the first command of a script that publishes a package, image or
 // release ("npm publish"), with the registry it publishes to ("npm", "pypi", "rubygems", "crates",
-// or "" for others).
-func pcPublishCommand(script string) (cmd, registry string, words []string) {
-	if !pcPublishMaskOf(script).mayPublish() {
+// or "" for others); m is the script's mask (pcFacts.mask).
+func pcPublishCommand(script string, m pcWords) (cmd, registry string, words []string) {
+	if !m.mayPublish() {
 		return "", "", nil
 	}
-	for _, f := range pcCommands(script) {
-		if c, r := pcPublishWords(f); c != "" {
-			return c, r, f
+	for _, pc := range pcCommandsWhere(script, pcMayPublishLine) {
+		if c, r := pcPublishWords(pc.words); c != "" {
+			return c, r, pc.words
 		}
 	}
 	return "", "", nil
@@ -125,8 +125,9 @@ var pcPublisherActions = map[string]bool{
 	"azure/webapps-deploy": true, "azure/functions-action": true, "azure/container-apps-deploy-action": true,
 }
 
-// pcPublishes reports what a step publishes ("" for nothing): a publishing action or command.
-func pcPublishes(s audit.StepRef) string {
+// pcPublishes reports what a step publishes ("" for nothing): a publishing action or command;
+// m is its script's mask (pcFacts.mask).
+func pcPublishes(s audit.StepRef, m pcWords) string {
 	if name, _, a, ok := pcUses(s); ok {
 		if name == "goreleaser/goreleaser-action" {
 			args, _ := pcInput(a, "args")
@@ -149,7 +150,7 @@ func pcPublishes(s audit.StepRef) string {
 		return ""
 	}
 	if r := s.Run(); r != nil && r.Run != nil {
-		cmd, _, _ := pcPublishCommand(r.Run.Value)
+		cmd, _, _ := pcPublishCommand(r.Run.Value, m)
 		return cmd
 	}
 	return ""

@@ -78,7 +78,16 @@ func dtCallers(t *audit.Target) []dtCaller {
 // dtEventsOf returns a workflow's privileged triggers; a reusable workflow inherits those of the
 // workflows of the target (callers, from dtCallers) that call it.
 func dtEventsOf(callers []dtCaller, file *audit.File) dtPrivilegedEvents {
-	ev := dtOwnEvents(file.Workflow)
+	// The workflow's own events: dtCallers found them for every workflow that has some, and a
+	// workflow without is what dtOwnEvents makes of one.
+	ev := dtPrivilegedEvents{guarded: true}
+	for _, c := range callers {
+		if c.file == file {
+			ev = c.ev
+			ev.names = slices.Clip(ev.names) // inherited names go to a copy
+			break
+		}
+	}
 	if !dtIsReusable(file.Workflow) {
 		return ev
 	}

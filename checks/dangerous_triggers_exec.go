@@ -10,7 +10,6 @@ import (
 
 var (
 	dtGitFetchRe   = regexp.MustCompile(`\bgit\s+(?:-C\s+\S+\s+)?(?:fetch|pull|checkout|switch|reset|clone|worktree)\b`)
-	dtGhCheckoutRe = regexp.MustCompile(`\bgh\s+pr\s+checkout\b`)
 	dtCmdSplitRe   = regexp.MustCompile(`&&|\|\||[;|\n]|\$\(`)
 	dtScriptPathRe = regexp.MustCompile(`^\.{0,2}/?[\w.-]+(/[\w.-]+)+$`)
 	dtEnvAssignRe  = regexp.MustCompile(`^[A-Za-z_][A-Za-z0-9_]*=\S*\s+`)
@@ -29,12 +28,12 @@ func dtShellCheckout(file *audit.File, ref audit.StepRef, env func(string) *acti
 	if !hasCheckout && !strings.Contains(script, "git") {
 		return nil // neither gh pr checkout nor git
 	}
-	var loc []int
+	end := -1
 	if hasCheckout {
-		loc = dtGhCheckoutRe.FindStringIndex(script)
+		end = dtGhCheckoutEnd(script)
 	}
-	if loc != nil {
-		pc.what, pc.conf, at = "the pull request head (gh pr checkout)", audit.HighConfidence, loc[1]
+	if end >= 0 {
+		pc.what, pc.conf, at = "the pull request head (gh pr checkout)", audit.HighConfidence, end
 	} else {
 		c, end := dtGitCheckout(file, ref.Step, script, env)
 		if c.what == "" {
@@ -51,6 +50,45 @@ func dtShellCheckout(file *audit.File, ref audit.StepRef, env func(string) *acti
 		}
 	}
 	return pc
+}
+
+// dtGhCheckoutEnd returns where the first match of \bgh\s+pr\s+checkout\b in a script ends, or
+// -1: each "gh" that starts a word is followed up, with \b and \s as regexp has them (ASCII word
+// bytes; tab, newline, form feed, carriage return and space).
+func dtGhCheckoutEnd(script string) int {
+	spaces := func(i int) int {
+		for i < len(script) && pcSpace(script[i]) {
+			i++
+		}
+		return i
+	}
+	for off := 0; ; {
+		i := strings.Index(script[off:], "gh")
+		if i < 0 {
+			return -1
+		}
+		i += off
+		off = i + 1
+		if i > 0 && dtWordByte(script[i-1]) {
+			continue
+		}
+		j := spaces(i + 2)
+		if j == i+2 || !strings.HasPrefix(script[j:], "pr") {
+			continue
+		}
+		k := spaces(j + 2)
+		if k == j+2 || !strings.HasPrefix(script[k:], "checkout") {
+			continue
+		}
+		if end := k + len("checkout"); end == len(script) || !dtWordByte(script[end]) {
+			return end
+		}
+	}
+}
+
+// dtWordByte reports whether c is a byte of regexp's \w: an ASCII letter, digit or "_".
+func dtWordByte(c byte) bool {
+	return 'a' <= c && c <= 'z' || 'A' <= c && c <= 'Z' || '0' <= c && c <= '9' || c == '_'
 }
 
 // dtGitCheckout finds the first line of a script that fetches or checks out pull request code

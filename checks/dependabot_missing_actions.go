@@ -88,43 +88,8 @@ func runDependabotMissingActions(pass *audit.Pass) error {
 		// repository's update tooling.
 		return nil
 	}
-	// One walk of the uses: counts the SHA pins (keeping the first few, for the message and the
-	// related locations) and notes whether Renovate runs from a workflow. Only a value that ends
-	// in a full SHA, or names renovatebot/, is parsed.
-	var pins []actionUse
-	var slugs []string
-	npins, renovate := 0, false
-	for _, file := range t.Files {
-		arEachUse(file, func(s *actionlint.String, j *actionlint.Job, st *actionlint.Step, i int) {
-			v := strings.TrimSpace(s.Value)
-			sha := isFullSHA(v[strings.LastIndexByte(v, '@')+1:])
-			bot := !renovate && len(v) > len("renovatebot/") && strings.EqualFold(v[:len("renovatebot/")], "renovatebot/")
-			if !sha && !bot {
-				return
-			}
-			owner, name, path, ref, ok := arParseUse(v)
-			if !ok {
-				return
-			}
-			renovate = renovate || owner == "renovatebot"
-			if !sha {
-				return
-			}
-			npins++
-			if len(pins) < 5 {
-				pins = append(pins, actionUse{File: file, Uses: s, Owner: owner, Name: name, Path: path, Ref: ref, Reusable: st == nil, job: j, step: st, index: i})
-			}
-			if len(slugs) <= 3 {
-				if slug := owner + "/" + name; !slices.Contains(slugs, slug) {
-					slugs = append(slugs, slug)
-				}
-			}
-		})
-	}
-	if npins == 0 {
-		return nil
-	}
-	// An enabled github-actions entry of dependabot.yml settles it, before the costlier search for Renovate.
+	// An enabled github-actions entry of dependabot.yml settles it, as most repositories have:
+	// before the walk of every uses: and the costlier search for Renovate.
 	dep, inTarget := dbDependabotFile(t)
 	var off *dbUpdate
 	for _, u := range dbUpdates(dep) {
@@ -139,9 +104,20 @@ func runDependabotMissingActions(pass *audit.Pass) error {
 		}
 		return nil
 	}
-	if renovate || dbRenovateFound(t) {
+	// The SHA pins of each file (uuPinsOf, which unpinned-uses counted while the trees were in
+	// the caches), and whether Renovate runs from a workflow.
+	npins := 0
+	for _, file := range t.Files {
+		p := uuPinsOf(file)
+		if p.renovate {
+			return nil // Renovate runs from a workflow
+		}
+		npins += p.n
+	}
+	if npins == 0 || dbRenovateFound(t) {
 		return nil
 	}
+	pins, slugs := dbmaFirstPins(t)
 	shown := strings.Join(slugs[:min(3, len(slugs))], ", ")
 	if len(slugs) > 3 {
 		shown += ", ..."
@@ -181,4 +157,34 @@ func runDependabotMissingActions(pass *audit.Pass) error {
 		}
 	}
 	return nil
+}
+
+// dbmaFirstPins returns the first five uses: of a target pinned to a full SHA, and the first
+// four distinct owner/name of them (lower-cased), for the finding: the walk stops at the first
+// file that completes both.
+func dbmaFirstPins(t *audit.Target) (pins []actionUse, slugs []string) {
+	for _, file := range t.Files {
+		arEachUse(file, func(s *actionlint.String, j *actionlint.Job, st *actionlint.Step, i int) {
+			v := strings.TrimSpace(s.Value)
+			if !isFullSHA(v[strings.LastIndexByte(v, '@')+1:]) || len(pins) >= 5 && len(slugs) > 3 {
+				return
+			}
+			owner, name, path, ref, ok := arParseUse(v)
+			if !ok {
+				return
+			}
+			if len(pins) < 5 {
+				pins = append(pins, actionUse{File: file, Uses: s, Owner: owner, Name: name, Path: path, Ref: ref, Reusable: st == nil, job: j, step: st, index: i})
+			}
+			if len(slugs) <= 3 {
+				if slug := owner + "/" + name; !slices.Contains(slugs, slug) {
+					slugs = append(slugs, slug)
+				}
+			}
+		})
+		if len(pins) >= 5 && len(slugs) > 3 {
+			break
+		}
+	}
+	return pins, slugs
 }

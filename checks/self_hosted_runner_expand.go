@@ -24,9 +24,14 @@ func shrExpand(j *actionlint.Job, v string) (values []string, known bool) {
 			return values, false
 		}
 		rest = body[end+2:]
-		if chain, ok := shrPropertyChain(body[:end]); ok {
+		var buf [4]string // most chains have two names ("matrix.os"): no allocation for them
+		if chain, ok := shrPropertyChain(body[:end], buf[:0]); ok {
 			vs, ok := shrChainValues(j, chain)
-			values = append(values, vs...)
+			if values == nil {
+				values = vs // the first (most often the only) expression's values, not a copy
+			} else {
+				values = append(values, vs...)
+			}
 			known = known && ok
 			continue
 		}
@@ -44,10 +49,11 @@ func shrExpand(j *actionlint.Job, v string) (values []string, known bool) {
 
 // shrPropertyChain reads the most common runs-on expression, a plain property chain such as
 // " matrix.os " (the text between "${{" and "}}"), without actionlint's lexer, which allocates a
-// kilobyte per parse. It returns the chain's names as written, or ok false for anything else
-// (calls, operators, literals, index accesses), which is left to the parser. Names are lexed as
-// actionlint lexes identifiers: a letter or "_", then letters, digits, "_" and "-".
-func shrPropertyChain(text string) (chain []string, ok bool) {
+// kilobyte per parse. It returns the chain's names as written, appended to chain (an empty
+// buffer), or ok false for anything else (calls, operators, literals, index accesses), which is
+// left to the parser. Names are lexed as actionlint lexes identifiers: a letter or "_", then
+// letters, digits, "_" and "-".
+func shrPropertyChain(text string, chain []string) ([]string, bool) {
 	i := 0
 	for i < len(text) && ucBlank(text[i]) {
 		i++
@@ -141,76 +147,88 @@ func shrMatrixValues(j *actionlint.Job, prop string, rest []string) ([]string, b
 		return nil, false
 	}
 	m := j.Strategy.Matrix
-	var raws []actionlint.RawYAMLValue
-	found := false
+	// The rows' values and the include: entries' are walked in that order; a property that any
+	// of them gives as an expression is unknown before any is walked.
+	n := 0
 	for name, row := range m.Rows {
 		if strings.EqualFold(name, prop) && row != nil {
 			if row.Expression != nil {
 				return nil, false
 			}
-			raws = append(raws, row.Values...)
-			found = true
+			n += len(row.Values)
 		}
 	}
+	if m.Include != nil && m.Include.Expression != nil {
+		return nil, false
+	}
+	w := shrMatrixWalk{out: make([]string, 0, n+1)}
 	// A row value that an exclude: entry of that key alone removes never runs (include: entries,
 	// applied after the excludes, can still bring it back: they are added below).
-	rowRaws := len(raws)
 	excluded := shrExcluded(m, prop)
-	if m.Include != nil {
-		if m.Include.Expression != nil {
-			return nil, false
+	for name, row := range m.Rows {
+		if !strings.EqualFold(name, prop) || row == nil {
+			continue
 		}
+		w.found = true
+		for _, r := range row.Values {
+			if len(rest) == 0 {
+				if str, ok := r.(*actionlint.RawYAMLString); ok && excluded[str.Value] {
+					continue
+				}
+			}
+			w.walk(r, rest)
+		}
+	}
+	if m.Include != nil {
 		for _, c := range m.Include.Combinations {
 			if c == nil || c.Expression != nil {
 				continue
 			}
 			for name, a := range c.Assigns {
 				if strings.EqualFold(name, prop) && a != nil {
-					raws = append(raws, a.Value)
-					found = true
+					w.found = true
+					w.walk(a.Value, rest)
 				}
 			}
 		}
 	}
-	var out []string
-	known := found
-	var walk func(actionlint.RawYAMLValue, []string)
-	walk = func(r actionlint.RawYAMLValue, path []string) {
-		switch x := r.(type) {
-		case *actionlint.RawYAMLString:
-			if len(path) > 0 || strings.Contains(x.Value, "${{") {
-				known = false
-				return
-			}
-			out = append(out, x.Value)
-		case *actionlint.RawYAMLArray:
-			if len(path) > 0 && path[0] == "*" {
-				path = path[1:]
-			}
-			for _, e := range x.Elems {
-				walk(e, path)
-			}
-		case *actionlint.RawYAMLObject:
-			if len(path) == 0 {
-				known = false
-				return
-			}
-			for k, e := range x.Props {
-				if strings.EqualFold(k, path[0]) {
-					walk(e, path[1:])
-				}
+	return w.out, w.found && !w.unknown
+}
+
+// shrMatrixWalk collects the literal strings of matrix values for shrMatrixValues.
+type shrMatrixWalk struct {
+	out            []string
+	found, unknown bool
+}
+
+// walk adds the strings of r at path (a "*" steps into a list) to out; a value that is not a
+// literal string, or an object where the path ends, is unknown.
+func (w *shrMatrixWalk) walk(r actionlint.RawYAMLValue, path []string) {
+	switch x := r.(type) {
+	case *actionlint.RawYAMLString:
+		if len(path) > 0 || strings.Contains(x.Value, "${{") {
+			w.unknown = true
+			return
+		}
+		w.out = append(w.out, x.Value)
+	case *actionlint.RawYAMLArray:
+		if len(path) > 0 && path[0] == "*" {
+			path = path[1:]
+		}
+		for _, e := range x.Elems {
+			w.walk(e, path)
+		}
+	case *actionlint.RawYAMLObject:
+		if len(path) == 0 {
+			w.unknown = true
+			return
+		}
+		for k, e := range x.Props {
+			if strings.EqualFold(k, path[0]) {
+				w.walk(e, path[1:])
 			}
 		}
 	}
-	for i, r := range raws {
-		if i < rowRaws && len(rest) == 0 {
-			if str, ok := r.(*actionlint.RawYAMLString); ok && excluded[str.Value] {
-				continue
-			}
-		}
-		walk(r, rest)
-	}
-	return out, known
 }
 
 // shrExcluded lists the values of a matrix key that an exclude: entry naming that key alone

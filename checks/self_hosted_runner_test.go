@@ -27,7 +27,7 @@ func TestShrPropertyChain(t *testing.T) {
 	for _, c := range []string{" matrix.os ", "matrix.os", " matrix.OS\t", " Matrix.runner.label ", " matrix ", " matrix.os-1 ",
 		" matrix._x ", " inputs.runner ", " true ", " false.x ", " null ", " matrix.true ", " matrix.0 ", " matrix.* ",
 		" matrix.os || 'x' ", " matrix['os'] ", " matrix. os ", " matrix .os ", " 'self-hosted' ", " matrix.os.", " -x ", ""} {
-		chain, ok := shrPropertyChain(c)
+		chain, ok := shrPropertyChain(c, nil)
 		node, err := actionlint.NewExprParser().Parse(actionlint.NewExprLexer(c + "}}"))
 		if !ok {
 			continue

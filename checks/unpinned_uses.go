@@ -85,33 +85,40 @@ func runUnpinnedUses(pass *audit.Pass) error {
 	}
 	_, configured := pass.Settings["policy"]
 	self := strings.ToLower(pass.Target.Repo)
+	var buf []byte
 	for _, file := range pass.Target.Files {
+		// The walk notes the SHA pins of each file for dependabot-missing-actions (uuPinsOf),
+		// in arEachUse's order.
+		var pins uuPins
 		switch {
 		case file.Workflow != nil:
 			jobs := file.Jobs()
 			for _, j := range jobs {
-				unpinnedSteps(pass, file, j, j.Steps, policy, configured, self)
+				unpinnedSteps(pass, file, j, j.Steps, policy, configured, self, &pins, &buf)
 			}
 			for _, j := range jobs {
-				if j.WorkflowCall != nil && j.WorkflowCall.Uses != nil {
-					checkUses(pass, file, j.WorkflowCall.Uses, "reusable workflow", usesWhere{job: j}, policy, configured, self)
+				if j.WorkflowCall != nil && j.WorkflowCall.Uses != nil && j.ID != nil {
+					checkUses(pass, file, j.WorkflowCall.Uses, "reusable workflow", usesWhere{job: j}, policy, configured, self, &pins, &buf)
 				}
 			}
 		case file.Action != nil && file.Action.Runs != nil:
-			unpinnedSteps(pass, file, nil, file.Action.Runs.Steps, policy, configured, self)
+			unpinnedSteps(pass, file, nil, file.Action.Runs.Steps, policy, configured, self, &pins, &buf)
+		default:
+			continue
 		}
+		pins.keep(file)
 	}
 	return nil
 }
 
 // unpinnedSteps checks the uses: of a job's or a composite action's steps.
-func unpinnedSteps(pass *audit.Pass, file *audit.File, j *actionlint.Job, sts []*actionlint.Step, policy usesPolicy, configured bool, self string) {
+func unpinnedSteps(pass *audit.Pass, file *audit.File, j *actionlint.Job, sts []*actionlint.Step, policy usesPolicy, configured bool, self string, pins *uuPins, buf *[]byte) {
 	for i, st := range sts {
 		if st == nil {
 			continue
 		}
 		if a, ok := st.Exec.(*actionlint.ExecAction); ok && a.Uses != nil {
-			checkUses(pass, file, a.Uses, "action", usesWhere{j, st, i}, policy, configured, self)
+			checkUses(pass, file, a.Uses, "action", usesWhere{j, st, i}, policy, configured, self, pins, buf)
 		}
 	}
 }
@@ -168,10 +175,17 @@ func uuAppendQuote(b []byte, s string) []byte {
 }
 
 // checkUses reports one uses: value that its policy does not accept.
-func checkUses(pass *audit.Pass, file *audit.File, uses *actionlint.String, what string, where usesWhere, policy usesPolicy, configured bool, self string) {
+func checkUses(pass *audit.Pass, file *audit.File, uses *actionlint.String, what string, where usesWhere, policy usesPolicy, configured bool, self string, pins *uuPins, buf *[]byte) {
 	v := strings.TrimSpace(uses.Value)
+	sha := isFullSHA(v[strings.LastIndexByte(v, '@')+1:])
+	pins.note(v, sha)
 	if strings.HasPrefix(v, "docker://") {
 		checkDockerUses(pass, file, uses, where, policy, configured)
+		return
+	}
+	if sha {
+		// Pinned to a full SHA, as most uses of the corpus are: parseUsesRef would find this ref
+		// (after the last "@"), and refKind "sha" is never reported, whatever the policy.
 		return
 	}
 	r, ok := parseUsesRef(v)
@@ -197,7 +211,7 @@ func checkUses(pass *audit.Pass, file *audit.File, uses *actionlint.String, what
 	}
 	// The message and the key are appended to one buffer and cut from one string: one finding
 	// per unpinned use adds up.
-	m := make([]byte, 0, len(what)+3*len(v)+160)
+	m := (*buf)[:0] // the text is built in a buffer that the check's findings share
 	m = uuAppendQuote(append(append(m, what...), ' '), v)
 	switch kind {
 	case "none":
@@ -217,6 +231,7 @@ func checkUses(pass *audit.Pass, file *audit.File, uses *actionlint.String, what
 	n := len(m)
 	m = uuAppendLower(append(where.appendTo(m), ' '), r.Name)
 	text := string(m)
+	*buf = m[:0]
 	f := pass.Reportf(file, uses.Pos, "")
 	f.Message, f.Severity, f.Key = text[:n], sev, text[n:]
 }

@@ -76,11 +76,21 @@ jobs:
 
 func runUseTrustedPublishing(pass *audit.Pass) error {
 	for _, file := range pass.Target.Files {
-		for _, s := range file.Steps() {
-			if _, _, a, ok := pcUses(s); ok {
-				utpAction(pass, file, s, a)
-			} else if r := s.Run(); r != nil && r.Run != nil && s.Job != nil {
-				utpRun(pass, file, s, r, utpIDToken(file.Workflow, s.Job))
+		steps := file.Steps()
+		if len(steps) == 0 {
+			continue
+		}
+		// Only an action of utpAction's, or a script with a word that every publishing command
+		// or release script has (utpRun's first test), can be reported.
+		facts := pcFactsOf(file)
+		if facts.any&pcfTrusted == 0 && facts.words&pcGateWords == 0 {
+			continue
+		}
+		for k, s := range steps {
+			if facts.kinds[k]&pcfTrusted != 0 {
+				utpAction(pass, file, s, facts.names[k], s.Uses())
+			} else if facts.masks[k]&pcGateWords != 0 && s.Job != nil {
+				utpRun(pass, file, s, s.Run(), facts.mask(k, s))
 			}
 		}
 	}
@@ -90,8 +100,7 @@ func runUseTrustedPublishing(pass *audit.Pass) error {
 var utpPyPI = map[string]bool{"": true, "https://upload.pypi.org/legacy/": true, "https://test.pypi.org/legacy/": true}
 
 // utpAction reports publishing and login actions given a stored token or key.
-func utpAction(pass *audit.Pass, file *audit.File, s audit.StepRef, a *actionlint.ExecAction) {
-	name, _, _, _ := pcUses(s)
+func utpAction(pass *audit.Pass, file *audit.File, s audit.StepRef, name string, a *actionlint.ExecAction) {
 	report := func(node *actionlint.String, sev audit.Severity, format string, args ...any) {
 		f := pass.Reportf(file, node.Pos, "%s: "+format, append([]any{s.Label()}, args...)...)
 		f.Severity = sev

@@ -8,9 +8,9 @@ import (
 	"github.com/rhysd/actionlint"
 )
 
-// utpRun reports a publishing command run with a token in a job that cannot use trusted publishing.
-func utpRun(pass *audit.Pass, file *audit.File, s audit.StepRef, r *actionlint.ExecRun, idToken bool) {
-	m := pcPublishMaskOf(r.Run.Value)
+// utpRun reports a publishing command run with a token in a job that cannot use trusted
+// publishing; m is the script's mask (pcFacts.mask).
+func utpRun(pass *audit.Pass, file *audit.File, s audit.StepRef, r *actionlint.ExecRun, m pcWords) {
 	if m&(pcwPublish|pcwPush|pcwUpload|pcwDeploy|pcwRelease) == 0 {
 		return // neither a publishing command nor a release script
 	}
@@ -20,7 +20,8 @@ func utpRun(pass *audit.Pass, file *audit.File, s audit.StepRef, r *actionlint.E
 	}
 	var cmd, registry, line string
 	var words []string
-	for _, pc := range pcCommandsAt(r.Run.Value) {
+	cmds := pcCommandsWhere(r.Run.Value, utpMayMatter)
+	for _, pc := range cmds {
 		c, reg := pcPublishWords(pc.words)
 		if reg != "" && !strings.HasPrefix(c, "semantic-release") && !strings.HasPrefix(c, "changeset") && !strings.HasPrefix(c, "lerna") {
 			cmd, registry, words, line = c, reg, pc.words, pc.line
@@ -28,7 +29,7 @@ func utpRun(pass *audit.Pass, file *audit.File, s audit.StepRef, r *actionlint.E
 		}
 	}
 	if cmd == "" {
-		if !utpDryRunOnly(r.Run.Value) {
+		if !utpDryRunOnly(cmds) {
 			utpTokenOnly(pass, file, s, r, m)
 		}
 		return
@@ -82,6 +83,7 @@ func utpRun(pass *audit.Pass, file *audit.File, s audit.StepRef, r *actionlint.E
 			break
 		}
 	}
+	idToken := utpIDToken(file.Workflow, s.Job)
 	if idToken && token == "" {
 		return // the job can use trusted publishing, and no token is in sight
 	}
@@ -135,11 +137,28 @@ func utpLowerHas(script string) bool {
 	return false
 }
 
-// utpDryRunOnly reports whether a script's publishing commands are dry runs ("cargo publish
-// --dry-run", "npm publish -n"): it publishes nothing, whatever token its step is given.
-func utpDryRunOnly(script string) bool {
+// utpMayMatter reports whether a line of a script (continuations joined) may hold a command that
+// utpRun or utpDryRunOnly looks at: one that pcPublishWords gives a registry has "publish", "push"
+// or "upload" as a word, in any ASCII case (or, with strings.EqualFold, a non-ASCII letter that
+// folds to an ASCII one), and a dry run has "-n" or "--dry...". Other lines are not split.
+func utpMayMatter(line string) bool {
+	if pcGate(line)&(pcwPublish|pcwPush|pcwUpload) != 0 || strings.Contains(line, "-n") || strings.Contains(line, "--dry") {
+		return true
+	}
+	for i := 0; i < len(line); i++ {
+		if line[i] >= 0x80 {
+			return true
+		}
+	}
+	return false
+}
+
+// utpDryRunOnly reports whether a script's publishing commands (those of pcCommandsWhere with
+// utpMayMatter) are dry runs ("cargo publish --dry-run", "npm publish -n"): it publishes
+// nothing, whatever token its step is given.
+func utpDryRunOnly(cmds []pcCmd) bool {
 	dry := false
-	for _, pc := range pcCommandsAt(script) {
+	for _, pc := range cmds {
 		f := pcUnwrap(pc.words)
 		if len(f) < 2 || !pcHas(f[1:], "--dry-run", "-n", "--dryrun") {
 			continue

@@ -1,0 +1,134 @@
+package checks
+
+import (
+	"strings"
+
+	"github.com/rampart-sec/rampart/audit"
+)
+
+// pcFacts is what cache-poisoning and use-trusted-publishing need to know of each step of a
+// file, indexed as file.Steps() has the steps, found in one walk of them (see pcFactsOf): the
+// action it uses, what that action is to these checks, and the publishing words of its script.
+// With the unions over the file, most files are dismissed without a look at any step.
+type pcFacts struct {
+	names []string // pcUses' name, "" for a run: step, a local action or a docker:// image
+	kinds []pcKind // what names[k] is to these checks
+	// masks holds, for a run: script of a job, its pcGate words until mask asks for the whole of
+	// its pcPublishMaskOf (most scripts have none, and the scripts with some are seldom asked
+	// about); 0 for a uses: step and a composite action's step.
+	masks []pcWords
+	any   pcKind  // the union of kinds
+	words pcWords // the union of the pcGate words of the scripts
+}
+
+// pcwWhole marks a mask of pcFacts.masks that mask has completed.
+const pcwWhole pcWords = 1 << 31
+
+// mask returns pcPublishMaskOf of step k's script (0 for a uses: step), computing it the first
+// time it is asked for; but when the script holds "publish", only the words of pcGateWords: every
+// question asked of a mask (mayPublish, mayPublishToRegistry, whether it holds publish or
+// release) then has its answer, true, without the programs' names, which are not looked for.
+func (f *pcFacts) mask(k int, s audit.StepRef) pcWords {
+	m := f.masks[k]
+	if m&pcwWhole == 0 {
+		if m != 0 && m&pcwPublish == 0 {
+			m = pcPublishMask(s.Run().Run.Value) // pcGate found words: pcPublishMaskOf is this
+		}
+		m |= pcwWhole
+		f.masks[k] = m
+	}
+	return m &^ pcwWhole
+}
+
+// pcKind says which checks' lists hold an action.
+type pcKind uint8
+
+const (
+	pcfTrusted pcKind = 1 << iota // an action utpAction looks at
+	pcfCache                      // an action cpCacheCheck may find a cache in
+	pcfUpload                     // actions/upload-artifact, which cpFeeders looks for
+)
+
+// pcKinds are the actions of pcKind, by pcUses' name.
+var pcKinds = func() map[string]pcKind {
+	m := map[string]pcKind{
+		"pypa/gh-action-pypi-publish": pcfTrusted, "rubygems/release-gem": pcfTrusted, "js-devtools/npm-publish": pcfTrusted,
+		"docker/build-push-action": pcfCache, "docker/bake-action": pcfCache,
+		"actions/upload-artifact": pcfUpload,
+	}
+	for name := range utpKeyInputs {
+		m[name] |= pcfTrusted
+	}
+	for name := range cpCacheActions {
+		m[name] |= pcfCache
+	}
+	return m
+}()
+
+type pcFactsKey struct{}
+
+// pcFactsOf returns a file's pcFacts, computed once per file.
+func pcFactsOf(file *audit.File) *pcFacts {
+	return file.Memo(pcFactsKey{}, func() any {
+		steps := file.Steps()
+		f := &pcFacts{names: make([]string, len(steps)), kinds: make([]pcKind, len(steps)), masks: make([]pcWords, len(steps))}
+		for k, s := range steps {
+			if name, ok := pcUsesName(s); ok {
+				f.names[k] = name
+				f.kinds[k] = pcKinds[name]
+				f.any |= f.kinds[k]
+			} else if r := s.Run(); r != nil && r.Run != nil && s.Job != nil {
+				// A composite action's scripts are not scanned: neither check looks at them.
+				f.masks[k] = pcGate(r.Run.Value)
+				f.words |= f.masks[k]
+			}
+		}
+		return f
+	}).(*pcFacts)
+}
+
+// pcUsesName is pcUses' name and ok, in one pass over the value where it can: most values are
+// lower-case ASCII, and a name is lower-cased only when it has a byte that may change.
+func pcUsesName(s audit.StepRef) (string, bool) {
+	a := s.Uses()
+	if a == nil || a.Uses == nil {
+		return "", false
+	}
+	v := strings.TrimSpace(a.Uses.Value)
+	if strings.HasPrefix(v, "./") || strings.HasPrefix(v, "docker://") {
+		return "", false
+	}
+	fold := false
+	end := len(v) // the first "@", where the name ends
+	for i := 0; i < len(v); i++ {
+		c := v[i]
+		switch {
+		case c == '@' && end == len(v):
+			end = i
+		case c == '$' && strings.HasPrefix(v[i:], "${{"):
+			return "", false
+		case 'A' <= c && c <= 'Z' || c >= 0x80:
+			fold = fold || end == len(v)
+		}
+	}
+	name := strings.TrimSuffix(v[:end], "/")
+	if fold {
+		name = strings.ToLower(name)
+	}
+	return name, true
+}
+
+// pcMayPublishLine reports whether a line of a script (continuations joined) may hold a command
+// that pcPublishWords recognises: each has a word of pcGateWords in any ASCII case (goreleaser's
+// name holds "release"), unless a non-ASCII letter lower-cases or folds to an ASCII one.
+func pcMayPublishLine(line string) bool {
+	if pcGate(line) != 0 {
+		return true
+	}
+	for i := 0; i < len(line); i++ {
+		if line[i] >= 0x80 {
+			return true
+		}
+	}
+	return false
+}
