@@ -12,23 +12,22 @@ import (
 // pull, docker create, also podman and "docker container run"/"docker image pull") without a
 // digest. The command line is read as pcCommandsAt splits it; an option this list does not know
 // makes the image unknown, and the command is left alone rather than guessed at, as is an image
-// given by a variable or an expression.
+// given by a variable or an expression. Only the scripts that uiScriptMay lets through (a
+// docker or podman command with one of those subcommands may be in them) are split.
 func uiScriptImages(pass *audit.Pass, file *audit.File) {
-	if !bytes.Contains(file.Source, []byte("docker")) && !bytes.Contains(file.Source, []byte("podman")) {
-		return
-	}
 	for _, s := range file.Steps() {
 		r := s.Run()
-		if r == nil || r.Run == nil || !strings.Contains(r.Run.Value, "docker") && !strings.Contains(r.Run.Value, "podman") {
+		if r == nil || r.Run == nil || !uiScriptMay(r.Run.Value) {
 			continue
 		}
 		for _, pc := range pcCommandsAt(r.Run.Value) {
 			sub, image := uiCommandImage(uiJoinPlaceholders(pc.words))
-			if image == "" || uiBuiltHere(file.Source, image) || uiBuiltInJob(s, image) {
+			if image == "" {
 				continue
 			}
+			// The cheap tests first: most images are not built here.
 			ref := parseImage(image)
-			if ref.Pinned() || ref.Name == "" {
+			if ref.Pinned() || ref.Name == "" || uiBuiltHere(file.Source, image) || uiBuiltInJob(s, image) {
 				continue
 			}
 			f := pass.Reportf(file, pcLocate(file, r.Run, pc.line), "%s runs %q with image %q, which %s", s.Label(), pc.words[0]+" "+sub, image, ref.Problem())
@@ -146,12 +145,20 @@ func uiBuiltHere(src []byte, image string) bool {
 	if i := strings.IndexByte(name, '@'); i >= 0 {
 		name = name[:i]
 	}
-	for _, p := range []string{"-t ", "-t=", "--tag ", "--tag=", "-t \"", "--tag \"", "tags: "} {
-		if bytes.Contains(src, []byte(p+name)) {
-			return true
+	// Each place of the name, and what comes right before it: one pass over the source.
+	for off := 0; ; {
+		i := bytes.Index(src[off:], []byte(name))
+		if i < 0 {
+			return false
+		}
+		i += off
+		off = i + 1
+		for _, p := range []string{"-t ", "-t=", "--tag ", "--tag=", "-t \"", "--tag \"", "tags: "} {
+			if bytes.HasSuffix(src[:i], []byte(p)) {
+				return true
+			}
 		}
 	}
-	return false
 }
 
 // uiJobSteps are the steps of a step's job (or composite action).
