@@ -2,17 +2,20 @@ package checks
 
 import "strings"
 
-// uiScriptMay reports whether uiCommandImage may find an image in a script as pcCommandsAt
-// splits it, so that the scripts (nearly all) that cannot hold one are never split: it needs a
-// word "docker" or "podman" (after a path, quotes trimmed), then blanks, then a word that is
-// run, pull, create, container or image (quotes trimmed). pcCommandsAt's words are fields of
-// the text, so each is in it as it is; a line continuation joins lines with a blank, and
-// strings.Fields also splits at non-ASCII spaces, so every byte of a blank, a backslash and
-// every non-ASCII byte count as blanks here.
-func uiScriptMay(text string) bool {
+// uiCommandLines returns the lines of a script (each with its continuation lines, as
+// pcCommandsAt joins them) where uiCommandImage may find an image, in order; nil for none, as
+// in nearly all scripts, which are then never split. pcCommandsAt reads each such line on its
+// own, so it finds the same commands in them as in the whole script. A command that names an
+// image needs a word "docker" or "podman" (after a path, quotes trimmed), then blanks, then a
+// word that is run, pull, create, container or image (quotes trimmed). pcCommandsAt's words
+// are fields of the text, so each is in it as it is; a line continuation joins lines with a
+// blank, and strings.Fields also splits at non-ASCII spaces, so every byte of a blank, a
+// backslash and every non-ASCII byte count as blanks here.
+func uiCommandLines(text string) []string {
+	var out []string
 	for i := 0; ; i++ {
 		if i = uiNextPair(text, i); i < 0 {
-			return false
+			return out
 		}
 		name := "docker"
 		if text[i] == 'd' {
@@ -28,9 +31,42 @@ func uiScriptMay(text string) bool {
 			continue
 		}
 		if uiSubAfter(text, s+len(name)) {
-			return true
+			start, end := uiLogicalLine(text, s)
+			out = append(out, text[start:end])
+			i = end - 1 // the next line
 		}
 	}
+}
+
+// uiLogicalLine returns the bounds of the line that holds text[i] as pcCommandsAt reads it: from
+// the start of a line that does not continue the one before, through the newline of the first
+// line from there on that does not end with a backslash (or the end of the text). pcCommandsAt
+// replaces each "\r\n" with "\n" first, so a '\r' before a newline does not count.
+func uiLogicalLine(text string, i int) (start, end int) {
+	start = strings.LastIndexByte(text[:i], '\n') + 1
+	for start > 0 && uiContinued(text, start-1) {
+		start = strings.LastIndexByte(text[:start-1], '\n') + 1
+	}
+	for {
+		nl := strings.IndexByte(text[i:], '\n')
+		if nl < 0 {
+			return start, len(text)
+		}
+		nl += i
+		if !uiContinued(text, nl) {
+			return start, nl + 1
+		}
+		i = nl + 1
+	}
+}
+
+// uiContinued reports whether the line that ends at the newline text[nl] ends with a backslash.
+func uiContinued(text string, nl int) bool {
+	e := nl
+	if e > 0 && text[e-1] == '\r' {
+		e--
+	}
+	return e > 0 && text[e-1] == '\\'
 }
 
 const (

@@ -12,22 +12,29 @@ import (
 // pull, docker create, also podman and "docker container run"/"docker image pull") without a
 // digest. The command line is read as pcCommandsAt splits it; an option this list does not know
 // makes the image unknown, and the command is left alone rather than guessed at, as is an image
-// given by a variable or an expression. Only the scripts that uiScriptMay lets through (a
-// docker or podman command with one of those subcommands may be in them) are split.
+// given by a variable or an expression. Only the lines of uiCommandLines (where a docker or
+// podman command with one of those subcommands may be) are split.
 func uiScriptImages(pass *audit.Pass, file *audit.File) {
+	var tags []int // uiTags, once an image needs them
 	for _, s := range file.Steps() {
 		r := s.Run()
-		if r == nil || r.Run == nil || !uiScriptMay(r.Run.Value) {
+		if r == nil || r.Run == nil {
 			continue
 		}
-		for _, pc := range pcCommandsAt(r.Run.Value) {
+		for _, pc := range uiCommands(r.Run.Value) {
 			sub, image := uiCommandImage(uiJoinPlaceholders(pc.words))
 			if image == "" {
 				continue
 			}
 			// The cheap tests first: most images are not built here.
 			ref := parseImage(image)
-			if ref.Pinned() || ref.Name == "" || uiBuiltHere(file.Source, image) || uiBuiltInJob(s, image) {
+			if ref.Pinned() || ref.Name == "" {
+				continue
+			}
+			if tags == nil {
+				tags = uiTags(file.Source)
+			}
+			if uiBuiltHere(file.Source, tags, image) || uiBuiltInJob(s, image) {
 				continue
 			}
 			f := pass.Reportf(file, pcLocate(file, r.Run, pc.line), "%s runs %q with image %q, which %s", s.Label(), pc.words[0]+" "+sub, image, ref.Problem())
@@ -44,6 +51,15 @@ func uiScriptImages(pass *audit.Pass, file *audit.File) {
 			f.Key = s.Label() + " " + sub + " " + ref.Name
 		}
 	}
+}
+
+// uiCommands returns the commands of uiCommandLines, as pcCommandsAt splits them.
+func uiCommands(script string) []pcCmd {
+	var out []pcCmd
+	for _, line := range uiCommandLines(script) {
+		out = append(out, pcCommandsAt(line)...)
+	}
+	return out
 }
 
 // uiValueFlags are the options of docker run/create/pull that take a value as the next word.
@@ -139,26 +155,56 @@ func uiJoinPlaceholders(words []string) []string {
 }
 
 // uiBuiltHere reports whether the file tags an image of that name itself (docker build -t NAME,
-// --tag NAME), so that running it by name starts what the workflow just built.
-func uiBuiltHere(src []byte, image string) bool {
+// --tag NAME), so that running it by name starts what the workflow just built. tags are the
+// file's uiTags.
+func uiBuiltHere(src []byte, tags []int, image string) bool {
 	name := image
 	if i := strings.IndexByte(name, '@'); i >= 0 {
 		name = name[:i]
 	}
-	// Each place of the name, and what comes right before it: one pass over the source.
+	for _, t := range tags {
+		if bytes.HasPrefix(src[t:], []byte(name)) {
+			return true
+		}
+	}
+	return false
+}
+
+// uiTags returns where a name that the file tags may start: right after each "-t ", "-t=",
+// "--tag ", "--tag=", "-t \"", "--tag \"" and "tags: " of the source. One pass for the file,
+// not one for each image (all hold "-t" but "tags: ").
+func uiTags(src []byte) []int {
+	tags := []int{}
 	for off := 0; ; {
-		i := bytes.Index(src[off:], []byte(name))
+		i := bytes.Index(src[off:], []byte("-t"))
 		if i < 0 {
-			return false
+			break
 		}
 		i += off
 		off = i + 1
-		for _, p := range []string{"-t ", "-t=", "--tag ", "--tag=", "-t \"", "--tag \"", "tags: "} {
-			if bytes.HasSuffix(src[:i], []byte(p)) {
-				return true
+		for _, p := range []string{"-t ", "-t=", "-t \""} {
+			if bytes.HasPrefix(src[i:], []byte(p)) {
+				tags = append(tags, i+len(p))
+			}
+		}
+		if i > 0 && src[i-1] == '-' {
+			for _, p := range []string{"--tag ", "--tag=", "--tag \""} {
+				if bytes.HasPrefix(src[i-1:], []byte(p)) {
+					tags = append(tags, i-1+len(p))
+				}
 			}
 		}
 	}
+	for off := 0; ; {
+		i := bytes.Index(src[off:], []byte("tags: "))
+		if i < 0 {
+			break
+		}
+		i += off
+		off = i + 1
+		tags = append(tags, i+len("tags: "))
+	}
+	return tags
 }
 
 // uiJobSteps are the steps of a step's job (or composite action).
