@@ -84,11 +84,8 @@ func runGitHubEnv(pass *audit.Pass) error {
 		case file.Action == nil || !file.Action.IsComposite():
 			continue
 		}
-		untrusted := map[string]string{} // job id -> what brought untrusted files in
-		for _, ref := range file.Steps() {
-			if u := ghenvUntrusted(ref, events); u != "" && ref.Job != nil && untrusted[ref.Job.ID.Value] == "" {
-				untrusted[ref.Job.ID.Value] = u
-			}
+		u := ghenvUntrustedJobs{steps: file.Steps(), events: events}
+		for k, ref := range u.steps {
 			s := shellScriptOf(ref)
 			if s == nil || !strings.Contains(s.Text, "GITHUB_") && !strings.Contains(s.Text, "github.") {
 				continue
@@ -98,15 +95,15 @@ func runGitHubEnv(pass *audit.Pass) error {
 			if !writes {
 				continue
 			}
-			fl := &ghenvFlow{s: s, marks: marks, events: events, vars: map[string]ghenvTaint{}, inner: map[*shellCmd][]*shellCmd{}}
-			if ref.Job != nil {
-				fl.untrusted = untrusted[ref.Job.ID.Value]
-			}
+			fl := &ghenvFlow{s: s, marks: marks, events: events}
 			// Without a privileged trigger only an attacker's value is reported, and a write to
 			// GITHUB_OUTPUT only when it carries at least untrusted files: both need a source.
-			if (events == nil || !envWrites) && fl.untrusted == "" && (!ghenvMaySource(s, marks) || !ghenvMayAttack(fl)) {
+			// What the job holds is read last: it costs a look at its steps.
+			if (events == nil || !envWrites) && (!ghenvMaySource(s, marks) || !ghenvMayAttack(fl)) && u.upTo(k) == "" {
 				continue
 			}
+			fl.untrusted = u.upTo(k)
+			fl.vars, fl.inner = map[string]ghenvTaint{}, map[*shellCmd][]*shellCmd{}
 			for _, w := range ghenvWrites(fl) {
 				ghenvReport(pass, fl, w)
 			}

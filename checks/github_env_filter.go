@@ -3,15 +3,45 @@ package checks
 import (
 	"slices"
 	"strings"
+	"unicode/utf8"
 
 	"github.com/rampart-sec/rampart/audit"
 )
+
+// ghenvUntrustedJobs finds, only as far as asked, what brought untrusted files into each job of
+// a file (see ghenvUntrusted): most scripts never need it.
+type ghenvUntrustedJobs struct {
+	steps  []audit.StepRef
+	events []string
+	next   int               // the steps before it are looked at
+	byJob  map[string]string // job id -> the first step's ghenvUntrusted, once not ""
+}
+
+// upTo returns what brought untrusted files into the job of steps[k] in its steps up to k.
+func (u *ghenvUntrustedJobs) upTo(k int) string {
+	for ; u.next <= k; u.next++ {
+		ref := u.steps[u.next]
+		if ref.Job == nil || u.byJob[ref.Job.ID.Value] != "" {
+			continue
+		}
+		if why := ghenvUntrusted(ref, u.events); why != "" {
+			if u.byJob == nil {
+				u.byJob = map[string]string{}
+			}
+			u.byJob[ref.Job.ID.Value] = why
+		}
+	}
+	if job := u.steps[k].Job; job != nil {
+		return u.byJob[job.ID.Value]
+	}
+	return ""
+}
 
 // ghenvUntrusted says what a step brings into its job that an attacker wrote: a pull request
 // checkout or another run's artifact.
 func ghenvUntrusted(ref audit.StepRef, events []string) string {
 	if a := ref.Uses(); a != nil && a.Uses != nil {
-		name, _, _ := strings.Cut(strings.ToLower(a.Uses.Value), "@")
+		name := ghenvActionName(a.Uses.Value)
 		_, hasRunID := a.Inputs["run-id"]
 		switch {
 		case name == "dawidd6/action-download-artifact",
@@ -30,18 +60,40 @@ func ghenvUntrusted(ref audit.StepRef, events []string) string {
 	return ""
 }
 
-// ghenvGhFetches reports whether a script holds "gh run download" or "gh pr checkout".
+// ghenvActionName returns a uses: value's action in lower case, its @ref cut off; an ASCII value
+// (nearly all) is not copied unless it has an upper-case letter.
+func ghenvActionName(uses string) string {
+	name, _, _ := strings.Cut(uses, "@")
+	for i := 0; i < len(name); i++ {
+		if c := name[i]; c >= utf8.RuneSelf || 'A' <= c && c <= 'Z' {
+			name, _, _ = strings.Cut(strings.ToLower(uses), "@")
+			break
+		}
+	}
+	return name
+}
+
+// ghenvGhFetches reports whether a script holds "gh run download" or "gh pr checkout". Each is
+// looked for by a byte that is rare in scripts (the w of download, the k of checkout).
 func ghenvGhFetches(text string) bool {
-	for off := 0; ; {
-		i := strings.Index(text[off:], "gh ")
+	return ghenvHasAt(text, "gh run download", 'w') || ghenvHasAt(text, "gh pr checkout", 'k')
+}
+
+// ghenvHasAt reports whether text holds needle, found by the first place of key in needle.
+func ghenvHasAt(text, needle string, key byte) bool {
+	at := strings.IndexByte(needle, key)
+	for off := at; off < len(text); {
+		i := strings.IndexByte(text[off:], key)
 		if i < 0 {
 			return false
 		}
-		off += i + len("gh ")
-		if rest := text[off:]; strings.HasPrefix(rest, "run download") || strings.HasPrefix(rest, "pr checkout") {
+		i += off
+		off = i + 1
+		if s := i - at; s+len(needle) <= len(text) && text[s:s+len(needle)] == needle {
 			return true
 		}
 	}
+	return false
 }
 
 // ghenvMayReach reports whether a value may hold an expression that fl.expr finds attacker
