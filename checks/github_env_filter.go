@@ -118,6 +118,43 @@ func ghenvMayReach(v string) bool {
 	return false
 }
 
+// ghenvMayName reports whether a placeholder of text may name github or env as the root of a
+// path (ASCII letters in any case), the only roots that fl.expr follows to an attacker's value,
+// so that the placeholders of the scripts (most) that name neither are never parsed. It looks
+// from the first "${{" to the end of the text, for github or env as a word: not right after a
+// letter, digit, '_' or '.' (a longer name, a property) nor right before a letter, digit, '_'
+// or '-' (a longer name). $GITHUB_OUTPUT and $GITHUB_ENV are not such words.
+func ghenvMayName(text string) bool {
+	i := strings.Index(text, "${{")
+	if i < 0 {
+		return false
+	}
+	for i += 3; i < len(text); i++ {
+		// Found by their rarer bytes: the b of github, the v of env.
+		var word string
+		switch text[i] | 0x20 {
+		case 'b':
+			word = "github"
+		case 'v':
+			word = "env"
+		default:
+			continue
+		}
+		start := i - (len(word) - 1)
+		end := i + 1
+		if start >= 0 && shellASCIIPrefixFold(text[start:end], word) &&
+			(start == 0 || !ghenvNameByte(text[start-1]) && text[start-1] != '.') && (end == len(text) || !ghenvNameByte(text[end]) && text[end] != '-') {
+			return true
+		}
+	}
+	return false
+}
+
+// ghenvNameByte reports whether c may be in a name of an expression: a letter, digit or '_'.
+func ghenvNameByte(c byte) bool {
+	return 'a' <= c|0x20 && c|0x20 <= 'z' || '0' <= c && c <= '9' || c == '_'
+}
+
 // ghenvMaybe reports whether a script whose marks are m may write to an environment file
 // (writes), and to GITHUB_ENV or GITHUB_PATH (env), so that scripts that do not are never
 // parsed. A write names $GITHUB_ENV, ${{ github.env }}, $env:GITHUB_PATH, %GITHUB_OUTPUT%...
@@ -247,7 +284,7 @@ func ghenvMayAttack(fl *ghenvFlow) bool {
 		}
 		return false
 	}
-	if attacks(s.Exprs()) {
+	if ghenvMayName(s.Text) && attacks(s.Exprs()) {
 		return true
 	}
 	for _, env := range ghenvEnvs(s.Ref) {
