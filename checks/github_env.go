@@ -2,9 +2,11 @@ package checks
 
 import (
 	"fmt"
+	"slices"
 	"strings"
 
 	"github.com/rampart-sec/rampart/audit"
+	"github.com/rhysd/actionlint"
 )
 
 // GitHubEnv flags writes of attacker-controlled data to $GITHUB_ENV, $GITHUB_PATH and
@@ -68,17 +70,43 @@ and never write to ` + "`$GITHUB_PATH`" + ` from untrusted data.`,
 
 var ghenvPrivileged = []string{"pull_request_target", "workflow_run", "issues", "issue_comment", "discussion", "discussion_comment"}
 
+// ghenvEvents returns the privileged events a workflow runs on (in the order of
+// ghenvPrivileged, nil for none), and whether it runs on workflow_call: one pass over its
+// events.
+func ghenvEvents(file *audit.File) (events []string, call bool) {
+	var on [8]bool // by index in ghenvPrivileged
+	any := false
+	for _, e := range file.Workflow.On {
+		switch x := e.(type) {
+		case *actionlint.WebhookEvent:
+			if x.Hook == nil {
+				continue
+			}
+			if i := slices.Index(ghenvPrivileged, x.Hook.Value); i >= 0 {
+				on[i], any = true, true
+			}
+			call = call || x.Hook.Value == "workflow_call"
+		case *actionlint.WorkflowCallEvent:
+			call = true
+		}
+	}
+	if any {
+		for i, name := range ghenvPrivileged {
+			if on[i] {
+				events = append(events, name)
+			}
+		}
+	}
+	return events, call
+}
+
 func runGitHubEnv(pass *audit.Pass) error {
 	for _, file := range pass.Target.Files {
 		var events []string
 		switch {
 		case file.Workflow != nil:
-			for _, name := range ghenvPrivileged {
-				if ghenvEventOn(file, name) {
-					events = append(events, name)
-				}
-			}
-			if len(events) == 0 && !ghenvEventOn(file, "workflow_call") {
+			var call bool
+			if events, call = ghenvEvents(file); len(events) == 0 && !call {
 				continue
 			}
 		case file.Action == nil || !file.Action.IsComposite():
