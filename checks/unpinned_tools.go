@@ -1,7 +1,6 @@
 package checks
 
 import (
-	"fmt"
 	"strings"
 
 	"github.com/rampart-sec/rampart/audit"
@@ -106,7 +105,7 @@ func utScript(pass *audit.Pass, s *shellScript) {
 				if s.Ref.Job != nil {
 					job = s.Ref.Job.ID.Value
 				}
-				f.Key = fmt.Sprintf("%s %s %s", job, s.Ref.Label(), p.msg)
+				f.Key = job + " " + s.Ref.Label() + " " + p.msg
 			}
 		}
 	}
