@@ -16,12 +16,11 @@ import (
 // podman command with one of those subcommands may be) are split.
 func uiScriptImages(pass *audit.Pass, file *audit.File) {
 	var tags []int // uiTags, once an image needs them
-	for _, s := range file.Steps() {
-		r := s.Run()
-		if r == nil || r.Run == nil {
-			continue
-		}
-		for _, pc := range uiCommands(r.Run.Value) {
+	// The scripts as the checks after this one read them too (shellScriptsOf): one walk of the
+	// steps for all.
+	for _, sc := range shellScriptsOf(file) {
+		s, run := sc.Ref, sc.Run
+		for _, pc := range uiCommands(sc.Text) {
 			sub, image := uiCommandImage(uiJoinPlaceholders(pc.words))
 			if image == "" {
 				continue
@@ -37,7 +36,7 @@ func uiScriptImages(pass *audit.Pass, file *audit.File) {
 			if uiBuiltHere(file.Source, tags, image) || uiBuiltInJob(s, image) {
 				continue
 			}
-			f := pass.Reportf(file, pcLocate(file, r.Run, pc.line), "%s runs %q with image %q, which %s", s.Label(), pc.words[0]+" "+sub, image, ref.Problem())
+			f := pass.Reportf(file, pcLocate(file, run, pc.line), "%s runs %q with image %q, which %s", s.Label(), pc.words[0]+" "+sub, image, ref.Problem())
 			// One level below a job's own container: the script may pin by other means (a digest
 			// in a variable, a pull it verifies) that a command line does not show.
 			f.Severity = audit.Low

@@ -75,7 +75,7 @@ func runUnpinnedTools(pass *audit.Pass) error {
 
 func utScript(pass *audit.Pass, s *shellScript) {
 	if !s.shellPosix() {
-		// Every match of utPwshCmdRe starts with one of its names (see shellPwshToolMaybe).
+		// Every match of utPwshCmds starts with one of its names (see shellPwshToolMaybe).
 		if utPwshSubMaybe(s.Text) && shellPwshToolMaybe(s.Text) && utPwshMaybe(s.Folded()) {
 			utPwsh(pass, s)
 		}
@@ -189,7 +189,7 @@ func utPwshSubMaybe(text string) bool {
 	return false
 }
 
-// utPwshMaybe reports whether a PowerShell or cmd script (folded) may match utPwshCmdRe.
+// utPwshMaybe reports whether a PowerShell or cmd script (folded) may hold a command of utPwshCmds.
 func utPwshMaybe(f string) bool {
 	for _, name := range []string{"pip", "py", "npm", "go", "cargo", "gem", "choco", "dotnet", "uv"} {
 		if strings.Contains(f, name) {
