@@ -126,8 +126,10 @@ func runGitHubEnv(pass *audit.Pass) error {
 			fl := &ghenvFlow{s: s, marks: marks, events: events}
 			// Without a privileged trigger only an attacker's value is reported, and a write to
 			// GITHUB_OUTPUT only when it carries at least untrusted files: both need a source.
-			// What the job holds is read last: it costs a look at its steps.
-			if (events == nil || !envWrites) && (!ghenvMaySource(s, marks) || !ghenvMayAttack(fl)) && u.upTo(k) == "" {
+			// What the job holds is read last: it costs a look at its steps. With no attacker's
+			// value, untrusted files matter only when the script may read one.
+			if (events == nil || !envWrites) && (!ghenvMaySource(s, marks) || !ghenvMayAttack(fl)) &&
+				(u.upTo(k) == "" || !ghenvMayReadFiles(s.Text)) {
 				continue
 			}
 			fl.untrusted = u.upTo(k)

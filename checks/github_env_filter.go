@@ -118,6 +118,28 @@ func ghenvMayReach(v string) bool {
 	return false
 }
 
+// ghenvMayReadFiles reports whether a script may read a file of the job's untrusted files, what
+// a write without an attacker's value needs to be reported (fl.cmd gives nothing else the level
+// ghenvFile; PowerShell and cmd scripts never get it): a command named cat, head, tail, jq or yq,
+// git log or git show, or a '<' redirection. A name is in the text as the shell reads it unless
+// quotes join its pieces (c"at"), so such a join lets the script through too.
+func ghenvMayReadFiles(text string) bool {
+	if strings.IndexByte(text, '<') >= 0 || strings.Contains(text, "git") && (strings.Contains(text, "log") || strings.Contains(text, "show")) {
+		return true
+	}
+	for _, name := range []string{"cat", "head", "tail", "jq", "yq"} {
+		if strings.Contains(text, name) {
+			return true
+		}
+	}
+	for i := 0; i < len(text); i++ {
+		if (text[i] == '"' || text[i] == '\'') && i > 0 && shellJoinsAt(text, i) {
+			return true
+		}
+	}
+	return false
+}
+
 // ghenvMayName reports whether a placeholder of text may name github or env as the root of a
 // path (ASCII letters in any case), the only roots that fl.expr follows to an attacker's value,
 // so that the placeholders of the scripts (most) that name neither are never parsed. It looks
