@@ -89,13 +89,22 @@ func utScript(pass *audit.Pass, s *shellScript) {
 	if !joined && !utMay(s, w) || !utMaybe(s.Folded()) {
 		return
 	}
-	// Installs on simple lines: utCheck can tell without the parse (when no other check has
-	// parsed the script already) that there is nothing to report.
-	if !joined && (s.more == nil || !s.more.parsed) && utNoneAt(s, w) {
-		return
+	// When no other check has parsed the script already: a plain list of commands is read
+	// without the parse (see utSimpleCmds); else, with installs on simple lines only, utCheck
+	// can tell without the parse that there is nothing to report.
+	var cmds []*shellCmd
+	simple := false
+	if s.more == nil || !s.more.parsed {
+		cmds, simple = utSimpleCmds(s.Text)
+		if !simple && !joined && utNoneAt(s, w) {
+			return
+		}
+	}
+	if !simple {
+		cmds = s.Cmds()
 	}
 	{
-		for _, c := range s.Cmds() {
+		for _, c := range cmds {
 			for _, p := range utCheck(c) {
 				f := pass.Reportf(s.Ref.File, s.Pos(p.word.Offset), "%s", p.msg)
 				if p.low {
