@@ -113,6 +113,7 @@ func runGitHubEnv(pass *audit.Pass) error {
 			continue
 		}
 		u := ghenvUntrustedJobs{steps: file.Steps(), events: events}
+		known := map[*actionlint.String]bool{} // see ghenvMayAttack
 		for k, ref := range u.steps {
 			s := shellScriptOf(ref)
 			if s == nil || !strings.Contains(s.Text, "GITHUB_") && !strings.Contains(s.Text, "github.") {
@@ -128,7 +129,7 @@ func runGitHubEnv(pass *audit.Pass) error {
 			// GITHUB_OUTPUT only when it carries at least untrusted files: both need a source.
 			// What the job holds is read last: it costs a look at its steps. With no attacker's
 			// value, untrusted files matter only when the script may read one.
-			if (events == nil || !envWrites) && (!ghenvMaySource(s, marks) || !ghenvMayAttack(fl)) &&
+			if (events == nil || !envWrites) && (!ghenvMaySource(s, marks) || !ghenvMayAttack(fl, known)) &&
 				(u.upTo(k) == "" || !ghenvMayReadFiles(s.Text)) {
 				continue
 			}

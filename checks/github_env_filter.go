@@ -6,6 +6,7 @@ import (
 	"unicode/utf8"
 
 	"github.com/rampart-sec/rampart/audit"
+	"github.com/rhysd/actionlint"
 )
 
 // ghenvUntrustedJobs finds, only as far as asked, what brought untrusted files into each job of
@@ -172,6 +173,22 @@ func ghenvMayName(text string) bool {
 	return false
 }
 
+// ghenvFoldContains reports whether text holds word (ASCII lower case), ASCII letters in any
+// case; a non-ASCII text is lowered first.
+func ghenvFoldContains(text, word string) bool {
+	for i := 0; i < len(text); i++ {
+		if text[i] >= utf8.RuneSelf {
+			return strings.Contains(strings.ToLower(text), word)
+		}
+	}
+	for i := 0; i+len(word) <= len(text); i++ {
+		if shellFoldTable[text[i]] == word[0] && shellASCIIPrefixFold(text[i:i+len(word)], word) {
+			return true
+		}
+	}
+	return false
+}
+
 // ghenvNameByte reports whether c may be in a name of an expression: a letter, digit or '_'.
 func ghenvNameByte(c byte) bool {
 	return 'a' <= c|0x20 && c|0x20 <= 'z' || '0' <= c && c <= '9' || c == '_'
@@ -292,7 +309,11 @@ func ghenvMaySource(s *shellScript, m ghenvMark) bool {
 // of the script or of an env: variable of the step, the job or the workflow (through
 // ghenvFlow.expr), from $GITHUB_HEAD_REF under pull_request_target, or from $GITHUB_EVENT_PATH
 // under a privileged trigger; the script's own variables only carry those.
-func ghenvMayAttack(fl *ghenvFlow) bool {
+//
+// known holds, for the file, whether the placeholders of an env: value that names no env
+// context give an attacker's value: that depends only on the file and its events, not on the
+// step, so each is followed once for all the file's scripts.
+func ghenvMayAttack(fl *ghenvFlow, known map[*actionlint.String]bool) bool {
 	s, m := fl.s, fl.marks
 	if m&ghenvmHeadRef != 0 && slices.Contains(fl.events, "pull_request_target") ||
 		m&ghenvmEventPath != 0 && fl.events != nil {
@@ -314,7 +335,17 @@ func ghenvMayAttack(fl *ghenvFlow) bool {
 			continue
 		}
 		for _, v := range env.Vars {
-			if v != nil && v.Value != nil && ghenvMayReach(v.Value.Value) && attacks(s.Ref.File.ExprsOf(v.Value)) {
+			if v == nil || v.Value == nil || !ghenvMayReach(v.Value.Value) {
+				continue
+			}
+			a, ok := known[v.Value]
+			if !ok {
+				a = attacks(s.Ref.File.ExprsOf(v.Value))
+				if !ghenvFoldContains(v.Value.Value, "env") {
+					known[v.Value] = a
+				}
+			}
+			if a {
 				return true
 			}
 		}
