@@ -19,6 +19,7 @@ func utSimpleCmds(text string) (cmds []*shellCmd, ok bool) {
 	if strings.Contains(text, "${{") {
 		return nil, false
 	}
+	var block []shellWord // where the words are, a few at a time
 	var args []*shellWord // the current command's words
 	pending := false      // after &&, || or |: a command must follow
 	bad := false          // a command that utSimpleCmd cannot build
@@ -68,7 +69,12 @@ func utSimpleCmds(text string) (cmds []*shellCmd, ok bool) {
 				i++
 			}
 		default:
-			w, j, ok := utSimpleWord(text, i)
+			if len(block) == cap(block) {
+				block = make([]shellWord, 0, 16)
+			}
+			block = block[:len(block)+1]
+			w := &block[len(block)-1]
+			j, ok := utSimpleWord(w, text, i)
 			if !ok {
 				return nil, false
 			}
@@ -83,8 +89,8 @@ func utSimpleCmds(text string) (cmds []*shellCmd, ok bool) {
 	return cmds, true
 }
 
-// utSimpleWord reads the word that starts at text[i] and returns it and where it ends.
-func utSimpleWord(text string, i int) (w *shellWord, end int, ok bool) {
+// utSimpleWord reads the word that starts at text[i] into w and returns where it ends.
+func utSimpleWord(w *shellWord, text string, i int) (end int, ok bool) {
 	start := i
 	var b []byte // the word's text, once a quote makes it differ from the source
 	for i < len(text) {
@@ -95,36 +101,44 @@ func utSimpleWord(text string, i int) (w *shellWord, end int, ok bool) {
 		case c == '\'' || c == '"':
 			k := strings.IndexByte(text[i+1:], c)
 			if k < 0 {
-				return nil, 0, false
+				return 0, false
 			}
 			quoted := text[i+1 : i+1+k]
 			if c == '"' && strings.ContainsAny(quoted, "$`\\") {
-				return nil, 0, false
+				return 0, false
 			}
 			if b == nil {
 				b = append(make([]byte, 0, i-start+k+8), text[start:i]...)
 			}
 			b = append(b, quoted...)
 			i += k + 2
-		case shellIdentTable[c] || strings.IndexByte("-./:=@+,%^~*?#", c) >= 0:
+		case utWordTable[c]:
 			if b != nil {
 				b = append(b, c)
 			}
 			i++
 		default:
-			return nil, 0, false
+			return 0, false
 		}
 	}
 done:
-	w = &shellWord{Text: text[start:i], Literal: true, Offset: start, End: i}
+	*w = shellWord{Text: text[start:i], Literal: true, Offset: start, End: i}
 	if b != nil {
 		w.Text = string(b)
 	}
 	if utReserved(w.Text) {
-		return nil, 0, false
+		return 0, false
 	}
-	return w, i, true
+	return i, true
 }
+
+// utWordTable marks the bytes that a word of utSimpleCmds may hold outside quotes.
+var utWordTable = func() (t [256]bool) {
+	for c := range t {
+		t[c] = shellIdentTable[c] || strings.IndexByte("-./:=@+,%^~*?#", byte(c)) >= 0
+	}
+	return t
+}()
 
 // utSimpleCmd builds a command of its words: the leading NAME=value and NAME+=value words are
 // assignments, which utCheck does not read, and a declaration (export A=1) has no arguments, as
