@@ -122,14 +122,16 @@ func ghenvMayReach(v string) bool {
 // ghenvMayReadFiles reports whether a script may read a file of the job's untrusted files, what
 // a write without an attacker's value needs to be reported (fl.cmd gives nothing else the level
 // ghenvFile; PowerShell and cmd scripts never get it): a command named cat, head, tail, jq or yq,
-// git log or git show, or a '<' redirection. A name is in the text as the shell reads it unless
-// quotes join its pieces (c"at"), so such a join lets the script through too.
+// git log or git show, or a '<' redirection. A command's name is in the text as a word (no
+// letter, digit, '_', '.' or '-' right before or after it: a path's last element, or the name
+// of git's subcommand) unless quotes join its pieces (c"at"), so such a join lets the script
+// through too.
 func ghenvMayReadFiles(text string) bool {
-	if strings.IndexByte(text, '<') >= 0 || strings.Contains(text, "git") && (strings.Contains(text, "log") || strings.Contains(text, "show")) {
+	if strings.IndexByte(text, '<') >= 0 || shellHasWord(text, "git") && (shellHasWord(text, "log") || shellHasWord(text, "show")) {
 		return true
 	}
 	for _, name := range []string{"cat", "head", "tail", "jq", "yq"} {
-		if strings.Contains(text, name) {
+		if shellHasWord(text, name) {
 			return true
 		}
 	}
