@@ -2,9 +2,11 @@ package checks
 
 import (
 	"fmt"
+	"slices"
 	"strings"
 
 	"github.com/rampart-sec/rampart/audit"
+	"github.com/rhysd/actionlint"
 )
 
 // GitHubEnv flags writes of attacker-controlled data to $GITHUB_ENV, $GITHUB_PATH and
@@ -68,27 +70,51 @@ and never write to ` + "`$GITHUB_PATH`" + ` from untrusted data.`,
 
 var ghenvPrivileged = []string{"pull_request_target", "workflow_run", "issues", "issue_comment", "discussion", "discussion_comment"}
 
+// ghenvEvents returns the privileged events a workflow runs on (in the order of
+// ghenvPrivileged, nil for none), and whether it runs on workflow_call: one pass over its
+// events.
+func ghenvEvents(file *audit.File) (events []string, call bool) {
+	var on [8]bool // by index in ghenvPrivileged
+	any := false
+	for _, e := range file.Workflow.On {
+		switch x := e.(type) {
+		case *actionlint.WebhookEvent:
+			if x.Hook == nil {
+				continue
+			}
+			if i := slices.Index(ghenvPrivileged, x.Hook.Value); i >= 0 {
+				on[i], any = true, true
+			}
+			call = call || x.Hook.Value == "workflow_call"
+		case *actionlint.WorkflowCallEvent:
+			call = true
+		}
+	}
+	if any {
+		for i, name := range ghenvPrivileged {
+			if on[i] {
+				events = append(events, name)
+			}
+		}
+	}
+	return events, call
+}
+
 func runGitHubEnv(pass *audit.Pass) error {
 	for _, file := range pass.Target.Files {
 		var events []string
 		switch {
 		case file.Workflow != nil:
-			for _, name := range ghenvPrivileged {
-				if ghenvEventOn(file, name) {
-					events = append(events, name)
-				}
-			}
-			if len(events) == 0 && !ghenvEventOn(file, "workflow_call") {
+			var call bool
+			if events, call = ghenvEvents(file); len(events) == 0 && !call {
 				continue
 			}
 		case file.Action == nil || !file.Action.IsComposite():
 			continue
 		}
-		untrusted := map[string]string{} // job id -> what brought untrusted files in
-		for _, ref := range file.Steps() {
-			if u := ghenvUntrusted(ref, events); u != "" && ref.Job != nil && untrusted[ref.Job.ID.Value] == "" {
-				untrusted[ref.Job.ID.Value] = u
-			}
+		u := ghenvUntrustedJobs{steps: file.Steps(), events: events}
+		known := map[*actionlint.String]bool{} // see ghenvMayAttack
+		for k, ref := range u.steps {
 			s := shellScriptOf(ref)
 			if s == nil || !strings.Contains(s.Text, "GITHUB_") && !strings.Contains(s.Text, "github.") {
 				continue
@@ -98,15 +124,17 @@ func runGitHubEnv(pass *audit.Pass) error {
 			if !writes {
 				continue
 			}
-			fl := &ghenvFlow{s: s, marks: marks, events: events, vars: map[string]ghenvTaint{}, inner: map[*shellCmd][]*shellCmd{}}
-			if ref.Job != nil {
-				fl.untrusted = untrusted[ref.Job.ID.Value]
-			}
+			fl := &ghenvFlow{s: s, marks: marks, events: events}
 			// Without a privileged trigger only an attacker's value is reported, and a write to
 			// GITHUB_OUTPUT only when it carries at least untrusted files: both need a source.
-			if (events == nil || !envWrites) && fl.untrusted == "" && (!ghenvMaySource(s, marks) || !ghenvMayAttack(fl)) {
+			// What the job holds is read last: it costs a look at its steps. With no attacker's
+			// value, untrusted files matter only when the script may read one.
+			if (events == nil || !envWrites) && (!ghenvMaySource(s, marks) || !ghenvMayAttack(fl, known)) &&
+				(u.upTo(k) == "" || !ghenvMayReadFiles(s.Text)) {
 				continue
 			}
+			fl.untrusted = u.upTo(k)
+			fl.vars, fl.inner = map[string]ghenvTaint{}, map[*shellCmd][]*shellCmd{}
 			for _, w := range ghenvWrites(fl) {
 				ghenvReport(pass, fl, w)
 			}

@@ -6,7 +6,6 @@ import (
 	"strings"
 
 	"github.com/rampart-sec/rampart/audit"
-	"github.com/rhysd/actionlint"
 )
 
 // ghenvWrite is one write to an environment file and the taint of what it writes.
@@ -36,23 +35,6 @@ func ghenvNamed(c *shellCmd) bool {
 }
 
 var ghenvHeadRe = regexp.MustCompile(`(?i)head|refs/pull|merge_commit|\.sha\b`)
-
-// ghenvEventOn reports whether a workflow runs on the named event.
-func ghenvEventOn(file *audit.File, name string) bool {
-	for _, e := range file.Workflow.On {
-		switch x := e.(type) {
-		case *actionlint.WebhookEvent:
-			if x.Hook != nil && x.Hook.Value == name {
-				return true
-			}
-		case *actionlint.WorkflowCallEvent:
-			if name == "workflow_call" {
-				return true
-			}
-		}
-	}
-	return false
-}
 
 // ghenvTarget names the environment file a word points at, "" for none.
 func ghenvTarget(s *shellScript, w *shellWord) string {

@@ -12,26 +12,31 @@ import (
 // pull, docker create, also podman and "docker container run"/"docker image pull") without a
 // digest. The command line is read as pcCommandsAt splits it; an option this list does not know
 // makes the image unknown, and the command is left alone rather than guessed at, as is an image
-// given by a variable or an expression.
+// given by a variable or an expression. Only the lines of uiCommandLines (where a docker or
+// podman command with one of those subcommands may be) are split.
 func uiScriptImages(pass *audit.Pass, file *audit.File) {
-	if !bytes.Contains(file.Source, []byte("docker")) && !bytes.Contains(file.Source, []byte("podman")) {
-		return
-	}
-	for _, s := range file.Steps() {
-		r := s.Run()
-		if r == nil || r.Run == nil || !strings.Contains(r.Run.Value, "docker") && !strings.Contains(r.Run.Value, "podman") {
-			continue
-		}
-		for _, pc := range pcCommandsAt(r.Run.Value) {
+	var tags []int // uiTags, once an image needs them
+	// The scripts as the checks after this one read them too (shellScriptsOf): one walk of the
+	// steps for all.
+	for _, sc := range shellScriptsOf(file) {
+		s, run := sc.Ref, sc.Run
+		for _, pc := range uiCommands(sc.Text) {
 			sub, image := uiCommandImage(uiJoinPlaceholders(pc.words))
-			if image == "" || uiBuiltHere(file.Source, image) || uiBuiltInJob(s, image) {
+			if image == "" {
 				continue
 			}
+			// The cheap tests first: most images are not built here.
 			ref := parseImage(image)
 			if ref.Pinned() || ref.Name == "" {
 				continue
 			}
-			f := pass.Reportf(file, pcLocate(file, r.Run, pc.line), "%s runs %q with image %q, which %s", s.Label(), pc.words[0]+" "+sub, image, ref.Problem())
+			if tags == nil {
+				tags = uiTags(file.Source)
+			}
+			if uiBuiltHere(file.Source, tags, image) || uiBuiltInJob(s, image) {
+				continue
+			}
+			f := pass.Reportf(file, pcLocate(file, run, pc.line), "%s runs %q with image %q, which %s", s.Label(), pc.words[0]+" "+sub, image, ref.Problem())
 			// One level below a job's own container: the script may pin by other means (a digest
 			// in a variable, a pull it verifies) that a command line does not show.
 			f.Severity = audit.Low
@@ -45,6 +50,15 @@ func uiScriptImages(pass *audit.Pass, file *audit.File) {
 			f.Key = s.Label() + " " + sub + " " + ref.Name
 		}
 	}
+}
+
+// uiCommands returns the commands of uiCommandLines, as pcCommandsAt splits them.
+func uiCommands(script string) []pcCmd {
+	var out []pcCmd
+	for _, line := range uiCommandLines(script) {
+		out = append(out, pcCommandsAt(line)...)
+	}
+	return out
 }
 
 // uiValueFlags are the options of docker run/create/pull that take a value as the next word.
@@ -140,18 +154,56 @@ func uiJoinPlaceholders(words []string) []string {
 }
 
 // uiBuiltHere reports whether the file tags an image of that name itself (docker build -t NAME,
-// --tag NAME), so that running it by name starts what the workflow just built.
-func uiBuiltHere(src []byte, image string) bool {
+// --tag NAME), so that running it by name starts what the workflow just built. tags are the
+// file's uiTags.
+func uiBuiltHere(src []byte, tags []int, image string) bool {
 	name := image
 	if i := strings.IndexByte(name, '@'); i >= 0 {
 		name = name[:i]
 	}
-	for _, p := range []string{"-t ", "-t=", "--tag ", "--tag=", "-t \"", "--tag \"", "tags: "} {
-		if bytes.Contains(src, []byte(p+name)) {
+	for _, t := range tags {
+		if bytes.HasPrefix(src[t:], []byte(name)) {
 			return true
 		}
 	}
 	return false
+}
+
+// uiTags returns where a name that the file tags may start: right after each "-t ", "-t=",
+// "--tag ", "--tag=", "-t \"", "--tag \"" and "tags: " of the source. One pass for the file,
+// not one for each image (all hold "-t" but "tags: ").
+func uiTags(src []byte) []int {
+	tags := []int{}
+	for off := 0; ; {
+		i := bytes.Index(src[off:], []byte("-t"))
+		if i < 0 {
+			break
+		}
+		i += off
+		off = i + 1
+		for _, p := range []string{"-t ", "-t=", "-t \""} {
+			if bytes.HasPrefix(src[i:], []byte(p)) {
+				tags = append(tags, i+len(p))
+			}
+		}
+		if i > 0 && src[i-1] == '-' {
+			for _, p := range []string{"--tag ", "--tag=", "--tag \""} {
+				if bytes.HasPrefix(src[i-1:], []byte(p)) {
+					tags = append(tags, i-1+len(p))
+				}
+			}
+		}
+	}
+	for off := 0; ; {
+		i := bytes.Index(src[off:], []byte("tags: "))
+		if i < 0 {
+			break
+		}
+		i += off
+		off = i + 1
+		tags = append(tags, i+len("tags: "))
+	}
+	return tags
 }
 
 // uiJobSteps are the steps of a step's job (or composite action).

@@ -1,7 +1,6 @@
 package checks
 
 import (
-	"fmt"
 	"strings"
 
 	"github.com/rampart-sec/rampart/audit"
@@ -76,7 +75,7 @@ func runUnpinnedTools(pass *audit.Pass) error {
 
 func utScript(pass *audit.Pass, s *shellScript) {
 	if !s.shellPosix() {
-		// Every match of utPwshCmdRe starts with one of its names (see shellPwshToolMaybe).
+		// Every match of utPwshCmds starts with one of its names (see shellPwshToolMaybe).
 		if utPwshSubMaybe(s.Text) && shellPwshToolMaybe(s.Text) && utPwshMaybe(s.Folded()) {
 			utPwsh(pass, s)
 		}
@@ -90,13 +89,22 @@ func utScript(pass *audit.Pass, s *shellScript) {
 	if !joined && !utMay(s, w) || !utMaybe(s.Folded()) {
 		return
 	}
-	// Installs on simple lines: utCheck can tell without the parse (when no other check has
-	// parsed the script already) that there is nothing to report.
-	if !joined && (s.more == nil || !s.more.parsed) && utNoneAt(s, w) {
-		return
+	// When no other check has parsed the script already: a plain list of commands is read
+	// without the parse (see utSimpleCmds); else, with installs on simple lines only, utCheck
+	// can tell without the parse that there is nothing to report.
+	var cmds []*shellCmd
+	simple := false
+	if s.more == nil || !s.more.parsed {
+		cmds, simple = utSimpleCmds(s.Text)
+		if !simple && !joined && utNoneAt(s, w) {
+			return
+		}
+	}
+	if !simple {
+		cmds = s.Cmds()
 	}
 	{
-		for _, c := range s.Cmds() {
+		for _, c := range cmds {
 			for _, p := range utCheck(c) {
 				f := pass.Reportf(s.Ref.File, s.Pos(p.word.Offset), "%s", p.msg)
 				if p.low {
@@ -106,7 +114,7 @@ func utScript(pass *audit.Pass, s *shellScript) {
 				if s.Ref.Job != nil {
 					job = s.Ref.Job.ID.Value
 				}
-				f.Key = fmt.Sprintf("%s %s %s", job, s.Ref.Label(), p.msg)
+				f.Key = job + " " + s.Ref.Label() + " " + p.msg
 			}
 		}
 	}
@@ -190,7 +198,7 @@ func utPwshSubMaybe(text string) bool {
 	return false
 }
 
-// utPwshMaybe reports whether a PowerShell or cmd script (folded) may match utPwshCmdRe.
+// utPwshMaybe reports whether a PowerShell or cmd script (folded) may hold a command of utPwshCmds.
 func utPwshMaybe(f string) bool {
 	for _, name := range []string{"pip", "py", "npm", "go", "cargo", "gem", "choco", "dotnet", "uv"} {
 		if strings.Contains(f, name) {

@@ -16,7 +16,6 @@ type utProblem struct {
 
 var (
 	utSemverRe  = regexp.MustCompile(`^v?\d+\.\d+\.\d+([-+][0-9A-Za-z.+-]*)?$`)
-	utPwshCmdRe = regexp.MustCompile(`(?i)\b(pip3?|python3?|py|npm|go|cargo|gem|choco|dotnet|pipx|uv)(\.exe)?\s+[^\n;|&]*`)
 	utToolingPy = map[string]bool{"pip": true, "setuptools": true, "wheel": true}
 )
 
@@ -276,7 +275,7 @@ func utNpm(cmd string, ops []*shellWord) []utProblem {
 
 // utPwsh checks PowerShell and cmd scripts line by line, splitting each install command into words.
 func utPwsh(pass *audit.Pass, s *shellScript) {
-	for _, loc := range utPwshCmdRe.FindAllStringIndex(s.Text, -1) {
+	for _, loc := range utPwshCmds(s.Text) {
 		seg := s.Text[loc[0]:loc[1]]
 		c := &shellCmd{Offset: loc[0]}
 		off := loc[0]
