@@ -31,10 +31,10 @@ const (
 
 // openTop opens the target's folder by descriptor. The target itself is the folder the user
 // named (through any symlink, as os.OpenRoot does); nothing below it is followed.
-func openTop(_ *os.Root, dir string) (folder, error) {
-	fd, err := retryEINTR(func() (int, error) { return syscall.Open(dir, fdDirFlags&^syscall.O_NOFOLLOW, 0) })
+func openTop(tr *targetRoot) (folder, error) {
+	fd, err := retryEINTR(func() (int, error) { return syscall.Open(tr.dir, fdDirFlags&^syscall.O_NOFOLLOW, 0) })
 	if err != nil {
-		return nil, &os.PathError{Op: "open", Path: dir, Err: err}
+		return nil, &os.PathError{Op: "open", Path: tr.dir, Err: err}
 	}
 	return &fdFolder{fd: fd}, nil
 }

@@ -2,7 +2,11 @@
 
 package audit
 
-import "os"
-
-// openTop opens the target's folder for the walk (see folder_linux.go for Linux).
-func openTop(root *os.Root, _ string) (folder, error) { return rootFolder{root}, nil }
+// openTop opens the target's folder for the walk: its os.Root (see folder_linux.go for Linux).
+func openTop(tr *targetRoot) (folder, error) {
+	root, err := tr.get()
+	if err != nil {
+		return nil, err
+	}
+	return rootFolder{root}, nil
+}

@@ -43,15 +43,20 @@ func LoadDir(dir string, opts LoadOptions) (*Target, error) {
 	case filepath.Base(abs) == ".github":
 		rootDir, only = filepath.Dir(abs), ".github"
 	}
-	root, err := os.OpenRoot(rootDir)
+	tr := &targetRoot{dir: rootDir}
+	defer tr.close()
+	found, err := discover(tr, only)
 	if err != nil {
 		return nil, fmt.Errorf("cannot open target %q: %w", dir, err)
 	}
-	defer root.Close()
-	t := &Target{Kind: "dir", Name: dir, RootDir: rootDir, Repo: repoFromGit(root), Partial: only != ""}
-	found := discover(root, rootDir, only)
 	defer found.close()
-	t.Markers = findMarkers(root, found.markers)
+	t := &Target{Kind: "dir", Name: dir, RootDir: rootDir, Partial: only != ""}
+	if only != "" || found.git {
+		if root, err := tr.get(); err == nil {
+			t.Repo = repoFromGit(root)
+		}
+	}
+	t.Markers = findMarkers(tr, found.markers)
 	t.Errors = append(t.Errors, found.errs...)
 	for _, p := range found.paths {
 		dir, base := path.Split(p)
@@ -59,8 +64,10 @@ func LoadDir(dir string, opts LoadOptions) (*Target, error) {
 		if !ok {
 			// A folder the walk did not enter (a symlinked .github/workflows): opened through
 			// the target's root, which keeps it inside.
-			if sub, err := root.OpenRoot(filepath.FromSlash(strings.TrimSuffix(dir, "/"))); err == nil {
-				d = rootFolder{sub}
+			if root, err := tr.get(); err == nil {
+				if sub, err := root.OpenRoot(filepath.FromSlash(strings.TrimSuffix(dir, "/"))); err == nil {
+					d = rootFolder{sub}
+				}
 			}
 			found.folders[dir] = d
 		}
@@ -71,7 +78,11 @@ func LoadDir(dir string, opts LoadOptions) (*Target, error) {
 		f, ferr, symlink := d.read(base, p, kindForPath(p), opts)
 		if symlink || ferr != nil && dir != "" && strings.Contains(ferr.Message, "outside the target") {
 			// A symlink to elsewhere in the target: follow it from the target's root.
-			f, ferr = readFileAs(root, p, kindForPath(p), opts)
+			if root, err := tr.get(); err == nil {
+				f, ferr = readFileAs(root, p, kindForPath(p), opts)
+			} else {
+				f, ferr = nil, &FileError{File: p, Message: "not audited: " + cleanErr(err)}
+			}
 		}
 		if ferr != nil {
 			t.Errors = append(t.Errors, *ferr)
@@ -137,6 +148,8 @@ type discovery struct {
 	paths, markers []string
 	errs           []FileError
 	folders        map[string]folder
+	// git is true when the target's folder holds a .git entry (a folder, or a worktree's file).
+	git bool
 	// root is the target's os.Root, which LoadDir closes; a folder that is it is not closed here.
 	root *os.Root
 }
@@ -153,16 +166,45 @@ func (d *discovery) close() {
 	}
 }
 
-// discover walks the target's tree (rootDir, opened as root) folder by folder, never following a
-// symlinked folder: workflows (direct children of .github/workflows), dependabot.yml, every
-// action.yml and Dockerfile, and the marker files. only, when set, is the one folder to walk.
-func discover(root *os.Root, rootDir, only string) *discovery {
-	d := &discovery{folders: map[string]folder{}, root: root}
+// targetRoot is the target's os.Root, opened the first time something needs it: the walk and
+// the reads go by descriptor on Linux (folder_linux.go), and the root is then needed only for a
+// symlink, a .git folder, a package.json or a folder given directly.
+type targetRoot struct {
+	dir    string
+	r      *os.Root
+	err    error
+	opened bool
+}
+
+func (tr *targetRoot) get() (*os.Root, error) {
+	if !tr.opened {
+		tr.opened = true
+		tr.r, tr.err = os.OpenRoot(tr.dir)
+	}
+	return tr.r, tr.err
+}
+
+func (tr *targetRoot) close() {
+	if tr.r != nil {
+		tr.r.Close()
+	}
+}
+
+// discover walks the target's tree folder by folder, never following a symlinked folder:
+// workflows (direct children of .github/workflows), dependabot.yml, every action.yml and
+// Dockerfile, and the marker files. only, when set, is the one folder to walk. Its error means
+// that the target itself cannot be opened.
+func discover(tr *targetRoot, only string) (*discovery, error) {
+	d := &discovery{folders: map[string]folder{}}
 	isYAML := func(n string) bool { return strings.HasSuffix(n, ".yml") || strings.HasSuffix(n, ".yaml") }
 	// listWorkflows adds the direct children of .github/workflows; the walk finds them itself, and
 	// this is used only when the folder is the target or a symlink the walk does not enter.
 	listWorkflows := func() {
-		entries, err := fs.ReadDir(root.FS(), ".github/workflows")
+		root, err := tr.get()
+		var entries []fs.DirEntry
+		if err == nil {
+			entries, err = fs.ReadDir(root.FS(), ".github/workflows")
+		}
 		if err != nil {
 			if !errors.Is(err, fs.ErrNotExist) {
 				d.errs = append(d.errs, FileError{File: ".github/workflows", Message: "cannot list workflows: " + cleanErr(err)})
@@ -175,9 +217,16 @@ func discover(root *os.Root, rootDir, only string) *discovery {
 			}
 		}
 	}
+	if only != "" {
+		root, err := tr.get()
+		if err != nil {
+			return nil, err
+		}
+		d.root = root
+	}
 	if only == ".github/workflows" {
 		listWorkflows()
-		return d
+		return d, nil
 	}
 	// walk lists one folder and descends into its subfolders; it reports whether it found a
 	// pipeline file directly in the folder (whose root is then kept open for reading it; the
@@ -194,6 +243,9 @@ func discover(root *os.Root, rootDir, only string) *discovery {
 			p := name
 			if rel != "" {
 				p = rel + "/" + name
+			}
+			if p == ".git" {
+				d.git = true // a folder, or the file of a worktree
 			}
 			if e.dir {
 				if skipDirs[name] {
@@ -238,19 +290,21 @@ func discover(root *os.Root, rootDir, only string) *discovery {
 	var top folder
 	start := only
 	if only != "" {
-		sub, err := root.OpenRoot(filepath.FromSlash(only))
+		sub, err := d.root.OpenRoot(filepath.FromSlash(only))
 		if err != nil {
 			d.errs = append(d.errs, FileError{File: only, Message: "cannot walk: " + cleanErr(err)})
-			return d
+			return d, nil
 		}
 		top = rootFolder{sub}
 		d.folders[only+"/"] = top
 	} else {
 		start = "."
 		var err error
-		if top, err = openTop(root, rootDir); err != nil {
-			d.errs = append(d.errs, FileError{File: start, Message: "cannot walk: " + cleanErr(err)})
-			return d
+		if top, err = openTop(tr); err != nil {
+			return nil, err
+		}
+		if rf, ok := top.(rootFolder); ok {
+			d.root = rf.r
 		}
 		d.folders[""] = top
 	}
@@ -259,7 +313,7 @@ func discover(root *os.Root, rootDir, only string) *discovery {
 	}
 	slices.Sort(d.paths)
 	d.paths = slices.Compact(d.paths)
-	return d
+	return d, nil
 }
 
 func kindForPath(p string) FileKind {

@@ -23,7 +23,7 @@ func isMarker(p string) bool { return p == "package.json" || slices.Contains(Mar
 
 // findMarkers records which marker files the walk passed (found, as every file, through the root,
 // so no symlink leads out of it), and reads package.json for a "renovate" key.
-func findMarkers(root *os.Root, seen []string) map[string]bool {
+func findMarkers(tr *targetRoot, seen []string) map[string]bool {
 	m := map[string]bool{}
 	pkg := false
 	for _, p := range seen {
@@ -36,7 +36,8 @@ func findMarkers(root *os.Root, seen []string) map[string]bool {
 	if !pkg {
 		return m
 	}
-	if !isRegular(root, "package.json") {
+	root, err := tr.get()
+	if err != nil || !isRegular(root, "package.json") {
 		return m
 	}
 	if fh, err := root.Open("package.json"); err == nil {
