@@ -84,9 +84,9 @@ func runHardcodedCredentials(pass *audit.Pass) error {
 			continue
 		}
 		s := &hcScan{pass: pass, file: file}
-		formatLines, urlLines := hcCandidates(file.Source)
+		formatLines, urlLines, names := hcCandidates(file.Source, file.Action != nil)
 		s.formats(formatLines)
-		if hcNamesMayMatter(file.Source, file.Action != nil) {
+		if names {
 			s.names()
 		}
 		s.urls(urlLines)

@@ -23,10 +23,38 @@ type hcTrigger struct {
 	// beside a found b dismisses most of them before any anchor is compared.
 	side int
 	near [256]bool
+	// name, when set, is a look of hcNameLooks at every b, until one reports true.
+	name func(src []byte, i int, action bool) bool
+}
+
+// hcNameLooks decide, with the byte searches of hcCandidates, whether the walk of a file's
+// env vars, inputs, container passwords, run: assignments and command-line flags can find
+// anything: they report true where a credential's name may be given a literal that env,
+// assign, container or script would report. Most files are dismissed (all but 8 of the
+// corpus's 1,213), where the walk reads every env map, input map and script of the file.
+//
+// Such a literal is written NAME: value (YAML), NAME=value (a script) or --flag value, where the
+// last segments of NAME are a credential's (hcCredentialName) and the value is not an expression
+// ("${{"), not a variable ("$") and, unless NAME is a password's, looks machine-generated
+// (hcRandom). What the source does not show is let through: values on the next lines (block
+// scalars, aliases, a bare key before anything but a mapping, an action input's default), YAML
+// escapes that spell a name's letters, "=" or a flag's space where the source holds none, "ſ" and
+// "ı" in a name (upper-casing maps them to "S" and "I"; hcCandidates looks for them), and
+// explicit "? " keys.
+var hcNameLooks = []struct {
+	b    byte
+	look func(src []byte, i int, action bool) bool
+}{
+	{':', func(src []byte, i int, action bool) bool { return hcAssignAt(src, i, true, action) }},
+	{'=', func(src []byte, i int, action bool) bool { return hcAssignAt(src, i, false, action) }},
+	{'-', func(src []byte, i int, _ bool) bool { return hcFlagAt(src, i) }},
+	{'\\', func(src []byte, i int, _ bool) bool { return hcEscapeAt(src, i) }},
+	{'?', func(src []byte, i int, _ bool) bool { return hcComplexKeyAt(src, i) }},
 }
 
 // hcTriggers give each anchor of hcFormats (and "PRIVATE KEY") a byte of it that is rare in
-// workflow files, so that a few vectorized byte searches over the file find every anchor.
+// workflow files, so that a few vectorized byte searches over the file find every anchor, and
+// carry the looks of hcNameLooks, which share their searches ("-" finds both "glpat-" and flags).
 var hcTriggers = func() []hcTrigger {
 	var out []hcTrigger
 	add := func(lit string, b byte) {
@@ -49,14 +77,15 @@ var hcTriggers = func() []hcTrigger {
 		all = append(all, fm.anchors...)
 	}
 	for _, a := range all {
-		// Few triggers, each a pass over the file: "A" (AWS, Google, PyPI, private keys), "k", "x", "_".
-		for _, b := range []byte("Axk_") {
+		// Few triggers, each a pass over the file: "A" (AWS, Google, PyPI, private keys), "k",
+		// "x", "_", and "-", which the look for flags searches anyway.
+		for _, b := range []byte("Axk_-") {
 			if strings.IndexByte(a, b) >= 0 {
 				add(a, b)
 				break
 			}
 		}
-		if !strings.ContainsAny(a, "Axk_") {
+		if !strings.ContainsAny(a, "Axk_-") {
 			add(a, a[0])
 		}
 	}
@@ -74,14 +103,31 @@ var hcTriggers = func() []hcTrigger {
 			t.near[a.lit[a.back+t.side]] = true
 		}
 	}
+	for _, nl := range hcNameLooks {
+		i := slices.IndexFunc(out, func(t hcTrigger) bool { return t.b == nl.b })
+		if i < 0 {
+			i = len(out)
+			out = append(out, hcTrigger{b: nl.b})
+		}
+		out[i].name = nl.look
+	}
 	return out
 }()
 
 // hcCandidates returns the start offsets of the lines that hold an anchor of a credential format
-// (or "PRIVATE KEY"), and of those that hold "@" after "://" (a URL with credentials), in order.
-func hcCandidates(src []byte) (formats, urls []int) {
+// (or "PRIVATE KEY"), and of those that hold "@" after "://" (a URL with credentials), in order;
+// names is false when no env var, input, container password or run: script of the file can be
+// reported (hcNameLooks). action says the file is an action's.
+func hcCandidates(src []byte, action bool) (formats, urls []int, names bool) {
 	for ti := range hcTriggers {
 		t := &hcTriggers[ti]
+		look := t.name
+		if names {
+			look = nil
+		}
+		if len(t.anchors) == 0 && look == nil {
+			continue
+		}
 		for off := 0; ; {
 			i := bytes.IndexByte(src[off:], t.b)
 			if i < 0 {
@@ -89,6 +135,15 @@ func hcCandidates(src []byte) (formats, urls []int) {
 			}
 			i += off
 			off = i + 1
+			if look != nil && look(src, i, action) {
+				names, look = true, nil
+			}
+			if len(t.anchors) == 0 {
+				if look == nil {
+					break
+				}
+				continue
+			}
 			if j := i + t.side; j < 0 || j >= len(src) || !t.near[src[j]] {
 				continue
 			}
@@ -102,6 +157,7 @@ func hcCandidates(src []byte) (formats, urls []int) {
 			}
 		}
 	}
+	names = names || bytes.Contains(src, []byte("ſ")) || bytes.Contains(src, []byte("ı"))
 	if len(formats) > 1 {
 		slices.Sort(formats)
 		formats = slices.Compact(formats)
@@ -118,5 +174,5 @@ func hcCandidates(src []byte) (formats, urls []int) {
 			urls, last = append(urls, start), start
 		}
 	}
-	return formats, urls
+	return formats, urls, names
 }

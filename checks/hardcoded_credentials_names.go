@@ -7,42 +7,6 @@ import (
 	"unicode/utf8"
 )
 
-// hcNamesMayMatter is a look at a file's source before its parsed workflow or action is walked:
-// it reports false only when no env var, input, container password, run: assignment or
-// command-line flag of the file can give a credential's name a literal that env, assign,
-// container or script would report. Most files are dismissed by a few byte searches (":", "=",
-// "-"), where the walk reads every env map, input map and script of the file.
-//
-// Such a literal is written NAME: value (YAML), NAME=value (a script) or --flag value, where the
-// last segments of NAME are a credential's (hcCredentialName) and the value is not an expression
-// ("${{"), not a variable ("$") and, unless NAME is a password's, looks machine-generated
-// (hcRandom). What the source does not show is let through: values on the next lines (block
-// scalars, aliases, a bare key before anything but a mapping, an action input's default), YAML
-// escapes that spell a name's letters, "=" or a flag's space where the source holds none, "ſ" and
-// "ı" in a name (upper-casing maps them to "S" and "I"), and explicit "? " keys.
-func hcNamesMayMatter(src []byte, action bool) bool {
-	yaml := func(src []byte, i int) bool { return hcAssignAt(src, i, true, action) }
-	script := func(src []byte, i int) bool { return hcAssignAt(src, i, false, action) }
-	return hcEachByte(src, ':', yaml) || hcEachByte(src, '=', script) || hcEachByte(src, '-', hcFlagAt) ||
-		hcEachByte(src, '\\', hcEscapeAt) || hcEachByte(src, '?', hcComplexKeyAt) ||
-		bytes.Contains(src, []byte("ſ")) || bytes.Contains(src, []byte("ı"))
-}
-
-// hcEachByte calls at with the offset of every c in src, in order, until it reports true.
-func hcEachByte(src []byte, c byte, at func(src []byte, i int) bool) bool {
-	for off := 0; ; {
-		i := bytes.IndexByte(src[off:], c)
-		if i < 0 {
-			return false
-		}
-		i += off
-		if at(src, i) {
-			return true
-		}
-		off = i + 1
-	}
-}
-
 // hcNameByte reports whether c may be part of a name as hcCredentialNameASCII reads it.
 func hcNameByte(c byte) bool {
 	return c >= 'a' && c <= 'z' || c >= 'A' && c <= 'Z' || c >= '0' && c <= '9' || c == '_' || c == '-' || c == '.'
