@@ -74,18 +74,23 @@ var hcTriggers = func() []hcTrigger {
 	}
 	all := []string{"PRIVATE KEY"}
 	for _, fm := range hcFormats {
-		all = append(all, fm.anchors...)
+		if fm.triggers != nil {
+			all = append(all, fm.triggers...)
+		} else {
+			all = append(all, fm.anchors...)
+		}
 	}
 	for _, a := range all {
-		// Few triggers, each a pass over the file: "A" (AWS, Google, PyPI, private keys), "k",
-		// "x", "_", and "-", which the look for flags searches anyway.
-		for _, b := range []byte("Axk_-") {
+		// Few triggers, each a pass over the file: "A" (AWS, Google, PyPI, private keys), "_"
+		// (GitHub, npm, Docker Hub, Stripe), and "-" and ":", which the looks of hcNameLooks
+		// search anyway (GitLab, Slack, Discord, OpenAI, Anthropic).
+		for _, b := range []byte("A_-:") {
 			if strings.IndexByte(a, b) >= 0 {
 				add(a, b)
 				break
 			}
 		}
-		if !strings.ContainsAny(a, "Axk_-") {
+		if !strings.ContainsAny(a, "A_-:") {
 			add(a, a[0])
 		}
 	}
@@ -138,6 +143,16 @@ func hcCandidates(src []byte, action bool) (formats, urls []int, names bool) {
 			if look != nil && look(src, i, action) {
 				names, look = true, nil
 			}
+			if t.b == ':' && i+2 < len(src) && src[i+1] == '/' && src[i+2] == '/' {
+				// "://" and an "@" after it on its line: a URL that may hold credentials.
+				le := bytes.IndexByte(src[i:], '\n')
+				if le < 0 {
+					le = len(src) - i
+				}
+				if start := bytes.LastIndexByte(src[:i], '\n') + 1; (len(urls) == 0 || urls[len(urls)-1] != start) && bytes.IndexByte(src[i+3:i+le], '@') >= 0 {
+					urls = append(urls, start)
+				}
+			}
 			if len(t.anchors) == 0 {
 				if look == nil {
 					break
@@ -161,18 +176,6 @@ func hcCandidates(src []byte, action bool) (formats, urls []int, names bool) {
 	if len(formats) > 1 {
 		slices.Sort(formats)
 		formats = slices.Compact(formats)
-	}
-	last := -1
-	for off := 0; ; {
-		i := bytes.IndexByte(src[off:], '@')
-		if i < 0 {
-			break
-		}
-		i += off
-		off = i + 1
-		if start := bytes.LastIndexByte(src[:i], '\n') + 1; start != last && bytes.Contains(src[start:i], []byte("://")) {
-			urls, last = append(urls, start), start
-		}
 	}
 	return formats, urls, names
 }

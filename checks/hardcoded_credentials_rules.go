@@ -17,23 +17,26 @@ type hcFormat struct {
 	re     *regexp.Regexp
 	// anchors are literals every match contains: the regexp runs only on lines that hold one.
 	anchors []string
+	// triggers, when set, are literals every match contains that hcCandidates finds with
+	// searches it makes anyway (see hcTriggers), where the anchors would need one more.
+	triggers []string
 }
 
 var hcFormats = []hcFormat{
-	{"AWS access key id", "", regexp.MustCompile(`\b(?:AKIA|ASIA|ABIA|ACCA)[A-Z2-7]{16}\b`), []string{"AKIA", "ASIA", "ABIA", "ACCA"}},
-	{"GitHub token", "", regexp.MustCompile(`\bgh[pousr]_[A-Za-z0-9]{36,255}\b`), []string{"ghp_", "gho_", "ghu_", "ghs_", "ghr_"}},
-	{"GitHub fine-grained token", "github_pat_", regexp.MustCompile(`\bgithub_pat_[A-Za-z0-9]{22}_[A-Za-z0-9]{59}\b`), []string{"github_pat_"}},
-	{"GitLab token", "glpat-", regexp.MustCompile(`\bglpat-[A-Za-z0-9_-]{20,}\b`), []string{"glpat-"}},
-	{"Slack token", "xox", regexp.MustCompile(`\bxox[baprse]-[0-9A-Za-z]{6,}-[0-9A-Za-z-]{6,}`), []string{"xox"}},
-	{"Slack webhook URL", "https://hooks.slack.com/", regexp.MustCompile(`https://hooks\.slack\.com/(?:services|workflows|triggers)/T[A-Z0-9]{6,}/[A-Z0-9]{6,}/[A-Za-z0-9]{16,}`), []string{"hooks.slack.com"}},
-	{"Discord webhook URL", "https://discord.com/api/webhooks/", regexp.MustCompile(`https://(?:ptb\.|canary\.)?discord(?:app)?\.com/api/webhooks/\d{15,}/[A-Za-z0-9_-]{40,}`), []string{"/api/webhooks/"}},
-	{"npm token", "npm_", regexp.MustCompile(`\bnpm_[A-Za-z0-9]{36}\b`), []string{"npm_"}},
-	{"PyPI token", "pypi-", regexp.MustCompile(`\bpypi-AgEIcHlwaS5vcmc[A-Za-z0-9_-]{50,}`), []string{"pypi-AgEI"}},
-	{"Docker Hub token", "dckr_pat_", regexp.MustCompile(`\bdckr_pat_[A-Za-z0-9_-]{27,}`), []string{"dckr_pat_"}},
-	{"Stripe secret key", "sk_live_", regexp.MustCompile(`\b[sr]k_live_[A-Za-z0-9]{24,}\b`), []string{"k_live_"}},
-	{"OpenAI API key", "sk-", regexp.MustCompile(`\bsk-(?:proj-|svcacct-|admin-)?[A-Za-z0-9_-]{20,}T3BlbkFJ[A-Za-z0-9_-]{20,}`), []string{"T3BlbkFJ"}},
-	{"Anthropic API key", "sk-ant-", regexp.MustCompile(`\bsk-ant-(?:api|admin)\d\d-[A-Za-z0-9_-]{80,}`), []string{"sk-ant-"}},
-	{"Google API key", "AIza", regexp.MustCompile(`\bAIza[0-9A-Za-z_-]{35}\b`), []string{"AIza"}},
+	{"AWS access key id", "", regexp.MustCompile(`\b(?:AKIA|ASIA|ABIA|ACCA)[A-Z2-7]{16}\b`), []string{"AKIA", "ASIA", "ABIA", "ACCA"}, nil},
+	{"GitHub token", "", regexp.MustCompile(`\bgh[pousr]_[A-Za-z0-9]{36,255}\b`), []string{"ghp_", "gho_", "ghu_", "ghs_", "ghr_"}, nil},
+	{"GitHub fine-grained token", "github_pat_", regexp.MustCompile(`\bgithub_pat_[A-Za-z0-9]{22}_[A-Za-z0-9]{59}\b`), []string{"github_pat_"}, nil},
+	{"GitLab token", "glpat-", regexp.MustCompile(`\bglpat-[A-Za-z0-9_-]{20,}\b`), []string{"glpat-"}, nil},
+	{"Slack token", "xox", regexp.MustCompile(`\bxox[baprse]-[0-9A-Za-z]{6,}-[0-9A-Za-z-]{6,}`), []string{"xox"}, []string{"xoxb-", "xoxa-", "xoxp-", "xoxr-", "xoxs-", "xoxe-"}},
+	{"Slack webhook URL", "https://hooks.slack.com/", regexp.MustCompile(`https://hooks\.slack\.com/(?:services|workflows|triggers)/T[A-Z0-9]{6,}/[A-Z0-9]{6,}/[A-Za-z0-9]{16,}`), []string{"hooks.slack.com"}, []string{"://hooks.slack.com"}},
+	{"Discord webhook URL", "https://discord.com/api/webhooks/", regexp.MustCompile(`https://(?:ptb\.|canary\.)?discord(?:app)?\.com/api/webhooks/\d{15,}/[A-Za-z0-9_-]{40,}`), []string{"/api/webhooks/"}, []string{"://discord", "://ptb.discord", "://canary.discord"}},
+	{"npm token", "npm_", regexp.MustCompile(`\bnpm_[A-Za-z0-9]{36}\b`), []string{"npm_"}, nil},
+	{"PyPI token", "pypi-", regexp.MustCompile(`\bpypi-AgEIcHlwaS5vcmc[A-Za-z0-9_-]{50,}`), []string{"pypi-AgEI"}, nil},
+	{"Docker Hub token", "dckr_pat_", regexp.MustCompile(`\bdckr_pat_[A-Za-z0-9_-]{27,}`), []string{"dckr_pat_"}, nil},
+	{"Stripe secret key", "sk_live_", regexp.MustCompile(`\b[sr]k_live_[A-Za-z0-9]{24,}\b`), []string{"k_live_"}, nil},
+	{"OpenAI API key", "sk-", regexp.MustCompile(`\bsk-(?:proj-|svcacct-|admin-)?[A-Za-z0-9_-]{20,}T3BlbkFJ[A-Za-z0-9_-]{20,}`), []string{"T3BlbkFJ"}, []string{"sk-"}},
+	{"Anthropic API key", "sk-ant-", regexp.MustCompile(`\bsk-ant-(?:api|admin)\d\d-[A-Za-z0-9_-]{80,}`), []string{"sk-ant-"}, nil},
+	{"Google API key", "AIza", regexp.MustCompile(`\bAIza[0-9A-Za-z_-]{35}\b`), []string{"AIza"}, nil},
 }
 
 // hcPrivateKey matches a private key's armor header.
