@@ -7,6 +7,10 @@ import (
 	"unicode/utf8"
 )
 
+// This file holds the looks of hcNameLooks (see hcCandidates): at a ":", "=", "-", "\" or "?" of a
+// file's source, whether a credential's name may be given a literal there that the walk of the
+// file's env vars, inputs, containers and scripts would report.
+
 // hcNameByte reports whether c may be part of a name as hcCredentialNameASCII reads it.
 func hcNameByte(c byte) bool {
 	return c >= 'a' && c <= 'z' || c >= 'A' && c <= 'Z' || c >= '0' && c <= '9' || c == '_' || c == '-' || c == '.'
