@@ -120,7 +120,7 @@ var hcTriggers = func() []hcTrigger {
 }()
 
 // hcCandidates returns the start offsets of the lines that hold an anchor of a credential format
-// (or "PRIVATE KEY"), and of those that hold "@" after "://" (a URL with credentials), in order;
+// (or "PRIVATE KEY"), and of those that hold "://user:password@" (hcURLUserPassAt), in order;
 // names is false when no env var, input, container password or run: script of the file can be
 // reported (hcNameLooks). action says the file is an action's.
 func hcCandidates(src []byte, action bool) (formats, urls []int, names bool) {
@@ -143,13 +143,8 @@ func hcCandidates(src []byte, action bool) (formats, urls []int, names bool) {
 			if look != nil && look(src, i, action) {
 				names, look = true, nil
 			}
-			if t.b == ':' && i+2 < len(src) && src[i+1] == '/' && src[i+2] == '/' {
-				// "://" and an "@" after it on its line: a URL that may hold credentials.
-				le := bytes.IndexByte(src[i:], '\n')
-				if le < 0 {
-					le = len(src) - i
-				}
-				if start := bytes.LastIndexByte(src[:i], '\n') + 1; (len(urls) == 0 || urls[len(urls)-1] != start) && bytes.IndexByte(src[i+3:i+le], '@') >= 0 {
+			if t.b == ':' && i+2 < len(src) && src[i+1] == '/' && src[i+2] == '/' && hcURLUserPassAt(src, i+3) {
+				if start := bytes.LastIndexByte(src[:i], '\n') + 1; len(urls) == 0 || urls[len(urls)-1] != start {
 					urls = append(urls, start)
 				}
 			}
@@ -178,4 +173,33 @@ func hcCandidates(src []byte, action bool) (formats, urls []int, names bool) {
 		formats = slices.Compact(formats)
 	}
 	return formats, urls, names
+}
+
+// hcURLUserPassAt reports whether the text after a "://" at src[i-3] is "user:password@host" as
+// hcURLCreds reads it: a user without "/", spaces, quotes, ":" or "@", then ":", a password
+// without "/", spaces, quotes or "@", then "@" and a host's first byte. Every match of hcURLCreds
+// has it after its "://"; lines without one are not matched against the regexp.
+func hcURLUserPassAt(src []byte, i int) bool {
+	k := i
+	for k < len(src) && !hcURLStop(src[k]) && src[k] != ':' {
+		k++
+	}
+	if k == i || k >= len(src) || src[k] != ':' {
+		return false
+	}
+	m := k + 1
+	for m < len(src) && !hcURLStop(src[m]) {
+		m++
+	}
+	if m == k+1 || m+1 >= len(src) || src[m] != '@' {
+		return false
+	}
+	h := src[m+1]
+	return h >= 'a' && h <= 'z' || h >= 'A' && h <= 'Z' || h >= '0' && h <= '9' || h == '.' || h == '-'
+}
+
+// hcURLStop reports whether c ends a URL's user or password for hcURLCreds: "/", "@", a quote
+// or a space of \s.
+func hcURLStop(c byte) bool {
+	return c == '/' || c == '@' || c == '\'' || c == '"' || c == ' ' || c == '\t' || c == '\n' || c == '\f' || c == '\r'
 }
