@@ -45,11 +45,11 @@ var hcNameLooks = []struct {
 	b    byte
 	look func(src []byte, i int, action bool) bool
 }{
-	{':', func(src []byte, i int, action bool) bool { return hcAssignAt(src, i, true, action) }},
-	{'=', func(src []byte, i int, action bool) bool { return hcAssignAt(src, i, false, action) }},
-	{'-', func(src []byte, i int, _ bool) bool { return hcFlagAt(src, i) }},
-	{'\\', func(src []byte, i int, _ bool) bool { return hcEscapeAt(src, i) }},
-	{'?', func(src []byte, i int, _ bool) bool { return hcComplexKeyAt(src, i) }},
+	{':', hcAssignAt},
+	{'=', hcAssignAt},
+	{'-', hcFlagAt},
+	{'\\', hcEscapeAt},
+	{'?', hcComplexKeyAt},
 }
 
 // hcTriggers give each anchor of hcFormats (and "PRIVATE KEY") a byte of it that is rare in

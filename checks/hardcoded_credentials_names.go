@@ -16,9 +16,11 @@ func hcNameByte(c byte) bool {
 	return c >= 'a' && c <= 'z' || c >= 'A' && c <= 'Z' || c >= '0' && c <= '9' || c == '_' || c == '-' || c == '.'
 }
 
-// hcAssignAt looks at the ":" (yaml) or "=" (a script) at src[r]: whether the name before it may
-// be a credential's and the value after it a literal that can be reported.
-func hcAssignAt(src []byte, r int, yaml, action bool) bool {
+// hcAssignAt looks at the ":" (a YAML key's) or "=" (a script's assignment) at src[r]: whether
+// the name before it may be a credential's and the value after it a literal that can be
+// reported (action: the file is an action's).
+func hcAssignAt(src []byte, r int, action bool) bool {
+	yaml := src[r] == ':'
 	q := r
 	for {
 		for q > 0 && (src[q-1] == ' ' || src[q-1] == '\t' || src[q-1] == '"' || src[q-1] == '\'' || src[q-1] == '\r' || src[q-1] == '\f' || src[q-1] == '\v') {
@@ -306,7 +308,7 @@ var hcFlagNames = []string{"password", "passwd", "token", "api-key", "apikey", "
 
 // hcFlagAt looks at the "-" at src[i]: whether it starts a credential flag followed by a space
 // and a value that can be reported (a flag followed by "=" is hcAssignAt's).
-func hcFlagAt(src []byte, i int) bool {
+func hcFlagAt(src []byte, i int, _ bool) bool {
 	j := i + 1
 	if j < len(src) && src[j] == '-' {
 		j++
@@ -365,7 +367,7 @@ func hcEscapedSpaceBefore(src []byte, i int) bool {
 // flag's space needs where the source holds none. A hex escape spells any character (those the
 // scans above read: name bytes, "=", spaces, and "ſ" and "ı", which upper-case to ASCII); an
 // escaped line break joins a word to the next line's. Other escapes are read beside the name.
-func hcEscapeAt(src []byte, i int) bool {
+func hcEscapeAt(src []byte, i int, _ bool) bool {
 	if i+1 >= len(src) {
 		return false
 	}
@@ -448,7 +450,7 @@ func hcMayBeInDoubleQuotes(src []byte, i int) bool {
 
 // hcComplexKeyAt looks at the "?" at src[i]: an explicit key ("? NAME", then ": value") puts its
 // ":" away from its name; it matters when the key holds a credential's word.
-func hcComplexKeyAt(src []byte, i int) bool {
+func hcComplexKeyAt(src []byte, i int, _ bool) bool {
 	if i+1 < len(src) && src[i+1] != ' ' && src[i+1] != '\t' && src[i+1] != '\n' && src[i+1] != '\r' {
 		return false
 	}
