@@ -222,8 +222,12 @@ func hcInputDefaultAt(src []byte, v, next int, password bool) bool {
 			if hcIndent(line) <= indent {
 				return false
 			}
-			if k := bytes.TrimLeft(line, " \t"); bytes.HasPrefix(k, []byte("default:")) {
+			k := bytes.TrimLeft(line, " \t")
+			if bytes.HasPrefix(k, []byte("default:")) {
 				return hcYAMLLiteralAt(src, start+len(line)-len(k)+len("default:"), password, false, false)
+			}
+			if bytes.HasPrefix(k, []byte("<<")) || bytes.IndexByte(k, '*') >= 0 {
+				return true // a merge key or an alias may bring a default
 			}
 		}
 		start = le + 1
@@ -463,6 +467,12 @@ func hcComplexKeyAt(src []byte, i int, _ bool) bool {
 	if len(rest) == 0 {
 		// "?" alone: the key is on the next line.
 		rest, _ = hcRestOfLine(src, next)
+	}
+	if len(rest) > 0 {
+		switch rest[0] {
+		case '|', '>', '*', '&', '!', '"', '\'', '[', '{':
+			return true // a block scalar, an alias or a quoted key: read where the source does not say
+		}
 	}
 	return hcMayAssignSlow(string(rest)) || bytes.Contains(rest, []byte("ſ")) || bytes.Contains(rest, []byte("ı"))
 }
