@@ -63,9 +63,10 @@ func hcAssignAt(src []byte, r int, action bool) bool {
 	name := src[s:q]
 	escaped := s > 0 && src[s-1] == '\\'
 	if !yaml && s > 0 && !escaped {
-		// hcAssign and hcFlag take a name after a space, ";&|(", "$env:" or the line's start.
+		// hcAssign and hcFlag take a name after a space, ";&|(", "$env:" or the line's start,
+		// which a quote opening a run: scalar may hide.
 		switch src[s-1] {
-		case ' ', '\t', '\n', '\f', '\r', ';', '&', '|', '(', ':':
+		case ' ', '\t', '\n', '\f', '\r', ';', '&', '|', '(', ':', '"', '\'':
 		default:
 			return false
 		}
@@ -340,7 +341,8 @@ func hcFlagAt(src []byte, i int, _ bool) bool {
 		if e >= len(src) || src[e] != ' ' && src[e] != '\\' || string(src[j:e]) != n {
 			continue
 		}
-		if i > 0 && !pcSpace(src[i-1]) && !hcEscapedSpaceBefore(src, i) {
+		// After a space or the line's start, which a quote opening a run: scalar may hide.
+		if i > 0 && !pcSpace(src[i-1]) && src[i-1] != '"' && src[i-1] != '\'' && !hcEscapedSpaceBefore(src, i) {
 			return false
 		}
 		if src[e] == '\\' {
