@@ -84,40 +84,49 @@ func runHardcodedCredentials(pass *audit.Pass) error {
 			continue
 		}
 		s := &hcScan{pass: pass, file: file}
-		formatLines, urlLines := hcCandidates(file.Source)
+		formatLines, urlLines, names := hcCandidates(file.Source, file.Action != nil)
 		s.formats(formatLines)
-		if w := file.Workflow; w != nil {
-			s.env(w.Env, "workflow env", false)
-			for _, j := range file.Jobs() {
-				s.job(j)
-			}
-		}
-		if a := file.Action; a != nil {
-			for _, in := range a.Inputs {
-				if in.Name != nil && in.Default != nil {
-					s.assign(in.Name.Value, in.Default, "input default", false)
-				}
-			}
-			if a.Runs != nil {
-				s.env(a.Runs.Env, "action env", false)
-			}
-		}
-		for _, ref := range file.Steps() {
-			if ref.Job == nil {
-				s.env(ref.Step.Env, "env", false)
-			}
-			if u := ref.Uses(); u != nil {
-				for k, in := range u.Inputs {
-					if hcMayBeCredentialKey(k) && in != nil && in.Name != nil {
-						s.assign(in.Name.Value, in.Value, "input", false)
-					}
-				}
-			}
-			if r := ref.Run(); r != nil && r.Run != nil {
-				s.script(r.Run)
-			}
+		if names {
+			s.names()
 		}
 		s.urls(urlLines)
 	}
 	return nil
+}
+
+// names audits the literals given to credential names: env vars, inputs, container passwords
+// and run: scripts.
+func (s *hcScan) names() {
+	file := s.file
+	if w := file.Workflow; w != nil {
+		s.env(w.Env, "workflow env", false)
+		for _, j := range file.Jobs() {
+			s.job(j)
+		}
+	}
+	if a := file.Action; a != nil {
+		for _, in := range a.Inputs {
+			if in.Name != nil && in.Default != nil {
+				s.assign(in.Name.Value, in.Default, "input default", false)
+			}
+		}
+		if a.Runs != nil {
+			s.env(a.Runs.Env, "action env", false)
+		}
+	}
+	for _, ref := range file.Steps() {
+		if ref.Job == nil {
+			s.env(ref.Step.Env, "env", false)
+		}
+		if u := ref.Uses(); u != nil {
+			for k, in := range u.Inputs {
+				if hcMayBeCredentialKey(k) && in != nil && in.Name != nil {
+					s.assign(in.Name.Value, in.Value, "input", false)
+				}
+			}
+		}
+		if r := ref.Run(); r != nil && r.Run != nil {
+			s.script(r.Run)
+		}
+	}
 }

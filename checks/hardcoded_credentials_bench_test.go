@@ -43,7 +43,7 @@ func BenchmarkHCCandidates(b *testing.B) {
 	}
 	for b.Loop() {
 		for _, s := range srcs {
-			hcCandidates(s)
+			hcCandidates(s, false)
 		}
 	}
 }

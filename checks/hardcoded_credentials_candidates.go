@@ -23,10 +23,38 @@ type hcTrigger struct {
 	// beside a found b dismisses most of them before any anchor is compared.
 	side int
 	near [256]bool
+	// name, when set, is a look of hcNameLooks at every b, until one reports true.
+	name func(src []byte, i int, action bool) bool
+}
+
+// hcNameLooks decide, with the byte searches of hcCandidates, whether the walk of a file's
+// env vars, inputs, container passwords, run: assignments and command-line flags can find
+// anything: they report true where a credential's name may be given a literal that env,
+// assign, container or script would report. Most files are dismissed (all but 10 of the
+// corpus's 1,213), where the walk reads every env map, input map and script of the file.
+//
+// Such a literal is written NAME: value (YAML), NAME=value (a script) or --flag value, where the
+// last segments of NAME are a credential's (hcCredentialName) and the value is not an expression
+// ("${{"), not a variable ("$") and, unless NAME is a password's, looks machine-generated
+// (hcRandom). What the source does not show is let through: values on the next lines (block
+// scalars, aliases, a bare key before anything but a mapping, an action input's default), YAML
+// escapes that spell a name's letters, "=" or a flag's space where the source holds none, "ſ" and
+// "ı" in a name (upper-casing maps them to "S" and "I"; hcCandidates looks for them), and
+// explicit "? " keys.
+var hcNameLooks = []struct {
+	b    byte
+	look func(src []byte, i int, action bool) bool
+}{
+	{':', hcAssignAt},
+	{'=', hcAssignAt},
+	{'-', hcFlagAt},
+	{'\\', hcEscapeAt},
+	{'?', hcComplexKeyAt},
 }
 
 // hcTriggers give each anchor of hcFormats (and "PRIVATE KEY") a byte of it that is rare in
-// workflow files, so that a few vectorized byte searches over the file find every anchor.
+// workflow files, so that a few vectorized byte searches over the file find every anchor, and
+// carry the looks of hcNameLooks, which share their searches ("-" finds both "glpat-" and flags).
 var hcTriggers = func() []hcTrigger {
 	var out []hcTrigger
 	add := func(lit string, b byte) {
@@ -46,17 +74,23 @@ var hcTriggers = func() []hcTrigger {
 	}
 	all := []string{"PRIVATE KEY"}
 	for _, fm := range hcFormats {
-		all = append(all, fm.anchors...)
+		if fm.triggers != nil {
+			all = append(all, fm.triggers...)
+		} else {
+			all = append(all, fm.anchors...)
+		}
 	}
 	for _, a := range all {
-		// Few triggers, each a pass over the file: "A" (AWS, Google, PyPI, private keys), "k", "x", "_".
-		for _, b := range []byte("Axk_") {
+		// Few triggers, each a pass over the file: "A" (AWS, Google, PyPI, private keys), "_"
+		// (GitHub, npm, Docker Hub, Stripe), and "-" and ":", which the looks of hcNameLooks
+		// search anyway (GitLab, Slack, Discord, OpenAI, Anthropic).
+		for _, b := range []byte("A_-:") {
 			if strings.IndexByte(a, b) >= 0 {
 				add(a, b)
 				break
 			}
 		}
-		if !strings.ContainsAny(a, "Axk_") {
+		if !strings.ContainsAny(a, "A_-:") {
 			add(a, a[0])
 		}
 	}
@@ -74,14 +108,31 @@ var hcTriggers = func() []hcTrigger {
 			t.near[a.lit[a.back+t.side]] = true
 		}
 	}
+	for _, nl := range hcNameLooks {
+		i := slices.IndexFunc(out, func(t hcTrigger) bool { return t.b == nl.b })
+		if i < 0 {
+			i = len(out)
+			out = append(out, hcTrigger{b: nl.b})
+		}
+		out[i].name = nl.look
+	}
 	return out
 }()
 
 // hcCandidates returns the start offsets of the lines that hold an anchor of a credential format
-// (or "PRIVATE KEY"), and of those that hold "@" after "://" (a URL with credentials), in order.
-func hcCandidates(src []byte) (formats, urls []int) {
+// (or "PRIVATE KEY"), and of those that hold "://user:password@" (hcURLUserPassAt), in order;
+// names is false when no env var, input, container password or run: script of the file can be
+// reported (hcNameLooks). action says the file is an action's.
+func hcCandidates(src []byte, action bool) (formats, urls []int, names bool) {
 	for ti := range hcTriggers {
 		t := &hcTriggers[ti]
+		look := t.name
+		if names {
+			look = nil
+		}
+		if len(t.anchors) == 0 && look == nil {
+			continue
+		}
 		for off := 0; ; {
 			i := bytes.IndexByte(src[off:], t.b)
 			if i < 0 {
@@ -89,6 +140,20 @@ func hcCandidates(src []byte) (formats, urls []int) {
 			}
 			i += off
 			off = i + 1
+			if look != nil && look(src, i, action) {
+				names, look = true, nil
+			}
+			if t.b == ':' && i+2 < len(src) && src[i+1] == '/' && src[i+2] == '/' && hcURLUserPassAt(src, i+3) {
+				if start := bytes.LastIndexByte(src[:i], '\n') + 1; len(urls) == 0 || urls[len(urls)-1] != start {
+					urls = append(urls, start)
+				}
+			}
+			if len(t.anchors) == 0 {
+				if look == nil {
+					break
+				}
+				continue
+			}
 			if j := i + t.side; j < 0 || j >= len(src) || !t.near[src[j]] {
 				continue
 			}
@@ -102,21 +167,39 @@ func hcCandidates(src []byte) (formats, urls []int) {
 			}
 		}
 	}
+	names = names || bytes.Contains(src, []byte("ſ")) || bytes.Contains(src, []byte("ı"))
 	if len(formats) > 1 {
 		slices.Sort(formats)
 		formats = slices.Compact(formats)
 	}
-	last := -1
-	for off := 0; ; {
-		i := bytes.IndexByte(src[off:], '@')
-		if i < 0 {
-			break
-		}
-		i += off
-		off = i + 1
-		if start := bytes.LastIndexByte(src[:i], '\n') + 1; start != last && bytes.Contains(src[start:i], []byte("://")) {
-			urls, last = append(urls, start), start
-		}
+	return formats, urls, names
+}
+
+// hcURLUserPassAt reports whether the text after a "://" at src[i-3] is "user:password@host" as
+// hcURLCreds reads it: a user without "/", spaces, quotes, ":" or "@", then ":", a password
+// without "/", spaces, quotes or "@", then "@" and a host's first byte. Every match of hcURLCreds
+// has it after its "://"; lines without one are not matched against the regexp.
+func hcURLUserPassAt(src []byte, i int) bool {
+	k := i
+	for k < len(src) && !hcURLStop(src[k]) && src[k] != ':' {
+		k++
 	}
-	return formats, urls
+	if k == i || k >= len(src) || src[k] != ':' {
+		return false
+	}
+	m := k + 1
+	for m < len(src) && !hcURLStop(src[m]) {
+		m++
+	}
+	if m == k+1 || m+1 >= len(src) || src[m] != '@' {
+		return false
+	}
+	h := src[m+1]
+	return h >= 'a' && h <= 'z' || h >= 'A' && h <= 'Z' || h >= '0' && h <= '9' || h == '.' || h == '-'
+}
+
+// hcURLStop reports whether c ends a URL's user or password for hcURLCreds: "/", "@", a quote
+// or a space of \s.
+func hcURLStop(c byte) bool {
+	return c == '/' || c == '@' || c == '\'' || c == '"' || c == ' ' || c == '\t' || c == '\n' || c == '\f' || c == '\r'
 }

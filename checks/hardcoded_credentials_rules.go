@@ -17,23 +17,26 @@ type hcFormat struct {
 	re     *regexp.Regexp
 	// anchors are literals every match contains: the regexp runs only on lines that hold one.
 	anchors []string
+	// triggers, when set, are literals every match contains that hcCandidates finds with
+	// searches it makes anyway (see hcTriggers), where the anchors would need one more.
+	triggers []string
 }
 
 var hcFormats = []hcFormat{
-	{"AWS access key id", "", regexp.MustCompile(`\b(?:AKIA|ASIA|ABIA|ACCA)[A-Z2-7]{16}\b`), []string{"AKIA", "ASIA", "ABIA", "ACCA"}},
-	{"GitHub token", "", regexp.MustCompile(`\bgh[pousr]_[A-Za-z0-9]{36,255}\b`), []string{"ghp_", "gho_", "ghu_", "ghs_", "ghr_"}},
-	{"GitHub fine-grained token", "github_pat_", regexp.MustCompile(`\bgithub_pat_[A-Za-z0-9]{22}_[A-Za-z0-9]{59}\b`), []string{"github_pat_"}},
-	{"GitLab token", "glpat-", regexp.MustCompile(`\bglpat-[A-Za-z0-9_-]{20,}\b`), []string{"glpat-"}},
-	{"Slack token", "xox", regexp.MustCompile(`\bxox[baprse]-[0-9A-Za-z]{6,}-[0-9A-Za-z-]{6,}`), []string{"xox"}},
-	{"Slack webhook URL", "https://hooks.slack.com/", regexp.MustCompile(`https://hooks\.slack\.com/(?:services|workflows|triggers)/T[A-Z0-9]{6,}/[A-Z0-9]{6,}/[A-Za-z0-9]{16,}`), []string{"hooks.slack.com"}},
-	{"Discord webhook URL", "https://discord.com/api/webhooks/", regexp.MustCompile(`https://(?:ptb\.|canary\.)?discord(?:app)?\.com/api/webhooks/\d{15,}/[A-Za-z0-9_-]{40,}`), []string{"/api/webhooks/"}},
-	{"npm token", "npm_", regexp.MustCompile(`\bnpm_[A-Za-z0-9]{36}\b`), []string{"npm_"}},
-	{"PyPI token", "pypi-", regexp.MustCompile(`\bpypi-AgEIcHlwaS5vcmc[A-Za-z0-9_-]{50,}`), []string{"pypi-AgEI"}},
-	{"Docker Hub token", "dckr_pat_", regexp.MustCompile(`\bdckr_pat_[A-Za-z0-9_-]{27,}`), []string{"dckr_pat_"}},
-	{"Stripe secret key", "sk_live_", regexp.MustCompile(`\b[sr]k_live_[A-Za-z0-9]{24,}\b`), []string{"k_live_"}},
-	{"OpenAI API key", "sk-", regexp.MustCompile(`\bsk-(?:proj-|svcacct-|admin-)?[A-Za-z0-9_-]{20,}T3BlbkFJ[A-Za-z0-9_-]{20,}`), []string{"T3BlbkFJ"}},
-	{"Anthropic API key", "sk-ant-", regexp.MustCompile(`\bsk-ant-(?:api|admin)\d\d-[A-Za-z0-9_-]{80,}`), []string{"sk-ant-"}},
-	{"Google API key", "AIza", regexp.MustCompile(`\bAIza[0-9A-Za-z_-]{35}\b`), []string{"AIza"}},
+	{"AWS access key id", "", regexp.MustCompile(`\b(?:AKIA|ASIA|ABIA|ACCA)[A-Z2-7]{16}\b`), []string{"AKIA", "ASIA", "ABIA", "ACCA"}, nil},
+	{"GitHub token", "", regexp.MustCompile(`\bgh[pousr]_[A-Za-z0-9]{36,255}\b`), []string{"ghp_", "gho_", "ghu_", "ghs_", "ghr_"}, nil},
+	{"GitHub fine-grained token", "github_pat_", regexp.MustCompile(`\bgithub_pat_[A-Za-z0-9]{22}_[A-Za-z0-9]{59}\b`), []string{"github_pat_"}, nil},
+	{"GitLab token", "glpat-", regexp.MustCompile(`\bglpat-[A-Za-z0-9_-]{20,}\b`), []string{"glpat-"}, nil},
+	{"Slack token", "xox", regexp.MustCompile(`\bxox[baprse]-[0-9A-Za-z]{6,}-[0-9A-Za-z-]{6,}`), []string{"xox"}, []string{"xoxb-", "xoxa-", "xoxp-", "xoxr-", "xoxs-", "xoxe-"}},
+	{"Slack webhook URL", "https://hooks.slack.com/", regexp.MustCompile(`https://hooks\.slack\.com/(?:services|workflows|triggers)/T[A-Z0-9]{6,}/[A-Z0-9]{6,}/[A-Za-z0-9]{16,}`), []string{"hooks.slack.com"}, []string{"://hooks.slack.com"}},
+	{"Discord webhook URL", "https://discord.com/api/webhooks/", regexp.MustCompile(`https://(?:ptb\.|canary\.)?discord(?:app)?\.com/api/webhooks/\d{15,}/[A-Za-z0-9_-]{40,}`), []string{"/api/webhooks/"}, []string{"://discord", "://ptb.discord", "://canary.discord"}},
+	{"npm token", "npm_", regexp.MustCompile(`\bnpm_[A-Za-z0-9]{36}\b`), []string{"npm_"}, nil},
+	{"PyPI token", "pypi-", regexp.MustCompile(`\bpypi-AgEIcHlwaS5vcmc[A-Za-z0-9_-]{50,}`), []string{"pypi-AgEI"}, nil},
+	{"Docker Hub token", "dckr_pat_", regexp.MustCompile(`\bdckr_pat_[A-Za-z0-9_-]{27,}`), []string{"dckr_pat_"}, nil},
+	{"Stripe secret key", "sk_live_", regexp.MustCompile(`\b[sr]k_live_[A-Za-z0-9]{24,}\b`), []string{"k_live_"}, nil},
+	{"OpenAI API key", "sk-", regexp.MustCompile(`\bsk-(?:proj-|svcacct-|admin-)?[A-Za-z0-9_-]{20,}T3BlbkFJ[A-Za-z0-9_-]{20,}`), []string{"T3BlbkFJ"}, []string{"sk-"}},
+	{"Anthropic API key", "sk-ant-", regexp.MustCompile(`\bsk-ant-(?:api|admin)\d\d-[A-Za-z0-9_-]{80,}`), []string{"sk-ant-"}, nil},
+	{"Google API key", "AIza", regexp.MustCompile(`\bAIza[0-9A-Za-z_-]{35}\b`), []string{"AIza"}, nil},
 }
 
 // hcPrivateKey matches a private key's armor header.
@@ -147,13 +150,26 @@ func hcMayBeCredentialKey(k string) bool {
 }
 
 // hcCredentialNameASCII is hcCredentialName when the last two segments of the name are ASCII;
-// ok is false when they are not.
-func hcCredentialNameASCII(name string) (cred, password, ok bool) {
-	t := strings.TrimSpace(name)
+// ok is false when they are not. It takes the bytes of a source as well as a string.
+func hcCredentialNameASCII[T ~string | ~[]byte](name T) (cred, password, ok bool) {
+	// strings.TrimSpace trims Unicode spaces too: a name with a non-ASCII end is left to the
+	// upper-casing path, which trims them as TrimSpace does.
+	end := len(name)
+	for end > 0 && hcASCIISpace(name[end-1]) {
+		end--
+	}
+	if end > 0 && name[end-1] >= 0x80 {
+		return false, false, false
+	}
+	start := 0
+	for start < end && hcASCIISpace(name[start]) {
+		start++
+	}
+	t := name[start:end]
 	// The last two segments between "_", "-" and ".", read in place and compared without regard
 	// to case when they are ASCII; others take the upper-casing path.
-	var last, prev string
-	nseg, end := 0, len(t)
+	var last, prev T
+	nseg, e := 0, len(t)
 	for i := len(t) - 1; i >= -1 && nseg < 2; i-- {
 		if i >= 0 {
 			if c := t[i]; c >= 0x80 {
@@ -162,37 +178,74 @@ func hcCredentialNameASCII(name string) (cred, password, ok bool) {
 				continue
 			}
 		}
-		if i+1 < end {
+		if i+1 < e {
 			if nseg == 0 {
-				last = t[i+1 : end]
+				last = t[i+1 : e]
 			} else {
-				prev = t[i+1 : end]
+				prev = t[i+1 : e]
 			}
 			nseg++
 		}
-		end = i
+		e = i
 	}
 	if nseg == 0 {
 		return false, false, true
 	}
-	for _, s := range hcCredentialSuffixes {
-		if strings.EqualFold(last, s) {
-			return true, strings.HasPrefix(s, "PASS") || s == "PWD", true
+	// The words of hcCredentialSuffixes by length: one or two comparisons instead of eleven.
+	switch len(last) {
+	case 3:
+		if hcUpperIs(last, "PWD") {
+			return true, true, true
 		}
-	}
-	if strings.EqualFold(last, "KEY") && nseg > 1 {
-		for _, s := range hcKeySuffixes {
-			if strings.EqualFold(prev, s) {
-				return true, false, true
+		if hcUpperIs(last, "KEY") && nseg > 1 {
+			for _, s := range hcKeySuffixes {
+				if len(prev) == len(s) && hcUpperIs(prev, s) {
+					return true, false, true
+				}
 			}
 		}
+		return false, false, true
+	case 4:
+		if hcUpperIs(last, "PASS") {
+			return true, true, true
+		}
+		return hcUpperIs(last, "AUTH"), false, true
+	case 5:
+		return hcUpperIs(last, "TOKEN"), false, true
+	case 6:
+		if hcUpperIs(last, "PASSWD") {
+			return true, true, true
+		}
+		return hcUpperIs(last, "SECRET") || hcUpperIs(last, "APIKEY"), false, true
+	case 10:
+		if hcUpperIs(last, "PASSPHRASE") {
+			return true, true, true
+		}
+		if hcUpperIs(last, "CREDENTIAL") {
+			return true, false, true
+		}
+	case 11:
+		if hcUpperIs(last, "CREDENTIALS") {
+			return true, false, true
+		}
 	}
-	pw := hcHasSuffixFold(last, "PASSWORD")
-	return hcHasSuffixFold(last, "APIKEY") || pw, pw, true
+	pw := len(last) >= 8 && hcUpperIs(last[len(last)-8:], "PASSWORD")
+	return pw || len(last) >= 6 && hcUpperIs(last[len(last)-6:], "APIKEY"), pw, true
 }
 
-func hcHasSuffixFold(s, suffix string) bool {
-	return len(s) >= len(suffix) && strings.EqualFold(s[len(s)-len(suffix):], suffix)
+// hcASCIISpace is unicode.IsSpace for ASCII bytes.
+func hcASCIISpace(c byte) bool {
+	return c == ' ' || c >= '\t' && c <= '\r'
+}
+
+// hcUpperIs reports whether s, as long as the upper-case ASCII word w, is w in any case.
+func hcUpperIs[T ~string | ~[]byte](s T, w string) bool {
+	for i := 0; i < len(w); i++ {
+		if s[i]&^0x20 != w[i] {
+			return false
+		}
+	}
+	return true
 }
 
 // hcCredentialNameSlow is hcCredentialName for any name.

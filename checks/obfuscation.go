@@ -149,6 +149,9 @@ func obfConstExprs(pass *audit.Pass, file *audit.File) {
 		if bytes.HasPrefix(bytes.TrimSpace(src[ls:le]), []byte("#")) {
 			continue
 		}
+		if obfCallsStatus(src[off : off+end+2]) {
+			continue
+		}
 		l := actionlint.NewExprLexer(string(src[off : off+end+2]))
 		node, err := actionlint.NewExprParser().Parse(l)
 		if err != nil || !obfConstant(node) {
@@ -167,6 +170,54 @@ func obfConstExprs(pass *audit.Pass, file *audit.File) {
 // constant and need not be parsed. When unsure it reports false.
 func obfReadsContext(text string) bool {
 	return obfScanReads(text, nil) == obfScanRead
+}
+
+// obfCallsStatus is a look at an expression's text (what follows "${{", up to "}}") before its
+// parse: it reports true when the text calls, outside string literals, success, failure, always,
+// cancelled or hashFiles, which obfConstant never takes for a constant (hashFiles('...') in cache
+// keys is most of the expressions that read no context). When unsure it reports false.
+func obfCallsStatus(text []byte) bool {
+	for i := 0; i < len(text); {
+		c := text[i]
+		switch {
+		case c == '\'':
+			for i++; ; {
+				j := bytes.IndexByte(text[i:], '\'')
+				if j < 0 {
+					return false
+				}
+				i += j + 1
+				if i >= len(text) || text[i] != '\'' {
+					break
+				}
+				i++
+			}
+			continue
+		case c >= '0' && c <= '9' || c == '-':
+			for i++; i < len(text) && obfNumByte(text[i]); i++ {
+			}
+			continue
+		case c >= 'a' && c <= 'z' || c >= 'A' && c <= 'Z' || c == '_':
+			j := i + 1
+			for j < len(text) && obfIdentByte(text[j]) {
+				j++
+			}
+			k := j
+			for k < len(text) && (text[k] == ' ' || text[k] == '\t' || text[k] == '\n' || text[k] == '\r') {
+				k++
+			}
+			if k < len(text) && text[k] == '(' {
+				switch strings.ToLower(string(text[i:j])) {
+				case "success", "failure", "always", "cancelled", "hashfiles":
+					return true
+				}
+			}
+			i = j
+			continue
+		}
+		i++
+	}
+	return false
 }
 
 // obfScanEnd is where obfScanReads stopped.

@@ -28,6 +28,27 @@ func TestObfReadsContext(t *testing.T) {
 	}
 }
 
+// TestObfCallsStatus checks obfuscation's look before the parse against the parser: an
+// expression that it skips must not be a constant.
+func TestObfCallsStatus(t *testing.T) {
+	extra := []string{" hashFiles('**/go.sum') }}", " format('{0}', hashFiles('x')) }}", " 'always()' }}",
+		" format('always({0})', 'x') }}", " 'it''s always(' }}", " ALWAYS () }}", " toJSON('x') || success() }}",
+		" 1 && cancelled() }}", " fromJSON('[\"failure()\"]') }}", " 'x}}' }}"}
+	n := 0
+	for _, c := range append(extra, prefilterCases...) {
+		node, err := actionlint.NewExprParser().Parse(actionlint.NewExprLexer(c))
+		if obfCallsStatus([]byte(c)) {
+			n++
+			if err == nil && obfConstant(node) {
+				t.Errorf("%q: skipped, but it is a constant", c)
+			}
+		}
+	}
+	if n < 5 {
+		t.Errorf("only %d expressions skipped: the look finds no call", n)
+	}
+}
+
 // TestTISafeExpr checks template-injection's prefilter against the parser: an expression that
 // it skips must have no source.
 func TestTISafeExpr(t *testing.T) {
