@@ -74,6 +74,8 @@ func TestTogetherTimes(t *testing.T) {
 	targets := loadCorpus(t)
 	prev := runtime.GOMAXPROCS(1)
 	defer runtime.GOMAXPROCS(prev)
+	// Each check's figure is its least time over the rounds, not its time in the round with the
+	// least total: one round can carry a collector pause inside a single check.
 	best := map[string]time.Duration{}
 	var bestTotal time.Duration = 1 << 62
 	for range rounds() {
@@ -85,9 +87,11 @@ func TestTogetherTimes(t *testing.T) {
 		eng := &audit.Engine{Checks: checks.All(), Timed: func(id string, d time.Duration) { sum[id] += d }}
 		start := time.Now()
 		eng.Audit(fresh, audit.AuditOptions{Now: time.Date(2026, 1, 1, 0, 0, 0, 0, time.UTC)})
-		if d := time.Since(start); d < bestTotal {
-			bestTotal = d
-			best = sum
+		bestTotal = min(bestTotal, time.Since(start))
+		for id, d := range sum {
+			if b, ok := best[id]; !ok || d < b {
+				best[id] = d
+			}
 		}
 	}
 	type row struct {
