@@ -2,8 +2,11 @@ package checks
 
 import (
 	"bytes"
+	"math/bits"
 	"slices"
 	"strings"
+
+	"github.com/rampart-sec/rampart/internal/bytescan"
 )
 
 // hcAnchorAt is a literal to look for where a trigger byte is found: the literal starts back bytes before it.
@@ -53,8 +56,9 @@ var hcNameLooks = []struct {
 }
 
 // hcTriggers give each anchor of hcFormats (and "PRIVATE KEY") a byte of it that is rare in
-// workflow files, so that a few vectorized byte searches over the file find every anchor, and
-// carry the looks of hcNameLooks, which share their searches ("-" finds both "glpat-" and flags).
+// workflow files, so that one pass over the file for all of them (hcTriggerSet, at most eight
+// bytes) finds every anchor, and carry the looks of hcNameLooks, which share the pass ("-" finds
+// both "glpat-" and flags).
 var hcTriggers = func() []hcTrigger {
 	var out []hcTrigger
 	add := func(lit string, b byte) {
@@ -81,7 +85,7 @@ var hcTriggers = func() []hcTrigger {
 		}
 	}
 	for _, a := range all {
-		// Few triggers, each a pass over the file: "A" (AWS, Google, PyPI, private keys), "_"
+		// Few triggers, each a hit per few dozen bytes: "A" (AWS, Google, PyPI, private keys), "_"
 		// (GitHub, npm, Docker Hub, Stripe), and "-" and ":", which the looks of hcNameLooks
 		// search anyway (GitLab, Slack, Discord, OpenAI, Anthropic).
 		for _, b := range []byte("A_-:") {
@@ -119,42 +123,37 @@ var hcTriggers = func() []hcTrigger {
 	return out
 }()
 
+// hcTriggerSet holds the bytes of hcTriggers, found in one pass; hcTriggerOf maps each to its
+// index in hcTriggers.
+var hcTriggerSet, hcTriggerOf = func() (*bytescan.Set, [256]uint8) {
+	var bs []byte
+	var of [256]uint8
+	for i, t := range hcTriggers {
+		bs = append(bs, t.b)
+		of[t.b] = uint8(i)
+	}
+	return bytescan.New(bs...), of
+}()
+
 // hcCandidates returns the start offsets of the lines that hold an anchor of a credential format
 // (or "PRIVATE KEY"), and of those that hold "://user:password@" (hcURLUserPassAt), in order;
 // names is false when no env var, input, container password or run: script of the file can be
 // reported (hcNameLooks). action says the file is an action's.
 func hcCandidates(src []byte, action bool) (formats, urls []int, names bool) {
-	for ti := range hcTriggers {
-		t := &hcTriggers[ti]
-		look := t.name
-		if names {
-			look = nil
-		}
-		if len(t.anchors) == 0 && look == nil {
-			continue
-		}
-		for off := 0; ; {
-			i := bytes.IndexByte(src[off:], t.b)
-			if i < 0 {
-				break
-			}
-			i += off
-			off = i + 1
-			if look != nil && look(src, i, action) {
-				names, look = true, nil
+	var sc bytescan.Scanner
+	for sc.Reset(hcTriggerSet, src); sc.Next(); {
+		for m := sc.Hits; m != 0; m &= m - 1 {
+			i := sc.Base + bits.TrailingZeros64(m)
+			t := &hcTriggers[hcTriggerOf[src[i]]]
+			if !names && t.name != nil && t.name(src, i, action) {
+				names = true
 			}
 			if t.b == ':' && i+2 < len(src) && src[i+1] == '/' && src[i+2] == '/' && hcURLUserPassAt(src, i+3) {
 				if start := bytes.LastIndexByte(src[:i], '\n') + 1; len(urls) == 0 || urls[len(urls)-1] != start {
 					urls = append(urls, start)
 				}
 			}
-			if len(t.anchors) == 0 {
-				if look == nil {
-					break
-				}
-				continue
-			}
-			if j := i + t.side; j < 0 || j >= len(src) || !t.near[src[j]] {
+			if j := i + t.side; len(t.anchors) == 0 || j < 0 || j >= len(src) || !t.near[src[j]] {
 				continue
 			}
 			for _, a := range t.anchors {
