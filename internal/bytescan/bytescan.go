@@ -12,7 +12,7 @@ import "math/bits"
 // Set is up to eight bytes to look for.
 type Set struct {
 	// pat holds each byte repeated sixteen times, the way the kernel compares it; the slots past
-	// the given bytes repeat the first, so that the kernel compares 1, 4 or 8 of them (n).
+	// the given bytes repeat the first, so that the kernel compares 1, 2, 4 or 8 of them (n).
 	pat [8][16]byte
 	n   int
 	// has is 1 for the bytes of the set: the pure-Go kernel's table.
@@ -33,8 +33,8 @@ func New(bs ...byte) *Set {
 		panic("bytescan: a set holds one to eight bytes")
 	}
 	switch {
-	case len(uniq) == 1:
-		s.n = 1
+	case len(uniq) <= 2:
+		s.n = len(uniq)
 	case len(uniq) <= 4:
 		s.n = 4
 	default:

@@ -10,6 +10,14 @@
 	PCMPEQB X8, X0;      \
 	PMOVMSKB X0, reg
 
+#define CMP2(off, reg) \
+	MOVOU   off(SI), X0; \
+	MOVO    X0, X1;      \
+	PCMPEQB X8, X0;      \
+	PCMPEQB X9, X1;      \
+	POR     X1, X0;      \
+	PMOVMSKB X0, reg
+
 #define CMP4(off, reg) \
 	MOVOU   off(SI), X0; \
 	MOVO    X0, X1;      \
@@ -82,6 +90,8 @@ TEXT ·masksSSE2(SB), NOSPLIT, $0-64
 	JZ    done
 	CMPQ  BX, $1
 	JEQ   loop1
+	CMPQ  BX, $2
+	JEQ   loop2
 	CMPQ  BX, $4
 	JEQ   loop4
 
@@ -101,6 +111,15 @@ loop4:
 	CMP4(48, R11)
 	STORE
 	JNZ loop4
+	RET
+
+loop2:
+	CMP2(0, R8)
+	CMP2(16, R9)
+	CMP2(32, R10)
+	CMP2(48, R11)
+	STORE
+	JNZ loop2
 	RET
 
 loop1:
