@@ -166,7 +166,7 @@ func TestSecwPrunedIndex(t *testing.T) {
 // TestTiPlaceholdersExact checks the tricky sources' exactness.
 func TestTiPlaceholdersExact(t *testing.T) {
 	for name, want := range map[string]bool{"alias.yml": false, "escapes.yml": true, "quotes.yml": true, "comment.yml": true} {
-		if got := tiScanPlaceholders([]byte(secwTricky[name])).exact; got != want {
+		if got := tiScanPlaceholders(&audit.File{Source: []byte(secwTricky[name])}).exact; got != want {
 			t.Errorf("%s: exact = %v, want %v", name, got, want)
 		}
 	}
