@@ -174,3 +174,18 @@ func TestTiPlaceholdersExact(t *testing.T) {
 		t.Error("tiAliases")
 	}
 }
+
+// TestSecwMentionsBytes compares secwMentionsBytes with secwMentions on the word in every case
+// and place, cut at either end, and beside the blocks the scan reads.
+func TestSecwMentionsBytes(t *testing.T) {
+	pad := strings.Repeat("x c C ", 25)
+	for _, word := range []string{"secrets", "SECRETS", "sEcReTs", "secret", "ecrets", "secrecs", "s\x45crets", "s\x05crets"} {
+		for n := range 140 {
+			for _, src := range []string{pad[:n] + word, word + pad[:n], pad[:n] + word + pad[:n%7]} {
+				if got, want := secwMentionsBytes([]byte(src)), secwMentions(src); got != want {
+					t.Errorf("secwMentionsBytes(%q) = %v, want %v", src, got, want)
+				}
+			}
+		}
+	}
+}
