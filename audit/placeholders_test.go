@@ -20,3 +20,13 @@ func TestPlaceholders(t *testing.T) {
 		}
 	}
 }
+
+// BenchmarkPlaceholders finds the placeholders of every file of the corpus.
+func BenchmarkPlaceholders(b *testing.B) {
+	srcs := corpusSources(b)
+	for b.Loop() {
+		for _, src := range srcs {
+			placeholders(src)
+		}
+	}
+}

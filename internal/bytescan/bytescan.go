@@ -3,8 +3,9 @@
 // The checks look for rare bytes ("${{", a credential's "_", every line break) in each file's
 // source. One bytes.IndexByte call per hit costs 10-15 ns when hits are a few dozen bytes apart,
 // and one pass per byte reads the source once for each. Here one pass compares each 64-byte block
-// against all the bytes at once (SSE2 on amd64) into a 64-bit mask, and the hits are read off
-// the masks with no call per hit.
+// against all the bytes at once (SSE2 on amd64) into a 64-bit mask, keeping only the masks of
+// blocks with a hit (most blocks have none of a rare byte), and the hits are read off the masks
+// with no call per hit.
 package bytescan
 
 import "math/bits"
@@ -67,7 +68,7 @@ func (s *Set) Append(dst []int32, src []byte) []int32 {
 }
 
 // chunkBlocks is the number of 64-byte blocks masked per kernel call: few enough to keep the
-// masks on the stack, enough that the call costs nothing per byte.
+// masks on the stack and number the blocks in a byte, enough that the call costs nothing per byte.
 const chunkBlocks = 32
 
 // Scanner reads the offsets of a set's bytes in a slice a 64-byte block at a time: Next moves to
@@ -88,12 +89,13 @@ type Scanner struct {
 	Base int
 	Hits uint64
 
-	set   *Set
-	src   []byte
-	next  int // the offset of the first byte not masked yet
-	chunk int // the offset of masks[0]'s block
-	k, n  int // masks[k:n] are the blocks after Base's not read yet
-	masks [chunkBlocks]uint64
+	set    *Set
+	src    []byte
+	next   int // the offset of the first byte not masked yet
+	chunk  int // the offset of the chunk masked last
+	k, n   int // masks[k:n] are the blocks of the chunk with a hit after Base's
+	masks  [chunkBlocks]uint64
+	blocks [chunkBlocks]uint8 // the number of masks[i]'s block in the chunk
 }
 
 // Reset makes the scanner find the bytes of s in src from its start.
@@ -103,17 +105,9 @@ func (sc *Scanner) Reset(s *Set, src []byte) {
 }
 
 // Next moves to the next block that holds a byte of the set, masking the next chunk of the
-// source when the masks at hand have none; it reports false at the end of the source.
+// source when the blocks at hand are read; it reports false at the end of the source.
 func (sc *Scanner) Next() bool {
-	for {
-		for sc.k < sc.n {
-			m := sc.masks[sc.k]
-			sc.k++
-			if m != 0 {
-				sc.Hits, sc.Base = m, sc.chunk+64*(sc.k-1)
-				return true
-			}
-		}
+	for sc.k == sc.n {
 		rest := sc.src[sc.next:]
 		if len(rest) == 0 {
 			sc.Hits = 0
@@ -121,29 +115,39 @@ func (sc *Scanner) Next() bool {
 		}
 		sc.chunk, sc.k = sc.next, 0
 		if full := min(len(rest)/64, chunkBlocks); full > 0 {
-			masks(sc.set, rest[:64*full], sc.masks[:full])
+			sc.n = masks(sc.set, rest[:64*full], sc.masks[:full], sc.blocks[:full])
 			sc.next += 64 * full
-			sc.n = full
 			continue
 		}
 		// The last bytes, fewer than a block: a padded copy, whose padding is masked off.
 		var buf [64]byte
 		copy(buf[:], rest)
-		masks(sc.set, buf[:], sc.masks[:1])
+		sc.n = masks(sc.set, buf[:], sc.masks[:1], sc.blocks[:1])
 		sc.masks[0] &= 1<<len(rest) - 1
+		if sc.masks[0] == 0 {
+			sc.n = 0
+		}
 		sc.next = len(sc.src)
-		sc.n = 1
 	}
+	sc.Hits, sc.Base = sc.masks[sc.k], sc.chunk+64*int(sc.blocks[sc.k])
+	sc.k++
+	return true
 }
 
-// masksGo is the kernel in Go: it sets out[j]'s bit i when src[64*j+i] is in s
-// (len(src) == 64*len(out)).
-func masksGo(s *Set, src []byte, out []uint64) {
+// masksGo is the kernel in Go: for each 64-byte block of src (len(src) == 64*len(out)) that
+// holds a byte of s, in order, it sets in out a mask with bit i set when the block's byte i is
+// in s, and in blocks the block's number; it returns the number of such blocks.
+func masksGo(s *Set, src []byte, out []uint64, blocks []uint8) int {
+	n := 0
 	for j := range out {
 		var m uint64
 		for i, c := range src[64*j : 64*j+64] {
 			m |= uint64(s.has[c]) << i
 		}
-		out[j] = m
+		if m != 0 {
+			out[n], blocks[n] = m, uint8(j)
+			n++
+		}
 	}
+	return n
 }

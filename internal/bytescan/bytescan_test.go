@@ -85,10 +85,10 @@ func TestKernels(t *testing.T) {
 			for nb := range 40 {
 				src := buf[align : align+64*nb]
 				got, want := make([]uint64, nb), make([]uint64, nb)
-				masks(s, src, got)
-				masksGo(s, src, want)
-				if !slices.Equal(got, want) {
-					t.Fatalf("set %q, align %d, %d blocks: got %x, want %x", set, align, nb, got, want)
+				gotBlocks, wantBlocks := make([]uint8, nb), make([]uint8, nb)
+				n := masks(s, src, got, gotBlocks)
+				if wantN := masksGo(s, src, want, wantBlocks); n != wantN || !slices.Equal(got[:n], want[:n]) || !slices.Equal(gotBlocks[:n], wantBlocks[:n]) {
+					t.Fatalf("set %q, align %d, %d blocks: got %d %x %v, want %d %x %v", set, align, nb, n, got[:n], gotBlocks[:n], wantN, want[:wantN], wantBlocks[:wantN])
 				}
 			}
 		}
