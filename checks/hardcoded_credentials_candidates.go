@@ -2,8 +2,11 @@ package checks
 
 import (
 	"bytes"
+	"math/bits"
 	"slices"
 	"strings"
+
+	"github.com/rampart-sec/rampart/internal/bytescan"
 )
 
 // hcAnchorAt is a literal to look for where a trigger byte is found: the literal starts back bytes before it.
@@ -23,15 +26,14 @@ type hcTrigger struct {
 	// beside a found b dismisses most of them before any anchor is compared.
 	side int
 	near [256]bool
-	// name, when set, is a look of hcNameLooks at every b, until one reports true.
-	name func(src []byte, i int, action bool) bool
 }
 
-// hcNameLooks decide, with the byte searches of hcCandidates, whether the walk of a file's
-// env vars, inputs, container passwords, run: assignments and command-line flags can find
-// anything: they report true where a credential's name may be given a literal that env,
-// assign, container or script would report. Most files are dismissed (all but 10 of the
-// corpus's 1,213), where the walk reads every env map, input map and script of the file.
+// hcNameBytes are the bytes where hcCandidates looks (hcAssignAt at ":" and "=", hcFlagAt at
+// "-", hcEscapeAt at "\\", hcComplexKeyAt at "?") whether the walk of a file's env vars, inputs,
+// container passwords, run: assignments and command-line flags can find anything: each look
+// reports true where a credential's name may be given a literal that env, assign, container or
+// script would report. Most files are dismissed (all but 10 of the corpus's 1,213), where the
+// walk reads every env map, input map and script of the file.
 //
 // Such a literal is written NAME: value (YAML), NAME=value (a script) or --flag value, where the
 // last segments of NAME are a credential's (hcCredentialName) and the value is not an expression
@@ -41,20 +43,12 @@ type hcTrigger struct {
 // escapes that spell a name's letters, "=" or a flag's space where the source holds none, "ſ" and
 // "ı" in a name (upper-casing maps them to "S" and "I"; hcCandidates looks for them), and
 // explicit "? " keys.
-var hcNameLooks = []struct {
-	b    byte
-	look func(src []byte, i int, action bool) bool
-}{
-	{':', hcAssignAt},
-	{'=', hcAssignAt},
-	{'-', hcFlagAt},
-	{'\\', hcEscapeAt},
-	{'?', hcComplexKeyAt},
-}
+const hcNameBytes = ":=-\\?"
 
 // hcTriggers give each anchor of hcFormats (and "PRIVATE KEY") a byte of it that is rare in
-// workflow files, so that a few vectorized byte searches over the file find every anchor, and
-// carry the looks of hcNameLooks, which share their searches ("-" finds both "glpat-" and flags).
+// workflow files, so that one pass over the file for all of them (hcTriggerSet, at most eight
+// bytes) finds every anchor, and hcNameBytes, which share the pass ("-" finds both "glpat-" and
+// flags).
 var hcTriggers = func() []hcTrigger {
 	var out []hcTrigger
 	add := func(lit string, b byte) {
@@ -81,9 +75,9 @@ var hcTriggers = func() []hcTrigger {
 		}
 	}
 	for _, a := range all {
-		// Few triggers, each a pass over the file: "A" (AWS, Google, PyPI, private keys), "_"
-		// (GitHub, npm, Docker Hub, Stripe), and "-" and ":", which the looks of hcNameLooks
-		// search anyway (GitLab, Slack, Discord, OpenAI, Anthropic).
+		// Few triggers, each a hit per few dozen bytes: "A" (AWS, Google, PyPI, private keys), "_"
+		// (GitHub, npm, Docker Hub, Stripe), and "-" and ":", of hcNameBytes (GitLab, Slack,
+		// Discord, OpenAI, Anthropic).
 		for _, b := range []byte("A_-:") {
 			if strings.IndexByte(a, b) >= 0 {
 				add(a, b)
@@ -108,53 +102,56 @@ var hcTriggers = func() []hcTrigger {
 			t.near[a.lit[a.back+t.side]] = true
 		}
 	}
-	for _, nl := range hcNameLooks {
-		i := slices.IndexFunc(out, func(t hcTrigger) bool { return t.b == nl.b })
-		if i < 0 {
-			i = len(out)
-			out = append(out, hcTrigger{b: nl.b})
+	for _, b := range []byte(hcNameBytes) {
+		if !slices.ContainsFunc(out, func(t hcTrigger) bool { return t.b == b }) {
+			out = append(out, hcTrigger{b: b})
 		}
-		out[i].name = nl.look
 	}
 	return out
+}()
+
+// hcTriggerSet holds the bytes of hcTriggers, found in one pass; hcTriggerOf maps each to its
+// index in hcTriggers.
+var hcTriggerSet, hcTriggerOf = func() (*bytescan.Set, [256]uint8) {
+	var bs []byte
+	var of [256]uint8
+	for i, t := range hcTriggers {
+		bs = append(bs, t.b)
+		of[t.b] = uint8(i)
+	}
+	return bytescan.New(bs...), of
 }()
 
 // hcCandidates returns the start offsets of the lines that hold an anchor of a credential format
 // (or "PRIVATE KEY"), and of those that hold "://user:password@" (hcURLUserPassAt), in order;
 // names is false when no env var, input, container password or run: script of the file can be
-// reported (hcNameLooks). action says the file is an action's.
+// reported (hcNameBytes). action says the file is an action's.
 func hcCandidates(src []byte, action bool) (formats, urls []int, names bool) {
-	for ti := range hcTriggers {
-		t := &hcTriggers[ti]
-		look := t.name
-		if names {
-			look = nil
-		}
-		if len(t.anchors) == 0 && look == nil {
-			continue
-		}
-		for off := 0; ; {
-			i := bytes.IndexByte(src[off:], t.b)
-			if i < 0 {
-				break
-			}
-			i += off
-			off = i + 1
-			if look != nil && look(src, i, action) {
-				names, look = true, nil
+	var sc bytescan.Scanner
+	for sc.Reset(hcTriggerSet, src); sc.Next(); {
+		for m := sc.Hits; m != 0; m &= m - 1 {
+			i := sc.Base + bits.TrailingZeros64(m)
+			t := &hcTriggers[hcTriggerOf[src[i]]]
+			if !names {
+				// The looks at hcNameBytes, called directly: a call through a table of them
+				// costs more (two thirds of the hits are ":" and "-").
+				switch src[i] {
+				case ':', '=':
+					names = hcAssignAt(src, i, action)
+				case '-':
+					names = hcFlagAt(src, i, action)
+				case '\\':
+					names = hcEscapeAt(src, i, action)
+				case '?':
+					names = hcComplexKeyAt(src, i, action)
+				}
 			}
 			if t.b == ':' && i+2 < len(src) && src[i+1] == '/' && src[i+2] == '/' && hcURLUserPassAt(src, i+3) {
 				if start := bytes.LastIndexByte(src[:i], '\n') + 1; len(urls) == 0 || urls[len(urls)-1] != start {
 					urls = append(urls, start)
 				}
 			}
-			if len(t.anchors) == 0 {
-				if look == nil {
-					break
-				}
-				continue
-			}
-			if j := i + t.side; j < 0 || j >= len(src) || !t.near[src[j]] {
+			if j := i + t.side; len(t.anchors) == 0 || j < 0 || j >= len(src) || !t.near[src[j]] {
 				continue
 			}
 			for _, a := range t.anchors {

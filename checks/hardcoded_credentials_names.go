@@ -7,7 +7,7 @@ import (
 	"unicode/utf8"
 )
 
-// This file holds the looks of hcNameLooks (see hcCandidates): at a ":", "=", "-", "\" or "?" of a
+// This file holds the looks at hcNameBytes (see hcCandidates): at a ":", "=", "-", "\" or "?" of a
 // file's source, whether a credential's name may be given a literal there that the walk of the
 // file's env vars, inputs, containers and scripts would report.
 

@@ -111,16 +111,13 @@ func obfClean(p string) bool {
 
 // obfConstExprs reports ${{ }} expressions that read no context: they compute a constant.
 func obfConstExprs(pass *audit.Pass, file *audit.File) {
-	if !bytes.Contains(file.Source, []byte("${{")) {
-		return
-	}
 	src := file.Source
-	for off := 0; ; {
-		i := bytes.Index(src[off:], []byte("${{"))
-		if i < 0 {
-			return
+	off := 0
+	for _, p := range file.Placeholders() {
+		start := int(p)
+		if start < off {
+			continue // inside the constant reported last
 		}
-		start := off + i
 		off = start + 3
 		// Most expressions read a context near their start: the quick scan of the rest of the file
 		// stops there, before the search for the closing braces. It reads the same tokens as a scan

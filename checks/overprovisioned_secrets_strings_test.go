@@ -166,11 +166,26 @@ func TestSecwPrunedIndex(t *testing.T) {
 // TestTiPlaceholdersExact checks the tricky sources' exactness.
 func TestTiPlaceholdersExact(t *testing.T) {
 	for name, want := range map[string]bool{"alias.yml": false, "escapes.yml": true, "quotes.yml": true, "comment.yml": true} {
-		if got := tiScanPlaceholders([]byte(secwTricky[name])).exact; got != want {
+		if got := tiScanPlaceholders(&audit.File{Source: []byte(secwTricky[name])}).exact; got != want {
 			t.Errorf("%s: exact = %v, want %v", name, got, want)
 		}
 	}
 	if !tiAliases([]byte("a: &x 1\nb: *x\n")) || tiAliases([]byte("run: a && b; ls *.go 2>&1\n")) {
 		t.Error("tiAliases")
+	}
+}
+
+// TestSecwMentionsBytes compares secwMentionsBytes with secwMentions on the word in every case
+// and place, cut at either end, and beside the blocks the scan reads.
+func TestSecwMentionsBytes(t *testing.T) {
+	pad := strings.Repeat("x c C ", 25)
+	for _, word := range []string{"secrets", "SECRETS", "sEcReTs", "secret", "ecrets", "secrecs", "s\x45crets", "s\x05crets"} {
+		for n := range 140 {
+			for _, src := range []string{pad[:n] + word, word + pad[:n], pad[:n] + word + pad[:n%7]} {
+				if got, want := secwMentionsBytes([]byte(src)), secwMentions(src); got != want {
+					t.Errorf("secwMentionsBytes(%q) = %v, want %v", src, got, want)
+				}
+			}
+		}
 	}
 }

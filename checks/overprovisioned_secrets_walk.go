@@ -3,11 +3,13 @@ package checks
 import (
 	"bytes"
 	"cmp"
+	"math/bits"
 	"slices"
 	"strings"
 	"unicode/utf8"
 
 	"github.com/rampart-sec/rampart/audit"
+	"github.com/rampart-sec/rampart/internal/bytescan"
 	"github.com/rhysd/actionlint"
 )
 
@@ -91,26 +93,23 @@ func secwSourceMay(src []byte) bool {
 }
 
 // secwMentionsBytes is secwMentions for a source: "secrets" in any ASCII case. Each occurrence of
-// its third letter is a candidate.
+// its third letter is a candidate, all found in one pass (a "c" every few dozen bytes).
 func secwMentionsBytes(src []byte) bool {
 	if bytes.Contains(src, []byte("secrets")) {
 		return true
 	}
-	for _, c := range []byte("cC") {
-		for off := 0; ; {
-			i := bytes.IndexByte(src[off:], c)
-			if i < 0 {
-				break
-			}
-			i += off
-			off = i + 1
-			if i >= 2 && i+5 <= len(src) && secwMentions(string(src[i-2:i+5])) {
+	var sc bytescan.Scanner
+	for sc.Reset(secwThirdLetter, src); sc.Next(); {
+		for m := sc.Hits; m != 0; m &= m - 1 {
+			if i := sc.Base + bits.TrailingZeros64(m); i >= 2 && i+5 <= len(src) && tiFold(src[i-2:i+5], "secrets") {
 				return true
 			}
 		}
 	}
 	return false
 }
+
+var secwThirdLetter = bytescan.New('c', 'C')
 
 // secwJoinedMay reports whether the source holds an escape \x, \u or \U, or whether joining a line
 // that ends with a backslash (an escaped line break of a double-quoted scalar) to the next line,

@@ -2,9 +2,11 @@ package checks
 
 import (
 	"bytes"
+	"math/bits"
 	"unicode/utf8"
 
 	"github.com/rampart-sec/rampart/audit"
+	"github.com/rampart-sec/rampart/internal/bytescan"
 )
 
 // tiPlaceholders is where a file's source holds "${{": template-injection visits only the steps
@@ -39,12 +41,13 @@ type tiPlaceholdersKey struct{}
 
 // tiPlaceholdersOf returns the file's placeholder index.
 func tiPlaceholdersOf(file *audit.File) *tiPlaceholders {
-	return file.Memo(tiPlaceholdersKey{}, func() any { return tiScanPlaceholders(file.Source) }).(*tiPlaceholders)
+	return file.Memo(tiPlaceholdersKey{}, func() any { return tiScanPlaceholders(file) }).(*tiPlaceholders)
 }
 
-func tiScanPlaceholders(src []byte) *tiPlaceholders {
+func tiScanPlaceholders(file *audit.File) *tiPlaceholders {
+	src, placeholders := file.Source, file.Placeholders()
 	ph := &tiPlaceholders{lines: make([]int32, 0, 32)}
-	escapes := tiEscapes(src)
+	escapes, anchors := tiMarks(src)
 	// line is the line of offset last; its start is looked for only for a column (secret).
 	line, last := 1, 0
 	at := func(p int) {
@@ -57,10 +60,10 @@ func tiScanPlaceholders(src []byte) *tiPlaceholders {
 	}
 	secretsAt := -1      // the offset of a "secrets" (any case) found by a search from an earlier placeholder
 	secretsNone := false // no "secrets" after secretsAt's search start
-	for off := 0; ; {
+	for k := 0; ; k++ {
 		p := len(src)
-		if i := bytes.Index(src[off:], []byte("${{")); i >= 0 {
-			p = off + i
+		if k < len(placeholders) {
+			p = int(placeholders[k])
 		}
 		for len(escapes) > 0 && escapes[0] < p {
 			at(escapes[0])
@@ -71,7 +74,6 @@ func tiScanPlaceholders(src []byte) *tiPlaceholders {
 		if p == len(src) {
 			break
 		}
-		off = p + 3
 		at(p)
 		end, safe := tiPlainRead(src[p+3:])
 		if !safe {
@@ -96,7 +98,7 @@ func tiScanPlaceholders(src []byte) *tiPlaceholders {
 			secret(p)
 		}
 	}
-	ph.exact = len(ph.lines)+len(ph.secrets) == 0 || !tiAliases(src)
+	ph.exact = len(ph.lines)+len(ph.secrets) == 0 || !tiAliased(src, anchors)
 	return ph
 }
 
@@ -231,38 +233,52 @@ func tiExprEnd(src []byte, from int) int {
 	return max(verbatim, single)
 }
 
-// tiEscapes returns the offsets of the backslashes that may stand for a character of "${{" or
-// "secrets" in a double-quoted scalar: the escapes \x, \u and \U, and the escaped line breaks
-// whose joined lines may form either (see secwJoinedMay).
-func tiEscapes(src []byte) []int {
-	var out []int
-	for off := 0; ; {
-		i := bytes.IndexByte(src[off:], '\\')
-		if i < 0 {
-			return out
-		}
-		i += off
-		off = i + 1
-		j := i + 1
-		if j < len(src) && (src[j] == 'x' || src[j] == 'u' || src[j] == 'U') {
-			out = append(out, i)
-			continue
-		}
-		if j < len(src) && src[j] == '\r' {
-			j++
-		}
-		if j >= len(src) || src[j] != '\n' {
-			continue
-		}
-		for j++; j < len(src) && (src[j] == ' ' || src[j] == '\t'); j++ {
-		}
-		var buf [16]byte
-		n := copy(buf[:], src[max(0, i-8):i])
-		n += copy(buf[n:], src[j:min(len(src), j+8)])
-		if tiJoinedMay(buf[:n]) {
-			out = append(out, i)
+// tiMarkBytes are the bytes tiMarks looks at, found in one pass.
+var tiMarkBytes = bytescan.New('\\', '&')
+
+// tiMarks returns, from one pass over the source, the offsets of the backslashes that may stand
+// for a character of "${{" or "secrets" in a double-quoted scalar (the escapes \x, \u and \U, and
+// the escaped line breaks whose joined lines may form either, see tiJoinedMay), and the names
+// of the anchors the source may define, for tiAliased. An anchor starts a token: "&" follows a
+// blank, a line break, a flow indicator or a ":" (a JSON-like key's), or starts the source; other
+// "&" (shell's "&&", a URL's query) lie inside a scalar and are passed over, so that a script's
+// "&&" does not send tiAliased through every "*" of its globs.
+func tiMarks(src []byte) (escapes []int, anchors [][]byte) {
+	var sc bytescan.Scanner
+	for sc.Reset(tiMarkBytes, src); sc.Next(); {
+		for m := sc.Hits; m != 0; m &= m - 1 {
+			i := sc.Base + bits.TrailingZeros64(m)
+			if src[i] == '&' {
+				if i > 0 && !tiTokenStartAfter(src[i-1]) {
+					continue
+				}
+				if n := tiAnchorName(src[i+1:]); len(n) > 0 && !tiHasName(anchors, n) {
+					anchors = append(anchors, n)
+				}
+				continue
+			}
+			j := i + 1
+			if j < len(src) && (src[j] == 'x' || src[j] == 'u' || src[j] == 'U') {
+				escapes = append(escapes, i)
+				continue
+			}
+			if j < len(src) && src[j] == '\r' {
+				j++
+			}
+			if j >= len(src) || src[j] != '\n' {
+				continue
+			}
+			for j++; j < len(src) && (src[j] == ' ' || src[j] == '\t'); j++ {
+			}
+			var buf [16]byte
+			n := copy(buf[:], src[max(0, i-8):i])
+			n += copy(buf[n:], src[j:min(len(src), j+8)])
+			if tiJoinedMay(buf[:n]) {
+				escapes = append(escapes, i)
+			}
 		}
 	}
+	return escapes, anchors
 }
 
 // tiNextSecrets returns the offset of the first "secrets" in any ASCII case at or after from,
@@ -325,28 +341,10 @@ func tiJoinedMay(b []byte) bool {
 	return false
 }
 
-// tiAliases reports whether the source may hold a YAML alias: "*NAME" where "&NAME" also appears,
-// NAME made of the characters the YAML scanner reads as an anchor's name. An anchor starts a
-// token: "&" follows a blank, a line break, a flow indicator or a ":" (a JSON-like key's), or
-// starts the source; other "&" (shell's "&&", a URL's query) lie inside a scalar and are passed
-// over, so that a script's "&&" does not send the search through every "*" of its globs.
-func tiAliases(src []byte) bool {
-	var names [][]byte
-	for off := 0; ; {
-		i := bytes.IndexByte(src[off:], '&')
-		if i < 0 {
-			break
-		}
-		i += off
-		off = i + 1
-		if i > 0 && !tiTokenStartAfter(src[i-1]) {
-			continue
-		}
-		if n := tiAnchorName(src[off:]); len(n) > 0 && !tiHasName(names, n) {
-			names = append(names, n)
-		}
-	}
-	if len(names) == 0 {
+// tiAliased reports whether the source may hold a YAML alias: "*NAME" where NAME is one of the
+// anchors tiMarks found, made of the characters the YAML scanner reads as an anchor's name.
+func tiAliased(src []byte, anchors [][]byte) bool {
+	if len(anchors) == 0 {
 		return false
 	}
 	for off := 0; ; {
@@ -355,7 +353,7 @@ func tiAliases(src []byte) bool {
 			return false
 		}
 		off += i + 1
-		if n := tiAnchorName(src[off:]); len(n) > 0 && tiHasName(names, n) {
+		if n := tiAnchorName(src[off:]); len(n) > 0 && tiHasName(anchors, n) {
 			return true
 		}
 	}

@@ -106,3 +106,9 @@ func TestTiAliases(t *testing.T) {
 		}
 	}
 }
+
+// tiAliases is tiAliased with the anchors tiMarks finds in src.
+func tiAliases(src []byte) bool {
+	_, anchors := tiMarks(src)
+	return tiAliased(src, anchors)
+}

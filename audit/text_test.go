@@ -1,0 +1,60 @@
+package audit
+
+import (
+	"io/fs"
+	"os"
+	"path/filepath"
+	"slices"
+	"testing"
+)
+
+// corpusSources reads every file of the corpus beside the module (../shared/corpus/real), or
+// skips when it is absent.
+func corpusSources(tb testing.TB) [][]byte {
+	var srcs [][]byte
+	filepath.WalkDir("../../shared/corpus/real", func(p string, d fs.DirEntry, err error) error {
+		if err == nil && d.Type().IsRegular() {
+			if b, err := os.ReadFile(p); err == nil {
+				srcs = append(srcs, b)
+			}
+		}
+		return nil
+	})
+	if len(srcs) == 0 {
+		tb.Skip("corpus not found")
+	}
+	return srcs
+}
+
+// TestLineStarts compares lineStarts with a plain loop on line breaks at every place.
+func TestLineStarts(t *testing.T) {
+	srcs := [][]byte{nil, []byte("\n"), []byte("a"), []byte("a\n"), []byte("\n\na\r\nb")}
+	for n := range 200 {
+		b := make([]byte, n)
+		for i := range b {
+			b[i] = "ab\n"[(i*7+n)%3]
+		}
+		srcs = append(srcs, b)
+	}
+	for _, src := range srcs {
+		want := []int{0}
+		for i, c := range src {
+			if c == '\n' {
+				want = append(want, i+1)
+			}
+		}
+		if got := (&File{Source: src}).lineStarts(); !slices.Equal(got, want) {
+			t.Errorf("lineStarts(%q) = %v, want %v", src, got, want)
+		}
+	}
+}
+
+// BenchmarkLineStarts indexes the lines of every file of the corpus.
+func BenchmarkLineStarts(b *testing.B) {
+	srcs := corpusSources(b)
+	for b.Loop() {
+		for _, src := range srcs {
+			(&File{Source: src}).lineStarts()
+		}
+	}
+}
