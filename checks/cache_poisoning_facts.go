@@ -72,15 +72,21 @@ func pcFactsOf(file *audit.File) *pcFacts {
 	return file.Memo(pcFactsKey{}, func() any {
 		steps := file.Steps()
 		f := &pcFacts{names: make([]string, len(steps)), kinds: make([]pcKind, len(steps)), masks: make([]pcWords, len(steps))}
+		// The scripts, in step order: their words come from the scan that download-then-run and
+		// unpinned-tools read too (shellWords.Publish), which runs once per script.
+		scripts := shellScriptsOf(file)
 		for k, s := range steps {
 			if name, ok := pcUsesName(s); ok {
 				f.names[k] = name
 				f.kinds[k] = pcKinds[name]
 				f.any |= f.kinds[k]
-			} else if r := s.Run(); r != nil && r.Run != nil && s.Job != nil {
-				// A composite action's scripts are not scanned: neither check looks at them.
-				f.masks[k] = pcGate(r.Run.Value)
-				f.words |= f.masks[k]
+			} else if r := s.Run(); r != nil && r.Run != nil {
+				sc := scripts[0]
+				scripts = scripts[1:]
+				if s.Job != nil { // neither check looks at a composite action's scripts
+					f.masks[k] = sc.Words().Publish
+					f.words |= f.masks[k]
+				}
 			}
 		}
 		return f
