@@ -11,9 +11,9 @@ import "strings"
 // The script may hold only: blanks; newlines; comments; line continuations between words;
 // the operators ;, &, &&, || and | between commands (&&, || and | may be followed by newlines
 // and comments before the next command); and words made of letters, digits and
-// _-./:=@+,%^~*?# (# not first), single-quoted text and double-quoted text without $, `,
-// backslash or carriage return. A comment may not end with a backslash, which the parse reads as
-// a line continuation. No word may be a reserved word (in any place). Leading NAME=value words are
+// _-./:=@+,%^~*?# (# not first), and quoted text without carriage return: single-quoted, or
+// double-quoted without $, ` or backslash. A comment may not end with a backslash, which the
+// parse reads as a line continuation. No word may be a reserved word (in any place). Leading NAME=value words are
 // assignments, not arguments, as in the parse. A script with a ${{ }} placeholder (even in single
 // quotes, where a $ may be) is parsed: the parse reads it with the placeholder blanked out.
 func utSimpleCmds(text string) (cmds []*shellCmd, ok bool) {
