@@ -81,12 +81,19 @@ func pcFactsOf(file *audit.File) *pcFacts {
 				f.kinds[k] = pcKinds[name]
 				f.any |= f.kinds[k]
 			} else if r := s.Run(); r != nil && r.Run != nil {
-				sc := scripts[0]
-				scripts = scripts[1:]
-				if s.Job != nil { // neither check looks at a composite action's scripts
-					f.masks[k] = sc.Words().Publish
-					f.words |= f.masks[k]
+				var sc *shellScript
+				if len(scripts) > 0 && scripts[0].Run == r.Run {
+					sc, scripts = scripts[0], scripts[1:]
 				}
+				if s.Job == nil { // neither check looks at a composite action's scripts
+					continue
+				}
+				if sc != nil {
+					f.masks[k] = sc.Words().Publish
+				} else {
+					f.masks[k] = pcGate(r.Run.Value) // not in the list (none is missing in the corpus)
+				}
+				f.words |= f.masks[k]
 			}
 		}
 		return f
