@@ -72,14 +72,27 @@ func pcFactsOf(file *audit.File) *pcFacts {
 	return file.Memo(pcFactsKey{}, func() any {
 		steps := file.Steps()
 		f := &pcFacts{names: make([]string, len(steps)), kinds: make([]pcKind, len(steps)), masks: make([]pcWords, len(steps))}
+		// The scripts, in step order: their words come from the scan that download-then-run and
+		// unpinned-tools read too (shellWords.Publish), which runs once per script.
+		scripts := shellScriptsOf(file)
 		for k, s := range steps {
 			if name, ok := pcUsesName(s); ok {
 				f.names[k] = name
 				f.kinds[k] = pcKinds[name]
 				f.any |= f.kinds[k]
-			} else if r := s.Run(); r != nil && r.Run != nil && s.Job != nil {
-				// A composite action's scripts are not scanned: neither check looks at them.
-				f.masks[k] = pcGate(r.Run.Value)
+			} else if r := s.Run(); r != nil && r.Run != nil {
+				var sc *shellScript
+				if len(scripts) > 0 && scripts[0].Run == r.Run {
+					sc, scripts = scripts[0], scripts[1:]
+				}
+				if s.Job == nil { // neither check looks at a composite action's scripts
+					continue
+				}
+				if sc != nil {
+					f.masks[k] = sc.Words().Publish
+				} else {
+					f.masks[k] = pcGate(r.Run.Value) // not in the list (none is missing in the corpus)
+				}
 				f.words |= f.masks[k]
 			}
 		}

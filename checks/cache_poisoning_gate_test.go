@@ -29,3 +29,27 @@ func TestPCGate(t *testing.T) {
 		}
 	}
 }
+
+// TestPCFactsWords checks that pcFacts holds, for each step of each corpus file, pcGate's words
+// of its script when it is a job's (0 for the other steps), and their union.
+func TestPCFactsWords(t *testing.T) {
+	for _, tg := range corpusTargets(t) {
+		for _, file := range tg.Files {
+			f := pcFactsOf(file)
+			var union pcWords
+			for k, s := range file.Steps() {
+				var want pcWords
+				if r := s.Run(); r != nil && r.Run != nil && s.Job != nil {
+					want = pcGate(r.Run.Value)
+				}
+				if f.masks[k] != want {
+					t.Fatalf("%s: step %d: %b, pcGate %b", file.Path, k, f.masks[k], want)
+				}
+				union |= want
+			}
+			if f.words != union {
+				t.Fatalf("%s: words %b, want %b", file.Path, f.words, union)
+			}
+		}
+	}
+}

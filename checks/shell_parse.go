@@ -10,12 +10,13 @@ import (
 )
 
 // Cmds returns the script's simple commands in source order, those inside $( ) and <( )
-// included; nil for shells other than POSIX ones. The script is parsed on the first call.
+// included; nil for shells other than POSIX ones. The script is parsed on the first call, unless
+// it is a plain list of commands, which plainCmds reads as the parse would.
 func (s *shellScript) Cmds() []*shellCmd {
 	m := s.lazy()
 	if !m.parsed {
 		m.parsed = true
-		if s.shellPosix() {
+		if s.shellPosix() && !s.plainCmds() {
 			s.parse()
 		}
 	}

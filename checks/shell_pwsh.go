@@ -11,10 +11,10 @@ var shellIdentTable = func() (t [256]bool) {
 	return t
 }()
 
-// shellPwshToolMaybe reports whether the text holds a name of utPwshCmdRe as a whole \w word
-// (regexp's \b on both sides) followed by a blank or a dot, ASCII letters in any case: every
-// match of utPwshCmdRe starts with one (none of the names holds k or s, the letters that fold
-// to non-ASCII ones).
+// shellPwshToolMaybe reports whether the text holds a name of the programs that utPwshCmds
+// looks for as a whole \w word (regexp's \b on both sides) followed by a blank or a dot, ASCII
+// letters in any case: every command that utPwshCmds finds starts with one (none of the names
+// holds k or s, the letters that fold to non-ASCII ones).
 func shellPwshToolMaybe(text string) bool {
 	for i := 0; i < len(text); {
 		if !shellIdentTable[text[i]] {
@@ -32,8 +32,8 @@ func shellPwshToolMaybe(text string) bool {
 	return false
 }
 
-// shellPwshTool reports whether a \w word is a name of utPwshCmdRe, ASCII letters compared in
-// any case (none of the names holds k or s, the letters that fold to non-ASCII ones).
+// shellPwshTool reports whether a \w word is the name of a program that utPwshCmds looks for,
+// ASCII letters compared in any case (none of the names holds k or s, the letters that fold to non-ASCII ones).
 func shellPwshTool(w string) bool {
 	var b [8]byte
 	if len(w) > len(b) {

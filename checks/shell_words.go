@@ -5,8 +5,9 @@ import "strings"
 // shellWords is what one pass over a script's raw text finds for the checks that look for
 // commands in it (download-then-run, unpinned-tools) before they parse it: the places of the
 // words they start from, whether quotes may join the pieces of a word (so that a word of the
-// parse is not a word of the text), and whether the text may hold what dtrPwshRe needs. It is
-// computed once per script (see Words), with no copy of the text.
+// parse is not a word of the text), and whether the text may hold what dtrPwshRe needs; and,
+// for cache-poisoning and use-trusted-publishing, the publishing words it holds. It is computed
+// once per script (see Words), with no copy of the text.
 type shellWords struct {
 	// Anchors are the words of shellAnchorKind, in text order, each found where a word may
 	// start (after a byte of shellBound or at the start) and ending where a word may end;
@@ -20,6 +21,9 @@ type shellWords struct {
 	// "]::"), ASCII letters in any case; every match of dtrPwshRe holds one, or a letter of
 	// OddFold: K (Kelvin, U+212A) or ſ (long s, U+017F), see shellOddFold.
 	PwshExec, OddFold bool
+	// Publish holds the words of pcGateWords that the text holds, as pcGate finds them (in any
+	// ASCII case, anywhere); each is found by a pair of its letters (see shellPublishAt).
+	Publish pcWords
 }
 
 type shellAnchor struct {
@@ -142,10 +146,19 @@ var shellScanNext = func() (t [256]int) {
 }()
 
 // shellScanPair is shellScanMask by pairs of bytes: at c|next<<8, a bit 1<<(state/256) for
-// each state after which c followed by next makes shellScanWords look closer. One load of it
-// per byte (of a table whose used part is small) is the fastest test that we know of.
+// each state after which c followed by next makes shellScanWords look closer; and, after any
+// state, shellScanPub for the pairs that shellPublishAt starts from (pu, oa, oy and el, in any
+// ASCII case). One load of it per byte (of a table whose used part is small) is the fastest test
+// that we know of.
 var shellScanPair = func() *[1 << 16]uint8 {
 	var t [1 << 16]uint8
+	for _, p := range []string{"pu", "oa", "oy", "el"} {
+		for _, c := range []byte{p[0], p[0] - 'a' + 'A'} {
+			for _, next := range []byte{p[1], p[1] - 'a' + 'A'} {
+				t[int(c)|int(next)<<8] |= shellScanPub
+			}
+		}
+	}
 	for state := 0; state < 4*256; state += 256 {
 		for c := range 256 {
 			m := shellScanMask[state+c]
@@ -162,29 +175,36 @@ var shellScanPair = func() *[1 << 16]uint8 {
 	return &t
 }()
 
-// shellScanBit is 1<<(shellScanNext[c]/256), the state after c as a bit of shellScanPair.
+// shellScanBit is 1<<(shellScanNext[c]/256), the state after c as a bit of shellScanPair, with
+// shellScanPub, which every state lets through.
 var shellScanBit = func() (t [256]uint8) {
 	for c := range t {
-		t[c] = 1 << (shellScanNext[c] / 256)
+		t[c] = 1<<(shellScanNext[c]/256) | shellScanPub
 	}
 	return t
 }()
+
+// shellScanPub is the bit of shellScanPair for the pairs of shellPublishAt.
+const shellScanPub = 1 << 4
+
+// shellScanStart is shellScanBit's value for shellAfterBound.
+const shellScanStart = 1<<(shellAfterBound/256) | shellScanPub
 
 // shellScanWords computes a script's shellWords in w.
 func shellScanWords(w *shellWords, text string) {
 	if len(text) == 0 {
 		return
 	}
-	state := uint8(1 << (shellAfterBound / 256))
+	state := uint8(shellScanStart)
 	for i := 0; i+1 < len(text); i++ {
 		i, state = shellScanTo(text, i, state)
 		if i+1 >= len(text) {
 			break
 		}
-		w.hit(text, i, state == 1<<(shellAfterBound/256))
+		w.hit(text, i, state == shellScanStart)
 		state = shellScanBit[text[i]]
 	}
-	// The last byte, with nothing after it.
+	// The last byte, with nothing after it (it starts no pair of shellPublishAt).
 	last, before := len(text)-1, shellAfterBound
 	if last > 0 {
 		before = shellScanNext[text[last-1]]
@@ -240,6 +260,9 @@ func (w *shellWords) hit(text string, i int, start bool) {
 			w.join(text, i+1)
 		}
 		return
+	case 'p', 'P', 'o', 'O', 'e', 'E': // a pair of shellPublishAt (see shellScanPair)
+		w.Publish |= shellPublishAt(text, i)
+		return
 	}
 	if !start {
 		return
@@ -247,6 +270,34 @@ func (w *shellWords) hit(text string, i int, start bool) {
 	if k := shellAnchorAt(text, i); k != 0 {
 		w.Anchors = append(w.Anchors, shellAnchor{k, int32(i)})
 	}
+}
+
+// shellPublishAt returns the words of pcGateWords that hold the pair of letters at text[i] (in
+// any ASCII case) in its place: pu starts publish and push, oa is at 3 in upload, oy at 4 in
+// deploy and el at 1 in release.
+func shellPublishAt(text string, i int) pcWords {
+	var m pcWords
+	switch text[i] | 0x20 {
+	case 'p':
+		if pcFoldAt(text, i, "publish") {
+			m |= pcwPublish
+		}
+		if pcFoldAt(text, i, "push") {
+			m |= pcwPush
+		}
+	case 'o':
+		if i >= 3 && pcFoldAt(text, i-3, "upload") {
+			m |= pcwUpload
+		}
+		if i >= 4 && pcFoldAt(text, i-4, "deploy") {
+			m |= pcwDeploy
+		}
+	case 'e':
+		if i >= 1 && pcFoldAt(text, i-1, "release") {
+			m |= pcwRelease
+		}
+	}
+	return m
 }
 
 // join records the join at text[i], unless the word it makes holds the last one recorded.

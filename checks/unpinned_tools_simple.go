@@ -11,8 +11,9 @@ import "strings"
 // The script may hold only: blanks; newlines; comments; line continuations between words;
 // the operators ;, &, &&, || and | between commands (&&, || and | may be followed by newlines
 // and comments before the next command); and words made of letters, digits and
-// _-./:=@+,%^~*?# (# not first), single-quoted text and double-quoted text without $, `
-// or backslash. No word may be a reserved word (in any place). Leading NAME=value words are
+// _-./:=@+,%^~*?# (# not first), and quoted text without carriage return: single-quoted, or
+// double-quoted without $, ` or backslash. A comment may not end with a backslash, which the
+// parse reads as a line continuation. No word may be a reserved word (in any place). Leading NAME=value words are
 // assignments, not arguments, as in the parse. A script with a ${{ }} placeholder (even in single
 // quotes, where a $ may be) is parsed: the parse reads it with the placeholder blanked out.
 func utSimpleCmds(text string) (cmds []*shellCmd, ok bool) {
@@ -43,6 +44,9 @@ func utSimpleCmds(text string) (cmds []*shellCmd, ok bool) {
 			i++
 		case '#':
 			if nl := strings.IndexByte(text[i:], '\n'); nl >= 0 {
+				if text[i+nl-1] == '\\' {
+					return nil, false // the parse reads it as a line continuation
+				}
 				i += nl
 			} else {
 				i = len(text)
@@ -104,8 +108,8 @@ func utSimpleWord(w *shellWord, text string, i int) (end int, ok bool) {
 				return 0, false
 			}
 			quoted := text[i+1 : i+1+k]
-			if c == '"' && strings.ContainsAny(quoted, "$`\\") {
-				return 0, false
+			if c == '"' && strings.ContainsAny(quoted, "$`\\") || strings.IndexByte(quoted, '\r') >= 0 {
+				return 0, false // the parse may drop a carriage return before a newline
 			}
 			if b == nil {
 				b = append(make([]byte, 0, i-start+k+8), text[start:i]...)
@@ -143,7 +147,8 @@ var utWordTable = func() (t [256]bool) {
 // utSimpleCmd builds a command of its words: the leading NAME=value and NAME+=value words are
 // assignments, which utCheck does not read, and a declaration (export A=1) has no arguments, as
 // in the parse. ok is false for what the parse reads as something else (let, a declaration
-// after assignments).
+// after assignments, a declaration's name in quotes, a declaration's word that is neither an
+// assignment, a name nor a flag).
 func utSimpleCmd(text string, words []*shellWord) (c *shellCmd, ok bool) {
 	k := 0
 	for k < len(words) && utAssignWord(text[words[k].Offset:words[k].End]) {
@@ -156,12 +161,42 @@ func utSimpleCmd(text string, words []*shellWord) (c *shellCmd, ok bool) {
 	switch words[k].Text {
 	case "declare", "local", "export", "readonly", "typeset", "nameref":
 		c.Decl = words[k].Text
-		return c, k == 0
+		// Quoted, the name makes a plain command of it in the parse; and the parse rejects
+		// some of the words that are neither assignments, names nor flags.
+		if k > 0 || text[words[k].Offset:words[k].End] != c.Decl {
+			return c, false
+		}
+		for _, w := range words[1:] {
+			if raw := text[w.Offset:w.End]; !utAssignWord(raw) && !utDeclName(raw) && !utDeclFlag(raw) {
+				return c, false
+			}
+		}
+		return c, true
 	case "let":
 		return nil, false
 	}
 	c.Args = words[k:]
 	return c, true
+}
+
+// utDeclName reports whether a word as written is a shell variable's name.
+func utDeclName(raw string) bool {
+	for i := 0; i < len(raw); i++ {
+		if !shellIdentTable[raw[i]] || i == 0 && raw[i] >= '0' && raw[i] <= '9' {
+			return false
+		}
+	}
+	return raw != ""
+}
+
+// utDeclFlag reports whether a word as written is '-' and letters.
+func utDeclFlag(raw string) bool {
+	for i := 1; i < len(raw); i++ {
+		if c := raw[i] | 0x20; c < 'a' || c > 'z' {
+			return false
+		}
+	}
+	return len(raw) > 1 && raw[0] == '-'
 }
 
 // utAssignWord reports whether a word as written is an assignment: a name, then = or +=.

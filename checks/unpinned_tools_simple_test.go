@@ -2,7 +2,9 @@ package checks
 
 import (
 	"fmt"
+	"math/rand"
 	"slices"
+	"strings"
 	"testing"
 )
 
@@ -44,6 +46,7 @@ func TestUtSimpleCmds(t *testing.T) {
 		"pip install \"$(cat f)\"", "f() { pip install x; }", "pip install 'x", "pip install x\r\n", "pip ins\\\ntall x",
 		"[ -f x ] && pip install y", "pip install x & ; ls", "! pip install x", "time pip install x", "pip install x\\",
 		"pip install \"a\\\"b\"",
+		"pip install x #c\\\ny", "'export' A=1", "export +A=1", "local 1x", "export -na=b", "pip install '\r\nb'", "pip install \"\r\nb\"",
 		"pip install '${{ inputs.pkg }}'",
 	}
 	for _, text := range plain {
@@ -106,4 +109,42 @@ func utWordsOf(c *shellCmd) []string {
 		out = append(out, fmt.Sprintf("%q@%d-%d %v %v", w.Text, w.Offset, w.End, w.Literal, w.HasExpr))
 	}
 	return out
+}
+
+// TestUtSimpleCmdsRandom compares utSimpleCmds with the parse on random scripts made of the
+// pieces it reads and of pieces near them.
+func TestUtSimpleCmdsRandom(t *testing.T) {
+	pieces := []string{"pip", "install", "x", "-y", "A=1", "B+=", "C=$D", " ", " ", " ", "\t", "\n", "\n",
+		";", "&", "&&", "|", "||", ">", "2", "\"", "'", "$X", "$", "{", "}", "#", "# c\n", "\\\n", "\\", "export",
+		"local", "-n", "=", "+", "a.b/c", "~", "*", "if", "fi", "let", "(", ")", "<", "`", "'a b'", "\"a b\"", "\r", "é"}
+	r := rand.New(rand.NewSource(1))
+	read := 0
+	for range 200000 {
+		var b strings.Builder
+		for k := r.Intn(16); k >= 0; k-- {
+			b.WriteString(pieces[r.Intn(len(pieces))])
+		}
+		text := b.String()
+		cmds, ok := utSimpleCmds(text)
+		if !ok {
+			continue
+		}
+		read++
+		s := &shellScript{Shell: "bash", Text: text}
+		var want, got [][]string
+		for _, c := range s.Cmds() {
+			if len(c.Args) > 0 {
+				want = append(want, utWordsOf(c))
+			}
+		}
+		for _, c := range cmds {
+			if len(c.Args) > 0 {
+				got = append(got, utWordsOf(c))
+			}
+		}
+		if !slices.EqualFunc(got, want, slices.Equal) {
+			t.Fatalf("%q\nread %q\nparse %q", text, got, want)
+		}
+	}
+	t.Logf("%d random scripts read without the parse", read)
 }
