@@ -323,17 +323,26 @@ func (sc tiScope) mayHaveSource(v string) bool {
 }
 
 // mayReadSource is mayHaveSource's test of one placeholder, the text after its "${{".
+//
+// It scans the text once with both tests of a read: a scan that finds a read neither safe by its
+// root nor by its chain would find it with the root's test alone (the scan's walk does not depend
+// on the test), so the expression is not tiSafeExpr. Only an expression whose reads all pass and
+// that dereferences a value needs the root's scan: it is safe when every read is by its root.
 func (sc tiScope) mayReadSource(text string) bool {
-	if tiSafeExpr(text) {
-		return false
+	safe := func(name, rest string) bool {
+		return tiSafeRoot(name, rest) || sc.safeChain(name, rest, text)
 	}
-	safe := func(name, rest string) bool { return tiSafeRoot(name, rest) || sc.safeChain(name, rest) }
-	return tiDerefsValue(text) || obfScanReads(text, safe) != obfScanClosed
+	if obfScanReads(text, safe) != obfScanClosed {
+		return true
+	}
+	return tiDerefsValue(text) && !tiSafeExpr(text)
 }
 
 // safeChain reports whether a context read written as a plain chain (name.a.b, nothing but a
-// property name after each dot, and no index, dot or call after it) resolves to no source.
-func (sc tiScope) safeChain(name, rest string) bool {
+// property name after each dot, and no index, dot or call after it) resolves to no source. text
+// is the scanned expression, which ends with rest: a name written just before rest, as most are,
+// makes the chain a slice of it, not a joined copy.
+func (sc tiScope) safeChain(name, rest, text string) bool {
 	j := 0
 	for j < len(rest) && rest[j] == '.' {
 		if j+1 >= len(rest) || !(tiLetter(rest[j+1]) || rest[j+1] == '_') {
@@ -348,7 +357,13 @@ func (sc tiScope) safeChain(name, rest string) bool {
 	if t := strings.TrimLeft(rest[j:], " \t\n\r"); t != "" && (t[0] == '.' || t[0] == '[' || t[0] == '(') {
 		return false
 	}
-	for _, s := range sc.resolve(strings.ToLower(name + rest[:j])) {
+	var chain string
+	if at := len(text) - len(rest); at >= len(name) && text[at-len(name):at] == name {
+		chain = text[at-len(name) : at+j]
+	} else {
+		chain = name + rest[:j]
+	}
+	for _, s := range sc.resolve(strings.ToLower(chain)) {
 		if s.kind != tiSafe {
 			return false
 		}
