@@ -1,7 +1,6 @@
 package checks
 
 import (
-	"strconv"
 	"strings"
 
 	"github.com/rampart-sec/rampart/audit"
@@ -116,6 +115,7 @@ func runTemplateInjection(pass *audit.Pass) error {
 	var calls tiCallIndex // the target's local calls, indexed at the first finding that reads an input
 	var resolved tiResolved
 	var exprs []tiSinkExpr // sinkExprs' buffer
+	var srcBuf []tiSource  // a finding's sources: none is kept after its message is written
 	for _, file := range pass.Target.Files {
 		if file.Workflow == nil && (file.Action == nil || !file.Action.IsComposite()) {
 			continue
@@ -147,19 +147,16 @@ func runTemplateInjection(pass *audit.Pass) error {
 				var srcs []tiSource
 				switch {
 				case e.path != "":
-					srcs = sc.pathSources(e.path)
+					srcs = sc.pathSourcesTo(srcBuf[:0], e.path)
 				case e.Node != nil:
-					srcs = sc.sources(e.Node)
+					srcs = sc.sourcesTo(srcBuf[:0], e.Node)
 				}
+				srcBuf = srcs[:0]
 				if len(srcs) == 0 {
 					continue
 				}
 				if where == "" {
-					if ref.Job != nil && ref.Job.ID != nil {
-						where = ref.Label() + " in job " + strconv.Quote(ref.Job.ID.Value)
-					} else {
-						where = ref.Label() + " of this composite action"
-					}
+					where = tiWhere(ref)
 				}
 				if !hasTrig {
 					hasTrig = true

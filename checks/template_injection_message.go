@@ -4,6 +4,9 @@ import (
 	"regexp"
 	"strconv"
 	"strings"
+
+	"github.com/rampart-sec/rampart/audit"
+	"github.com/rhysd/actionlint"
 )
 
 // tiMessage says what expands where, who controls it, and how to fix it.
@@ -288,4 +291,33 @@ func tiIndexFold(text, lower string) int {
 		}
 	}
 	return -1
+}
+
+// tiWhere names a step and its job as its findings say it (ref.Label(), then " in job " and the
+// job's quoted ID, or " of this composite action"), written into one buffer.
+func tiWhere(ref audit.StepRef) string {
+	var b strings.Builder
+	b.Grow(96)
+	st := ref.Step
+	b.WriteString("step ")
+	switch {
+	case st.Name != nil && st.Name.Value != "":
+		tiWriteQuoted(&b, "", st.Name.Value)
+	case st.ID != nil && st.ID.Value != "":
+		tiWriteQuoted(&b, "", st.ID.Value)
+	default:
+		b.WriteString(strconv.Itoa(ref.Index + 1))
+		if a, ok := st.Exec.(*actionlint.ExecAction); ok && a.Uses != nil {
+			b.WriteString(" (")
+			b.WriteString(a.Uses.Value)
+			b.WriteString(")")
+		}
+	}
+	if ref.Job != nil && ref.Job.ID != nil {
+		b.WriteString(" in job ")
+		tiWriteQuoted(&b, "", ref.Job.ID.Value)
+	} else {
+		b.WriteString(" of this composite action")
+	}
+	return b.String()
 }

@@ -4,6 +4,9 @@ import (
 	"strconv"
 	"strings"
 	"testing"
+
+	"github.com/rampart-sec/rampart/audit"
+	"github.com/rhysd/actionlint"
 )
 
 // TestTiWriteQuoted checks that the quoting shortcut writes what strconv.Quote returns.
@@ -14,6 +17,29 @@ func TestTiWriteQuoted(t *testing.T) {
 			tiWriteQuoted(&b, prefix, s)
 			if want := strconv.Quote(prefix + s); b.String() != want {
 				t.Errorf("tiWriteQuoted(%q, %q) = %s, want %s", prefix, s, b.String(), want)
+			}
+		}
+	}
+}
+
+// TestTiWhere checks that tiWhere names a step as its label and its job's quoted ID do.
+func TestTiWhere(t *testing.T) {
+	str := func(v string) *actionlint.String { return &actionlint.String{Value: v} }
+	steps := []*actionlint.Step{
+		{Name: str("Greet")}, {Name: str(`say "hi"`)}, {Name: str(""), ID: str("build")}, {ID: str("é")},
+		{Exec: &actionlint.ExecAction{Uses: str("actions/github-script@v7")}}, {Exec: &actionlint.ExecAction{}},
+		{Exec: &actionlint.ExecRun{}}, {},
+	}
+	jobs := []*actionlint.Job{nil, {}, {ID: str("test")}, {ID: str("a\tb")}}
+	for i, st := range steps {
+		for _, job := range jobs {
+			ref := audit.StepRef{Job: job, Index: i, Step: st}
+			want := ref.Label() + " of this composite action"
+			if job != nil && job.ID != nil {
+				want = ref.Label() + " in job " + strconv.Quote(job.ID.Value)
+			}
+			if got := tiWhere(ref); got != want {
+				t.Errorf("tiWhere(step %d) = %s, want %s", i, got, want)
 			}
 		}
 	}

@@ -96,17 +96,19 @@ func tiSuffix(paths []string, seg string) []string {
 }
 
 // sources resolves the contexts an expression reads into the sources of their data, worst first.
-func (sc tiScope) sources(n actionlint.ExprNode) []tiSource {
-	var out []tiSource
+func (sc tiScope) sources(n actionlint.ExprNode) []tiSource { return sc.sourcesTo(nil, n) }
+
+// sourcesTo is sources appended to out.
+func (sc tiScope) sourcesTo(out []tiSource, n actionlint.ExprNode) []tiSource {
 	for _, p := range tiValues(n) {
 		out = sc.appendSources(out, p)
 	}
 	return tiSortSources(out)
 }
 
-// pathSources is sources for an expression that is the plain read of path.
-func (sc tiScope) pathSources(path string) []tiSource {
-	return tiSortSources(sc.appendSources(nil, path))
+// pathSourcesTo is sourcesTo for an expression that is the plain read of path.
+func (sc tiScope) pathSourcesTo(out []tiSource, path string) []tiSource {
+	return tiSortSources(sc.appendSources(out, path))
 }
 
 // appendSources appends the sources of one context path but the safe ones.
