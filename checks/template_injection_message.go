@@ -151,6 +151,15 @@ func tiWriteFixHint(b *strings.Builder, s tiSource, sink tiSink, text string) {
 		}
 		rest = tail
 	}
+	b.WriteString("pass it through env: and ")
+	var buf [48]byte // the name, on the stack for the usual short ones
+	if name, ok := tiUpperIdentTo(buf[:0], keep[2-min(n, 2):]); ok {
+		if len(name) == 0 {
+			name = append(name, "VALUE"...)
+		}
+		tiWriteUseIdent(b, name, sink)
+		return
+	}
 	var joined string
 	switch n {
 	case 0:
@@ -163,7 +172,6 @@ func tiWriteFixHint(b *strings.Builder, s tiSource, sink tiSink, text string) {
 	if name == "" {
 		name = "VALUE"
 	}
-	b.WriteString("pass it through env: and ")
 	tiWriteUse(b, name, sink)
 }
 
@@ -234,6 +242,60 @@ func tiUpperIdent(s string) string {
 		}
 	}
 	return strings.Trim(string(b), "_")
+}
+
+// tiUpperIdentTo is tiUpperIdent of the parts joined by "_", appended to buf; ok is false, and
+// nothing appended, when a part holds other than ASCII.
+func tiUpperIdentTo(buf []byte, parts []string) (name []byte, ok bool) {
+	for _, p := range parts {
+		if !tiASCII(p) {
+			return buf, false
+		}
+	}
+	b := buf
+	inRun := false
+	for k, p := range parts {
+		if k > 0 {
+			b, inRun = append(b, '_'), false
+		}
+		for i := 0; i < len(p); i++ {
+			c := p[i]
+			if c >= 'a' && c <= 'z' {
+				c -= 'a' - 'A'
+			}
+			switch {
+			case c >= 'A' && c <= 'Z' || c >= '0' && c <= '9' || c == '_':
+				b, inRun = append(b, c), false
+			case !inRun:
+				b, inRun = append(b, '_'), true
+			}
+		}
+	}
+	b = b[len(buf):]
+	i, j := 0, len(b)
+	for i < j && b[i] == '_' {
+		i++
+	}
+	for j > i && b[j-1] == '_' {
+		j--
+	}
+	return b[i:j], true
+}
+
+// tiWriteUseIdent is tiWriteUse for a name of A-Z, 0-9 and _ only, which needs no quoting.
+func tiWriteUseIdent(b *strings.Builder, name []byte, sink tiSink) {
+	switch {
+	case sink.js:
+		b.WriteString("read process.env.")
+	case sink.name == "run" && sink.action == "":
+		b.WriteString(`use "$`)
+		b.Write(name)
+		b.WriteByte('"')
+		return
+	default:
+		b.WriteString("refer to $")
+	}
+	b.Write(name)
 }
 
 // tiWriteUse says how the script should read the environment variable name.

@@ -44,3 +44,16 @@ func TestTiWhere(t *testing.T) {
 		}
 	}
 }
+
+// TestTiUpperIdentTo checks that the name is tiUpperIdent's of the parts joined by "_".
+func TestTiUpperIdentTo(t *testing.T) {
+	cases := [][]string{{}, {"title"}, {"pr", "title"}, {"head-ref", "x.y"}, {"_a_", "-"}, {"--", "__"}, {"a-_b", "C9"},
+		{"é", "x"}, {strings.Repeat("long", 20), "name"}}
+	for _, parts := range cases {
+		want := tiUpperIdent(strings.Join(parts, "_"))
+		got, ok := tiUpperIdentTo(nil, parts)
+		if ascii := tiASCII(strings.Join(parts, "")); ok != ascii || ok && string(got) != want {
+			t.Errorf("tiUpperIdentTo(%q) = %q, %v; want %q, %v", parts, got, ok, want, ascii)
+		}
+	}
+}
