@@ -1,7 +1,7 @@
 package checks
 
 import (
-	"bytes"
+	"slices"
 	"strings"
 	"unicode/utf8"
 
@@ -128,12 +128,26 @@ func tiLocate(file *audit.File, s *actionlint.String, exprs []tiSinkExpr) {
 		return
 	}
 	limit := min(len(file.Source), start+len(v)+(strings.Count(v, "\n")+2)*256)
+	// Each placeholder's text starts with "${{": its first occurrence from an offset is found
+	// among the file's "${{" offsets (File.Placeholders), compared in place.
+	ps := file.Placeholders()
 	from := start
+	k, _ := slices.BinarySearch(ps, int32(from)) // the first "${{" at or after from
 	for i := range exprs {
 		e := &exprs[i]
-		if j := bytes.Index(file.Source[from:limit], []byte(e.Raw)); j >= 0 {
-			e.Line, e.Col = file.PosAt(from + j)
-			from += j + len(e.Raw)
+		at := -1
+		for j := k; j < len(ps) && int(ps[j])+len(e.Raw) <= limit; j++ {
+			if p := int(ps[j]); string(file.Source[p:p+len(e.Raw)]) == e.Raw {
+				at = p
+				break
+			}
+		}
+		if at >= 0 {
+			e.Line, e.Col = file.PosAt(at)
+			from = at + len(e.Raw)
+			for k < len(ps) && int(ps[k]) < from {
+				k++
+			}
 			continue
 		}
 		e.Line, e.Col = s.Pos.Line, s.Pos.Col
