@@ -112,3 +112,41 @@ func tiAliases(src []byte) bool {
 	_, anchors := tiMarks(src)
 	return tiAliased(src, anchors)
 }
+
+// TestTiSinkExprsLocated checks that the placeholders sinkExprs keeps have the text, node kind and
+// position that File.ExprsOf gives them (tiLocate finds each among the file's "${{" offsets).
+func TestTiSinkExprsLocated(t *testing.T) {
+	checked := 0
+	for _, f := range secwTestFiles(t) {
+		ph := tiPlaceholdersOf(f)
+		var resolved tiResolved
+		for _, ref := range f.Steps() {
+			sink, ok := stepSink(ref)
+			if !ok {
+				continue
+			}
+			resolved.reset()
+			sc := tiScope{file: f, wf: f.Workflow, job: ref.Job, step: ref.Step, ph: ph, jobEnd: -1, resolved: &resolved}
+			all := f.ExprsOf(sink.value)
+			for _, e := range sc.sinkExprs(sink.value, nil) {
+				k := 0
+				for k < len(all) && all[k].Offset != e.Offset {
+					k++
+				}
+				if k == len(all) {
+					t.Errorf("%s:%d: placeholder at offset %d not found by ExprsOf", f.Path, e.Line, e.Offset)
+					continue
+				}
+				w := all[k]
+				if e.Raw != w.Raw || e.Text != w.Text || e.Line != w.Line || e.Col != w.Col || (e.Node == nil && e.path == "") != (w.Node == nil) {
+					t.Errorf("%s: sinkExprs gives %q %q at %d:%d, ExprsOf %q %q at %d:%d", f.Path, e.Raw, e.Text, e.Line, e.Col, w.Raw, w.Text, w.Line, w.Col)
+				}
+				checked++
+			}
+		}
+	}
+	t.Logf("%d placeholders checked", checked)
+	if checked < 50 {
+		t.Errorf("only %d placeholders checked", checked)
+	}
+}
