@@ -23,9 +23,15 @@ type hcTrigger struct {
 	b       byte
 	anchors []hcAnchorAt
 	// near holds the bytes found at offset side (-1 or +1) from b in its anchors: one look
-	// beside a found b dismisses most of them before any anchor is compared.
+	// beside a found b dismisses most of them before any anchor is compared. A trigger without
+	// anchors has side 0 and no near byte (not even b).
 	side int
 	near [256]bool
+	// near2 holds the bytes found at offset side2 in its anchors, a second look for the hits
+	// that near lets through ("s-" of "runs-on" for "xoxs-"); side2 is side, and near2 near,
+	// when no other offset falls in every anchor.
+	side2 int
+	near2 [256]bool
 }
 
 // hcNameBytes are the bytes where hcCandidates looks (hcAssignAt at ":" and "=", hcFlagAt at
@@ -101,6 +107,30 @@ var hcTriggers = func() []hcTrigger {
 		for _, a := range t.anchors {
 			t.near[a.lit[a.back+t.side]] = true
 		}
+		// The offset other than 0 and side that falls in every anchor and holds the fewest
+		// distinct bytes there, the nearest of those.
+		t.side2, t.near2 = t.side, t.near
+		best := 257
+		for _, d := range []int{-1, 1, -2, 2, -3, 3, -4, 4} {
+			if d == t.side {
+				continue
+			}
+			var set [256]bool
+			n := 0
+			for _, a := range t.anchors {
+				if a.back+d < 0 || a.back+d >= len(a.lit) {
+					n = 257
+					break
+				}
+				if c := a.lit[a.back+d]; !set[c] {
+					set[c] = true
+					n++
+				}
+			}
+			if n < best {
+				best, t.side2, t.near2 = n, d, set
+			}
+		}
 	}
 	for _, b := range []byte(hcNameBytes) {
 		if !slices.ContainsFunc(out, func(t hcTrigger) bool { return t.b == b }) {
@@ -131,27 +161,35 @@ func hcCandidates(src []byte, action bool) (formats, urls []int, names bool) {
 	for sc.Reset(hcTriggerSet, src); sc.Next(); {
 		for m := sc.Hits; m != 0; m &= m - 1 {
 			i := sc.Base + bits.TrailingZeros64(m)
-			t := &hcTriggers[hcTriggerOf[src[i]]]
-			if !names {
-				// The looks at hcNameBytes, called directly: a call through a table of them
-				// costs more (two thirds of the hits are ":" and "-").
-				switch src[i] {
-				case ':', '=':
+			c := src[i]
+			// The looks at hcNameBytes, called directly (a call through a table of them costs
+			// more), after a table look that dismisses most ":", "=" and "-" (two thirds of the
+			// hits) without a call.
+			switch c {
+			case ':', '=':
+				if !names && (i < 2 || hcAssignMay(src[i-2], src[i-1])) {
 					names = hcAssignAt(src, i, action)
-				case '-':
+				}
+				if c == ':' && i+2 < len(src) && src[i+1] == '/' && src[i+2] == '/' && hcURLUserPassAt(src, i+3) {
+					if start := bytes.LastIndexByte(src[:i], '\n') + 1; len(urls) == 0 || urls[len(urls)-1] != start {
+						urls = append(urls, start)
+					}
+				}
+			case '-':
+				if !names && hcFlagMay(src, i) {
 					names = hcFlagAt(src, i, action)
-				case '\\':
+				}
+			case '\\':
+				if !names {
 					names = hcEscapeAt(src, i, action)
-				case '?':
+				}
+			case '?':
+				if !names {
 					names = hcComplexKeyAt(src, i, action)
 				}
 			}
-			if t.b == ':' && i+2 < len(src) && src[i+1] == '/' && src[i+2] == '/' && hcURLUserPassAt(src, i+3) {
-				if start := bytes.LastIndexByte(src[:i], '\n') + 1; len(urls) == 0 || urls[len(urls)-1] != start {
-					urls = append(urls, start)
-				}
-			}
-			if j := i + t.side; len(t.anchors) == 0 || j < 0 || j >= len(src) || !t.near[src[j]] {
+			t := &hcTriggers[hcTriggerOf[c]]
+			if j, k := i+t.side, i+t.side2; j < 0 || j >= len(src) || !t.near[src[j]] || k < 0 || k >= len(src) || !t.near2[src[k]] {
 				continue
 			}
 			for _, a := range t.anchors {
@@ -171,6 +209,54 @@ func hcCandidates(src []byte, action bool) (formats, urls []int, names bool) {
 	}
 	return formats, urls, names
 }
+
+// hcAssignMay reports whether hcAssignAt may return true at a ":" or "=" after the bytes b and c:
+// false when c, the last byte of a name, is ASCII and neither a space, a quote, "\\" nor a
+// separator ("_", "-", "."), b is not "\\" (an escape), and no word of hcAssignEnds ends with b
+// and c (hcMayEndCredential's test on them, without a call).
+func hcAssignMay(b, c byte) bool {
+	return hcEndPairs[c]>>((b|0x20)&63)&1 != 0
+}
+
+// hcEndPairs holds, for a name's last byte c, the bytes b that hcAssignMay lets through before
+// it, as bits (b|0x20)&63 (other bytes share them, and are let through too): "\\" and the
+// letters before c in the words of hcAssignEnds that end with it. The bytes c after which
+// hcAssignAt reads further back (spaces, quotes, separators, non-ASCII) have every bit set.
+var hcEndPairs = func() (t [256]uint64) {
+	for c := range 256 {
+		switch {
+		case c >= 0x80, c == ' ', c == '\t', c == '"', c == '\'', c == '\r', c == '\f', c == '\v', c == '\\', c == '_', c == '-', c == '.':
+			t[c] = ^uint64(0)
+		default:
+			t[c] = 1 << (('\\' | 0x20) & 63)
+		}
+	}
+	for _, w := range hcAssignEnds {
+		last, before := w[len(w)-1], (w[len(w)-2]|0x20)&63
+		t[last] |= 1 << before
+		t[last|0x20] |= 1 << before
+	}
+	return t
+}()
+
+// hcFlagMay reports whether hcFlagAt may return true at the "-" at src[i]: whether the first two
+// letters after "-" or "--" are those of a flag of hcFlagNames.
+func hcFlagMay(src []byte, i int) bool {
+	j := i + 1
+	if j < len(src) && src[j] == '-' {
+		j++
+	}
+	return j+1 < len(src) && hcFlagSecond[src[j]]>>(src[j+1]&63)&1 != 0
+}
+
+// hcFlagSecond holds, for the first letter of the flags of hcFlagNames, their second letters
+// (bit c&63).
+var hcFlagSecond = func() (t [256]uint64) {
+	for _, n := range hcFlagNames {
+		t[n[0]] |= 1 << (n[1] & 63)
+	}
+	return t
+}()
 
 // hcURLUserPassAt reports whether the text after a "://" at src[i-3] is "user:password@host" as
 // hcURLCreds reads it: a user without "/", spaces, quotes, ":" or "@", then ":", a password

@@ -1,0 +1,106 @@
+package checks
+
+import (
+	"math/bits"
+	"testing"
+
+	"github.com/rampart-sec/rampart/internal/bytescan"
+)
+
+// hcMayContexts are texts around two bytes b, c and the ":", "=" or "-" after them, for
+// TestHCAssignMay and TestHCFlagMay: names before, values after.
+var hcMayContexts = [][2]string{
+	{"", ""},
+	{"env:\n  API_TO", " Qz8Lm3Rt7Vw2Np9Ks4Hj\n"},
+	{"run: TOK", "'Qz8Lm3Rt7Vw2Np9Ks4Hj'\n"},
+	{"  MY_PASSWO", " hunter2-but-longer\n"},
+	{"  \\", "\"x\"\n"},
+	{"  API_KEY\\", " \"Qz8Lm3Rt7Vw2Np9Ks4Hj\"\n"},
+	{"  \"X_SECRE", "\": Qz8Lm3Rt7Vw2Np9Ks4Hj\n"},
+	{"  DB_PASS", " \n    hunter2-but-longer\n"},
+}
+
+// TestHCAssignMay checks that hcAssignAt returns false wherever hcAssignMay does, for every pair
+// of bytes before a ":" or "=", in every context of hcMayContexts, and at every ":" and "=" of
+// the corpus.
+func TestHCAssignMay(t *testing.T) {
+	for _, ctx := range hcMayContexts {
+		for _, op := range []byte(":=") {
+			for b := range 256 {
+				for c := range 256 {
+					src := []byte(ctx[0] + string([]byte{byte(b), byte(c), op}) + ctx[1])
+					i := len(ctx[0]) + 2
+					for _, action := range []bool{false, true} {
+						if !hcAssignMay(byte(b), byte(c)) && hcAssignAt(src, i, action) {
+							t.Fatalf("hcAssignMay dismisses %q at %d, which hcAssignAt accepts", src, i)
+						}
+					}
+				}
+			}
+		}
+	}
+	hcEachCorpusHit(t, func(src []byte, i int) {
+		if (src[i] == ':' || src[i] == '=') && i >= 2 && !hcAssignMay(src[i-2], src[i-1]) {
+			for _, action := range []bool{false, true} {
+				if hcAssignAt(src, i, action) {
+					t.Fatalf("hcAssignMay dismisses %q, which hcAssignAt accepts", hcTestLineAt(src, i))
+				}
+			}
+		}
+	})
+}
+
+// TestHCFlagMay checks that hcFlagAt returns false wherever hcFlagMay does, for every pair of
+// bytes after a "-" or "--", in every context of hcMayContexts, and at every "-" of the corpus.
+func TestHCFlagMay(t *testing.T) {
+	for _, ctx := range hcMayContexts {
+		for _, dash := range []string{"-", "--"} {
+			for b := range 256 {
+				for c := range 256 {
+					for _, rest := range []string{"", "ssword ", "ken ", "i-key ", "ikey ", "th-token ", "cret ", "ient-secret ", "sswd "} {
+						src := []byte(ctx[0] + " " + dash + string([]byte{byte(b), byte(c)}) + rest + "Qz8Lm3Rt7Vw2Np9Ks4Hj" + ctx[1])
+						i := len(ctx[0]) + 1
+						if !hcFlagMay(src, i) && hcFlagAt(src, i, false) {
+							t.Fatalf("hcFlagMay dismisses %q at %d, which hcFlagAt accepts", src, i)
+						}
+					}
+				}
+			}
+		}
+	}
+	hcEachCorpusHit(t, func(src []byte, i int) {
+		if src[i] == '-' && !hcFlagMay(src, i) && hcFlagAt(src, i, false) {
+			t.Fatalf("hcFlagMay dismisses %q, which hcFlagAt accepts", hcTestLineAt(src, i))
+		}
+	})
+}
+
+// hcEachCorpusHit calls f at every byte of hcTriggerSet in the corpus's workflows and actions.
+func hcEachCorpusHit(t *testing.T, f func(src []byte, i int)) {
+	for _, tg := range corpusTargets(t) {
+		for _, file := range tg.Files {
+			if file.Workflow == nil && file.Action == nil {
+				continue
+			}
+			src := file.Source
+			var sc bytescan.Scanner
+			for sc.Reset(hcTriggerSet, src); sc.Next(); {
+				for m := sc.Hits; m != 0; m &= m - 1 {
+					f(src, sc.Base+bits.TrailingZeros64(m))
+				}
+			}
+		}
+	}
+}
+
+// hcTestLineAt is the line that holds src[i].
+func hcTestLineAt(src []byte, i int) []byte {
+	s, e := i, i
+	for s > 0 && src[s-1] != '\n' {
+		s--
+	}
+	for e < len(src) && src[e] != '\n' {
+		e++
+	}
+	return src[s:e]
+}
