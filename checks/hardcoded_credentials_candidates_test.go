@@ -2,6 +2,7 @@ package checks
 
 import (
 	"math/bits"
+	"math/rand/v2"
 	"testing"
 
 	"github.com/rampart-sec/rampart/internal/bytescan"
@@ -103,4 +104,72 @@ func hcTestLineAt(src []byte, i int) []byte {
 		e++
 	}
 	return src[s:e]
+}
+
+// hcPreDismisses reports whether hcPre dismisses the hit at src[i].
+func hcPreDismisses(src []byte, i int) bool {
+	p := &hcPre[hcTriggerOf[src[i]]]
+	return i >= hcPreReach && i+hcPreReach < len(src) &&
+		p.t1[src[i+p.o1]]&hcClassBit[src[i+p.o2]]|p.t3[src[i+p.o3]]&hcClassBit[src[i+p.o4]] == 0
+}
+
+// hcHitMatters reports whether the hit at src[i] matters to hcCandidates: a look at hcNameBytes
+// that reports true, a URL with credentials or an anchor.
+func hcHitMatters(src []byte, i int) bool {
+	for _, action := range []bool{false, true} {
+		switch src[i] {
+		case ':', '=':
+			if hcAssignAt(src, i, action) {
+				return true
+			}
+		case '-':
+			if hcFlagAt(src, i, action) {
+				return true
+			}
+		case '\\':
+			if hcEscapeAt(src, i, action) {
+				return true
+			}
+		case '?':
+			if hcComplexKeyAt(src, i, action) {
+				return true
+			}
+		}
+	}
+	if src[i] == ':' && i+2 < len(src) && src[i+1] == '/' && src[i+2] == '/' && hcURLUserPassAt(src, i+3) {
+		return true
+	}
+	for _, a := range hcTriggers[hcTriggerOf[src[i]]].anchors {
+		if at := i - a.back; at >= 0 && at+len(a.lit) <= len(src) && string(src[at:at+len(a.lit)]) == a.lit {
+			return true
+		}
+	}
+	return false
+}
+
+// TestHCPre checks that hcPre dismisses no hit that matters, at every hit of the corpus and of
+// random texts made of anchors, credential names, flags, URLs and YAML.
+func TestHCPre(t *testing.T) {
+	check := func(src []byte, i int) {
+		if hcPreDismisses(src, i) && hcHitMatters(src, i) {
+			t.Fatalf("hcPre dismisses the hit at %d of %q", i, src)
+		}
+	}
+	hcEachCorpusHit(t, check)
+	pieces := []string{"AKIA", "ASIA", "PRIVATE KEY", "pypi-AgEI", "AIza", "ghp_", "github_pat_", "npm_", "dckr_pat_",
+		"sk_live_", "glpat-", "xoxb-", "sk-", "sk-ant-", "https://hooks.slack.com/", "://discord", "https://u:p@h",
+		"API_TOKEN", "db_password", "Secret", "KEY", "=", ": ", ":", " ", "\n", "- ", "--password ", "-token ",
+		"--api-key ", "\"", "'", "\\x41", "\\t", "\\\n", "? ", "Qz8Lm3Rt7Vw2Np9Ks4Hj", "hunter2-but-longer", "x", "-", "_"}
+	r := rand.New(rand.NewPCG(3, 4))
+	for range 100000 {
+		var b []byte
+		for range r.IntN(10) {
+			b = append(b, pieces[r.IntN(len(pieces))]...)
+		}
+		for i, c := range b {
+			if hcTriggerSet.Has(c) {
+				check(b, i)
+			}
+		}
+	}
 }
