@@ -132,13 +132,18 @@ var hcTriggers = func() []hcTrigger {
 			}
 		}
 	}
-	for _, b := range []byte(hcNameBytes) {
+	for _, b := range []byte(hcNameBytes + hcLongS[:1]) {
 		if !slices.ContainsFunc(out, func(t hcTrigger) bool { return t.b == b }) {
 			out = append(out, hcTrigger{b: b})
 		}
 	}
 	return out
 }()
+
+// hcLongS is "ſ", which upper-cases to "S": a name that holds it may be a credential's. Its first
+// byte fills the eighth place of hcTriggerSet, so the pass finds it; "ı" (to "I") is searched
+// on its own.
+const hcLongS = "ſ"
 
 // hcTriggerSet holds the bytes of hcTriggers, found in one pass; hcTriggerOf maps each to its
 // index in hcTriggers.
@@ -193,6 +198,8 @@ func hcCandidates(src []byte, action bool) (formats, urls []int, names bool) {
 				if !names {
 					names = hcComplexKeyAt(src, i, action)
 				}
+			case hcLongS[0]:
+				names = names || i+1 < len(src) && src[i+1] == hcLongS[1]
 			}
 			t := &hcTriggers[hcTriggerOf[c]]
 			if j, k := i+t.side, i+t.side2; j < 0 || j >= len(src) || !t.near[src[j]] || k < 0 || k >= len(src) || !t.near2[src[k]] {
@@ -208,7 +215,7 @@ func hcCandidates(src []byte, action bool) (formats, urls []int, names bool) {
 			}
 		}
 	}
-	names = names || bytes.Contains(src, []byte("ſ")) || bytes.Contains(src, []byte("ı"))
+	names = names || bytes.Contains(src, []byte("ı"))
 	if len(formats) > 1 {
 		slices.Sort(formats)
 		formats = slices.Compact(formats)
@@ -329,6 +336,9 @@ var hcPre = func() []hcPrefilter {
 			for c := range 256 {
 				p.t1[c] = ^uint64(0)
 			}
+		case hcLongS[0]:
+			p.o1, p.o2 = 1, 0
+			p.t1[hcLongS[1]] = ^uint64(0)
 		}
 		for _, o := range []int{p.o1, p.o2, p.o3, p.o4} {
 			if o < -hcPreReach || o > hcPreReach {

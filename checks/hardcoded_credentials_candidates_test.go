@@ -136,6 +136,9 @@ func hcHitMatters(src []byte, i int) bool {
 			}
 		}
 	}
+	if src[i] == hcLongS[0] && i+1 < len(src) && src[i+1] == hcLongS[1] {
+		return true
+	}
 	if src[i] == ':' && i+2 < len(src) && src[i+1] == '/' && src[i+2] == '/' && hcURLUserPassAt(src, i+3) {
 		return true
 	}
@@ -159,7 +162,7 @@ func TestHCPre(t *testing.T) {
 	pieces := []string{"AKIA", "ASIA", "PRIVATE KEY", "pypi-AgEI", "AIza", "ghp_", "github_pat_", "npm_", "dckr_pat_",
 		"sk_live_", "glpat-", "xoxb-", "sk-", "sk-ant-", "https://hooks.slack.com/", "://discord", "https://u:p@h",
 		"API_TOKEN", "db_password", "Secret", "KEY", "=", ": ", ":", " ", "\n", "- ", "--password ", "-token ",
-		"--api-key ", "\"", "'", "\\x41", "\\t", "\\\n", "? ", "Qz8Lm3Rt7Vw2Np9Ks4Hj", "hunter2-but-longer", "x", "-", "_"}
+		"--api-key ", "\"", "'", "\\x41", "\\t", "\\\n", "? ", "Qz8Lm3Rt7Vw2Np9Ks4Hj", "hunter2-but-longer", "x", "-", "_", "ſ", "ı", "ł"}
 	r := rand.New(rand.NewPCG(3, 4))
 	for range 100000 {
 		var b []byte
