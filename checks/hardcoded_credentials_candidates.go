@@ -23,9 +23,15 @@ type hcTrigger struct {
 	b       byte
 	anchors []hcAnchorAt
 	// near holds the bytes found at offset side (-1 or +1) from b in its anchors: one look
-	// beside a found b dismisses most of them before any anchor is compared.
+	// beside a found b dismisses most of them before any anchor is compared. A trigger without
+	// anchors has side 0 and no near byte (not even b).
 	side int
 	near [256]bool
+	// near2 holds the bytes found at offset side2 in its anchors, a second look for the hits
+	// that near lets through ("s-" of "runs-on" for "xoxs-"); side2 is side, and near2 near,
+	// when no other offset falls in every anchor.
+	side2 int
+	near2 [256]bool
 }
 
 // hcNameBytes are the bytes where hcCandidates looks (hcAssignAt at ":" and "=", hcFlagAt at
@@ -101,14 +107,43 @@ var hcTriggers = func() []hcTrigger {
 		for _, a := range t.anchors {
 			t.near[a.lit[a.back+t.side]] = true
 		}
+		// The offset other than 0 and side that falls in every anchor and holds the fewest
+		// distinct bytes there, the nearest of those.
+		t.side2, t.near2 = t.side, t.near
+		best := 257
+		for _, d := range []int{-1, 1, -2, 2, -3, 3, -4, 4} {
+			if d == t.side {
+				continue
+			}
+			var set [256]bool
+			n := 0
+			for _, a := range t.anchors {
+				if a.back+d < 0 || a.back+d >= len(a.lit) {
+					n = 257
+					break
+				}
+				if c := a.lit[a.back+d]; !set[c] {
+					set[c] = true
+					n++
+				}
+			}
+			if n < best {
+				best, t.side2, t.near2 = n, d, set
+			}
+		}
 	}
-	for _, b := range []byte(hcNameBytes) {
+	for _, b := range []byte(hcNameBytes + hcLongS[:1]) {
 		if !slices.ContainsFunc(out, func(t hcTrigger) bool { return t.b == b }) {
 			out = append(out, hcTrigger{b: b})
 		}
 	}
 	return out
 }()
+
+// hcLongS is "ſ", which upper-cases to "S": a name that holds it may be a credential's. Its first
+// byte fills the eighth place of hcTriggerSet, so the pass finds it; "ı" (to "I") is searched
+// on its own.
+const hcLongS = "ſ"
 
 // hcTriggerSet holds the bytes of hcTriggers, found in one pass; hcTriggerOf maps each to its
 // index in hcTriggers.
@@ -131,27 +166,43 @@ func hcCandidates(src []byte, action bool) (formats, urls []int, names bool) {
 	for sc.Reset(hcTriggerSet, src); sc.Next(); {
 		for m := sc.Hits; m != 0; m &= m - 1 {
 			i := sc.Base + bits.TrailingZeros64(m)
-			t := &hcTriggers[hcTriggerOf[src[i]]]
-			if !names {
-				// The looks at hcNameBytes, called directly: a call through a table of them
-				// costs more (two thirds of the hits are ":" and "-").
-				switch src[i] {
-				case ':', '=':
+			c := src[i]
+			// Most hits (five in six in the corpus) are dismissed by hcPre's table looks at
+			// their neighbours, without a branch on the byte; the rest, and hits near the ends
+			// of the source, take the looks below.
+			if p := &hcPre[hcTriggerOf[c]]; i >= hcPreReach && i+hcPreReach < len(src) &&
+				p.t1[src[i+p.o1]]&hcClassBit[src[i+p.o2]]|p.t3[src[i+p.o3]]&hcClassBit[src[i+p.o4]] == 0 {
+				continue
+			}
+			// The looks at hcNameBytes, called directly (a call through a table of them costs
+			// more), after the table look of hcPre for the hits near the ends.
+			switch c {
+			case ':', '=':
+				if !names && (i < 2 || hcAssignMay(src[i-2], src[i-1])) {
 					names = hcAssignAt(src, i, action)
-				case '-':
+				}
+				if c == ':' && i+2 < len(src) && src[i+1] == '/' && src[i+2] == '/' && hcURLUserPassAt(src, i+3) {
+					if start := bytes.LastIndexByte(src[:i], '\n') + 1; len(urls) == 0 || urls[len(urls)-1] != start {
+						urls = append(urls, start)
+					}
+				}
+			case '-':
+				if !names && hcFlagMay(src, i) {
 					names = hcFlagAt(src, i, action)
-				case '\\':
+				}
+			case '\\':
+				if !names {
 					names = hcEscapeAt(src, i, action)
-				case '?':
+				}
+			case '?':
+				if !names {
 					names = hcComplexKeyAt(src, i, action)
 				}
+			case hcLongS[0]:
+				names = names || i+1 < len(src) && src[i+1] == hcLongS[1]
 			}
-			if t.b == ':' && i+2 < len(src) && src[i+1] == '/' && src[i+2] == '/' && hcURLUserPassAt(src, i+3) {
-				if start := bytes.LastIndexByte(src[:i], '\n') + 1; len(urls) == 0 || urls[len(urls)-1] != start {
-					urls = append(urls, start)
-				}
-			}
-			if j := i + t.side; len(t.anchors) == 0 || j < 0 || j >= len(src) || !t.near[src[j]] {
+			t := &hcTriggers[hcTriggerOf[c]]
+			if j, k := i+t.side, i+t.side2; j < 0 || j >= len(src) || !t.near[src[j]] || k < 0 || k >= len(src) || !t.near2[src[k]] {
 				continue
 			}
 			for _, a := range t.anchors {
@@ -164,13 +215,139 @@ func hcCandidates(src []byte, action bool) (formats, urls []int, names bool) {
 			}
 		}
 	}
-	names = names || bytes.Contains(src, []byte("ſ")) || bytes.Contains(src, []byte("ı"))
+	names = names || bytes.Contains(src, []byte("ı"))
 	if len(formats) > 1 {
 		slices.Sort(formats)
 		formats = slices.Compact(formats)
 	}
 	return formats, urls, names
 }
+
+// hcAssignMay reports whether hcAssignAt may return true at a ":" or "=" after the bytes b and c:
+// false when c, the last byte of a name, is ASCII and neither a space, a quote, "\\" nor a
+// separator ("_", "-", "."), b is not "\\" (an escape), and no word of hcAssignEnds ends with b
+// and c (hcMayEndCredential's test on them, without a call).
+func hcAssignMay(b, c byte) bool {
+	return hcEndPairs[c]>>((b|0x20)&63)&1 != 0
+}
+
+// hcEndPairs holds, for a name's last byte c, the bytes b that hcAssignMay lets through before
+// it, as bits (b|0x20)&63 (other bytes share them, and are let through too): "\\" and the
+// letters before c in the words of hcAssignEnds that end with it. The bytes c after which
+// hcAssignAt reads further back (spaces, quotes, separators, non-ASCII) have every bit set.
+var hcEndPairs = func() (t [256]uint64) {
+	for c := range 256 {
+		switch {
+		case c >= 0x80, c == ' ', c == '\t', c == '"', c == '\'', c == '\r', c == '\f', c == '\v', c == '\\', c == '_', c == '-', c == '.':
+			t[c] = ^uint64(0)
+		default:
+			t[c] = 1 << (('\\' | 0x20) & 63)
+		}
+	}
+	for _, w := range hcAssignEnds {
+		last, before := w[len(w)-1], (w[len(w)-2]|0x20)&63
+		t[last] |= 1 << before
+		t[last|0x20] |= 1 << before
+	}
+	return t
+}()
+
+// hcFlagMay reports whether hcFlagAt may return true at the "-" at src[i]: whether the first two
+// letters after "-" or "--" are those of a flag of hcFlagNames.
+func hcFlagMay(src []byte, i int) bool {
+	j := i + 1
+	if j < len(src) && src[j] == '-' {
+		j++
+	}
+	return j+1 < len(src) && hcFlagSecond[src[j]]>>(src[j+1]&63)&1 != 0
+}
+
+// hcFlagSecond holds, for the first letter of the flags of hcFlagNames, their second letters
+// (bit c&63).
+var hcFlagSecond = func() (t [256]uint64) {
+	for _, n := range hcFlagNames {
+		t[n[0]] |= 1 << (n[1] & 63)
+	}
+	return t
+}()
+
+// hcPrefilter is a test of a trigger byte's neighbours that every hit that matters to
+// hcCandidates passes: t1[src[i+o1]] and the class bit of src[i+o2] share a bit, or t3[src[i+o3]]
+// and that of src[i+o4] do. t1 holds the look at hcNameBytes, t3 that at the anchors (and at a
+// URL's "://").
+type hcPrefilter struct {
+	o1, o2, o3, o4 int
+	t1, t3         [256]uint64
+}
+
+// hcPreReach bounds the offsets of hcPre: a hit closer to either end of the source skips it.
+const hcPreReach = 4
+
+// hcClassBit is the class bit of a byte: bit (c|0x20)&63 (a letter's two cases share it, with
+// other bytes).
+var hcClassBit = func() (t [256]uint64) {
+	for c := range 256 {
+		t[c] = 1 << ((c | 0x20) & 63)
+	}
+	return t
+}()
+
+// hcPre holds the hcPrefilter of each trigger, by its index in hcTriggers.
+var hcPre = func() []hcPrefilter {
+	pre := make([]hcPrefilter, len(hcTriggers))
+	for k := range hcTriggers {
+		t, p := &hcTriggers[k], &pre[k]
+		// The anchors: the byte at side, and the class of the byte at side2, of one anchor.
+		p.o3, p.o4 = t.side, t.side2
+		for _, a := range t.anchors {
+			p.t3[a.lit[a.back+t.side]] |= hcClassBit[a.lit[a.back+t.side2]]
+		}
+		switch t.b {
+		case ':', '=':
+			// hcAssignMay: the two bytes before.
+			p.o1, p.o2, p.t1 = -1, -2, hcEndPairs
+			if t.b == ':' {
+				// A URL's "://" (hcURLUserPassAt): the anchors at ":" are looked for at the
+				// same offsets.
+				if len(t.anchors) > 0 && (p.o3 != 1 || p.o4 != 2) {
+					panic("hcPre: the anchors at \":\" are not read at \"//\"")
+				}
+				p.o3, p.o4 = 1, 2
+				p.t3['/'] |= hcClassBit['/']
+			}
+		case '-':
+			// hcFlagMay: the two letters after "-", or "-" and a first letter.
+			p.o1, p.o2 = 1, 2
+			for _, n := range hcFlagNames {
+				p.t1[n[0]] |= hcClassBit[n[1]]
+				p.t1['-'] |= hcClassBit[n[0]]
+			}
+		case '\\':
+			// hcEscapeAt: a hex escape, or an escaped line break after a name's byte.
+			p.o1, p.o2 = 1, -1
+			p.t1['x'], p.t1['u'], p.t1['U'] = ^uint64(0), ^uint64(0), ^uint64(0)
+			for c := range 256 {
+				if hcNameByte(byte(c)) {
+					p.t1['\n'] |= hcClassBit[c]
+					p.t1['\r'] |= hcClassBit[c]
+				}
+			}
+		case '?':
+			for c := range 256 {
+				p.t1[c] = ^uint64(0)
+			}
+		case hcLongS[0]:
+			p.o1, p.o2 = 1, 0
+			p.t1[hcLongS[1]] = ^uint64(0)
+		}
+		for _, o := range []int{p.o1, p.o2, p.o3, p.o4} {
+			if o < -hcPreReach || o > hcPreReach {
+				panic("hcPre: an offset beyond hcPreReach")
+			}
+		}
+	}
+	return pre
+}()
 
 // hcURLUserPassAt reports whether the text after a "://" at src[i-3] is "user:password@host" as
 // hcURLCreds reads it: a user without "/", spaces, quotes, ":" or "@", then ":", a password

@@ -1,7 +1,6 @@
 package checks
 
 import (
-	"cmp"
 	"fmt"
 	"slices"
 	"strings"
@@ -123,22 +122,15 @@ func runUnpinnedImages(pass *audit.Pass) error {
 	return nil
 }
 
-// uiJobs returns the jobs of a workflow that have a container or services, in source order
-// (only they are sorted: most jobs have neither).
+// uiJobs returns the jobs of a workflow that have a container or services, in source order (of
+// File.Jobs, sorted once for all the checks).
 func uiJobs(file *audit.File) []*actionlint.Job {
 	var out []*actionlint.Job
-	for _, j := range file.Workflow.Jobs {
-		if j != nil && (j.Container != nil || j.Services != nil) {
+	for _, j := range file.Jobs() {
+		if j.Container != nil || j.Services != nil {
 			out = append(out, j)
 		}
 	}
-	// As audit.Jobs orders them: by position, a job without one first.
-	slices.SortFunc(out, func(a, b *actionlint.Job) int {
-		if a.Pos == nil || b.Pos == nil {
-			return cmp.Compare(uiBtoi(a.Pos != nil), uiBtoi(b.Pos != nil))
-		}
-		return cmp.Or(cmp.Compare(a.Pos.Line, b.Pos.Line), cmp.Compare(a.Pos.Col, b.Pos.Col))
-	})
 	return out
 }
 
@@ -197,11 +189,4 @@ func checkImage(pass *audit.Pass, file *audit.File, job *actionlint.Job, img *ac
 			f.Related = append(f.Related, audit.Location{File: file.Path, Line: mv.pos.Line, Column: mv.pos.Col, EndLine: mv.pos.Line, Note: mv.value + " " + parseImage(mv.value).Problem()})
 		}
 	}
-}
-
-func uiBtoi(b bool) int {
-	if b {
-		return 1
-	}
-	return 0
 }

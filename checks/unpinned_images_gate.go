@@ -13,29 +13,53 @@ import "strings"
 // backslash and every non-ASCII byte count as blanks here.
 func uiCommandLines(text string) []string {
 	var out []string
-	for i := 0; ; i++ {
-		if i = uiNextPair(text, i); i < 0 {
-			return out
+	// The next "ck" (of docker) and "dm" (of podman) at or after from, -1 for none: pairs much
+	// rarer in scripts than any byte of the names, each searched for again only once the search
+	// has passed it.
+	ck, dm := uiPairFrom(text, 0, "ck"), uiPairFrom(text, 0, "dm")
+	for ck >= 0 || dm >= 0 {
+		i, name := ck, "docker"
+		if ck < 0 || dm >= 0 && dm < ck {
+			i, name = dm, "podman"
 		}
-		name := "docker"
-		if text[i] == 'd' {
-			name = "podman"
-		}
-		s := i - 2
-		if s < 0 || s+len(name) > len(text) || text[s:s+len(name)] != name {
-			continue
-		}
-		// A letter, digit, '_', '-' or '.' right before makes another word (xdocker); a '/'
-		// ends a path, the last element of which is the program.
-		if s > 0 && shellWordByte(text[s-1]) {
-			continue
-		}
-		if uiSubAfter(text, s+len(name)) {
+		from := i + 1
+		if s := i - 2; s >= 0 && s+len(name) <= len(text) && text[s:s+len(name)] == name &&
+			// A letter, digit, '_', '-' or '.' right before makes another word (xdocker); a '/'
+			// ends a path, the last element of which is the program.
+			(s == 0 || !shellWordByte(text[s-1])) && uiSubAfter(text, s+len(name)) {
 			start, end := uiLogicalLine(text, s)
 			out = append(out, text[start:end])
-			i = end - 1 // the next line
+			from = end // the next line
+		}
+		ck, dm = uiNextIndex(text, ck, from, "ck"), uiNextIndex(text, dm, from, "dm")
+	}
+	return out
+}
+
+// uiNextIndex returns the index of the first pair in text at or after from, given at, the
+// previous one's (-1 when there is none left).
+func uiNextIndex(text string, at, from int, pair string) int {
+	if at < 0 || at >= from {
+		return at
+	}
+	return uiPairFrom(text, from, pair)
+}
+
+// uiPairFrom returns the index of the first pair in text at or after from, -1 for none. It looks
+// for the pair's second byte, "k" or "m", rarer than "c" and "d" (strings.Index would look for
+// the first), with strings.IndexByte.
+func uiPairFrom(text string, from int, pair string) int {
+	for j := from + 1; j < len(text); j++ {
+		k := strings.IndexByte(text[j:], pair[1])
+		if k < 0 {
+			return -1
+		}
+		j += k
+		if text[j-1] == pair[0] {
+			return j - 1
 		}
 	}
+	return -1
 }
 
 // uiLogicalLine returns the bounds of the line that holds text[i] as pcCommandsAt reads it: from
@@ -67,47 +91,6 @@ func uiContinued(text string, nl int) bool {
 		e--
 	}
 	return e > 0 && text[e-1] == '\\'
-}
-
-const (
-	uiOnes  = 0x0101010101010101
-	uiHighs = 0x8080808080808080
-)
-
-// uiNextPair returns the index of the first "ck" (of docker) or "dm" (of podman) in text[i:],
-// -1 for none: pairs much rarer in scripts than any byte of the names. It tests eight bytes at
-// a time, seven steps apart so that a pair across two steps is in one: x^cccccccc has a zero
-// byte where x has a c (by the usual bit trick, which may also flag a byte after a real one:
-// the candidates are tested one by one), and a c flagged right before a flagged k is a pair.
-func uiNextPair(text string, i int) int {
-	for ; i+8 <= len(text); i += 7 {
-		b := text[i : i+8]
-		v := uint64(b[0]) | uint64(b[1])<<8 | uint64(b[2])<<16 | uint64(b[3])<<24 |
-			uint64(b[4])<<32 | uint64(b[5])<<40 | uint64(b[6])<<48 | uint64(b[7])<<56
-		c, k := v^('c'*uiOnes), v^('k'*uiOnes)
-		d, m := v^('d'*uiOnes), v^('m'*uiOnes)
-		c, k = (c-uiOnes)&^c&uiHighs, (k-uiOnes)&^k&uiHighs
-		d, m = (d-uiOnes)&^d&uiHighs, (m-uiOnes)&^m&uiHighs
-		if (c<<8)&k|(d<<8)&m == 0 {
-			continue
-		}
-		for j := i; j < i+7; j++ {
-			if uiPairAt(text, j) {
-				return j
-			}
-		}
-	}
-	for ; i+1 < len(text); i++ {
-		if uiPairAt(text, i) {
-			return i
-		}
-	}
-	return -1
-}
-
-// uiPairAt reports whether text[j:] starts with "ck" or "dm".
-func uiPairAt(text string, j int) bool {
-	return text[j] == 'c' && text[j+1] == 'k' || text[j] == 'd' && text[j+1] == 'm'
 }
 
 // uiSubAfter reports whether the word "docker" that ends at text[j] may be followed by its
