@@ -28,8 +28,10 @@ type LoadOptions struct {
 // skipDirs are never descended into when looking for action.yml files.
 var skipDirs = map[string]bool{".git": true, "node_modules": true, "vendor": true}
 
-// LoadDir discovers and parses the pipeline files of a directory target. Everything is read
-// through an os.Root, so no symlink leads out of the target.
+// LoadDir discovers and parses the pipeline files of a directory target. No symlink leads out of
+// the target: folders and files are opened without following symlinks (by descriptor on Linux,
+// through os.Root elsewhere), and a file that is a symlink is read through the target's os.Root,
+// which follows it only inside the target.
 // A .github or .github/workflows folder given directly audits the workflows in it.
 func LoadDir(dir string, opts LoadOptions) (*Target, error) {
 	abs, err := filepath.Abs(dir)

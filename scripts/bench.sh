@@ -103,7 +103,7 @@ rss_mb=$(awk -v k="$rss_kib" 'BEGIN { printf "%.1f", k * 1024 / 1e6 }')
 echo
 echo "== results"
 printf 'parse-only (median):  %12d ns/pass\n' "$parse"
-printf 'load-only (median):   %12d ns/pass   (discovery, reads through os.Root, parse; no check)\n' "$load"
+printf 'load-only (median):   %12d ns/pass   (discovery, reads, parse; no check)\n' "$load"
 printf 'audit (median):       %12d ns/pass\n' "$audit"
 printf 'ratio audit/parse:    %12s   (wall clock, median of %s runs of BenchmarkPaired; target <= %s)\n' "$ratio" "$count" "$max_ratio"
 printf 'ratio in CPU time:    %12s   (the process CPU time of the same runs, for comparison)\n' "$cpuratio"
