@@ -32,3 +32,16 @@ func corpusTargets(tb testing.TB) []*audit.Target {
 	}
 	return targets
 }
+
+// corpusSources is the source of every workflow and action.yml of the corpus.
+func corpusSources(tb testing.TB) [][]byte {
+	var srcs [][]byte
+	for _, t := range corpusTargets(tb) {
+		for _, f := range t.Files {
+			if f.Workflow != nil || f.Action != nil {
+				srcs = append(srcs, f.Source)
+			}
+		}
+	}
+	return srcs
+}

@@ -33,14 +33,7 @@ func BenchmarkHardcodedCredentials(b *testing.B) {
 
 // BenchmarkHCCandidates is the byte scan of every file's source alone.
 func BenchmarkHCCandidates(b *testing.B) {
-	var srcs [][]byte
-	for _, t := range corpusTargets(b) {
-		for _, f := range t.Files {
-			if f.Workflow != nil || f.Action != nil {
-				srcs = append(srcs, f.Source)
-			}
-		}
-	}
+	srcs := corpusSources(b)
 	for b.Loop() {
 		for _, s := range srcs {
 			hcCandidates(s, false)

@@ -195,14 +195,7 @@ func obfCallsStatus(text []byte) bool {
 			}
 			continue
 		case c >= 'a' && c <= 'z' || c >= 'A' && c <= 'Z' || c == '_':
-			j := i + 1
-			for j < len(text) && obfIdentByte(text[j]) {
-				j++
-			}
-			k := j
-			for k < len(text) && (text[k] == ' ' || text[k] == '\t' || text[k] == '\n' || text[k] == '\r') {
-				k++
-			}
+			j, k := obfIdentAt(text, i)
 			if k < len(text) && text[k] == '(' {
 				switch strings.ToLower(string(text[i:j])) {
 				case "success", "failure", "always", "cancelled", "hashfiles":
@@ -264,14 +257,7 @@ func obfScanReads[T ~string | ~[]byte](text T, safe func(name, rest string) bool
 			prev = 'n'
 			continue
 		case c >= 'a' && c <= 'z' || c >= 'A' && c <= 'Z' || c == '_':
-			j := i + 1
-			for j < len(text) && obfIdentByte(text[j]) {
-				j++
-			}
-			k := j
-			for k < len(text) && (text[k] == ' ' || text[k] == '\t' || text[k] == '\n' || text[k] == '\r') {
-				k++
-			}
+			j, k := obfIdentAt(text, i)
 			if prev != '.' && (k >= len(text) || text[k] != '(') && !obfLiteralWord(text[i:j]) &&
 				(safe == nil || !safe(string(text[i:j]), string(text[k:]))) {
 				return obfScanRead
@@ -325,4 +311,18 @@ func obfConstant(n actionlint.ExprNode) bool {
 		}
 	})
 	return constant
+}
+
+// obfIdentAt reads the identifier that starts at text[i]: j is its end, k the first byte after
+// the blanks that follow it (where a "(" makes it a call).
+func obfIdentAt[T ~string | ~[]byte](text T, i int) (j, k int) {
+	j = i + 1
+	for j < len(text) && obfIdentByte(text[j]) {
+		j++
+	}
+	k = j
+	for k < len(text) && (text[k] == ' ' || text[k] == '\t' || text[k] == '\n' || text[k] == '\r') {
+		k++
+	}
+	return j, k
 }

@@ -122,22 +122,9 @@ func secwJoinedMay(src []byte) bool {
 		}
 		i += off
 		off = i + 1
-		j := i + 1
-		if j < len(src) && (src[j] == 'x' || src[j] == 'u' || src[j] == 'U') {
-			return true
-		}
-		if j < len(src) && src[j] == '\r' {
-			j++
-		}
-		if j >= len(src) || src[j] != '\n' {
-			continue
-		}
-		for j++; j < len(src) && (src[j] == ' ' || src[j] == '\t'); j++ {
-		}
 		var buf [16]byte
-		n := copy(buf[:], src[max(0, i-8):i])
-		n += copy(buf[n:], src[j:min(len(src), j+8)])
-		if bytes.Contains(buf[:n], []byte("${{")) || secwMentions(string(buf[:n])) {
+		code, join := tiEscapeAt(src, i, &buf)
+		if code || join != nil && (bytes.Contains(join, []byte("${{")) || secwMentions(string(join))) {
 			return true
 		}
 	}

@@ -257,23 +257,8 @@ func tiMarks(src []byte) (escapes []int, anchors [][]byte) {
 				}
 				continue
 			}
-			j := i + 1
-			if j < len(src) && (src[j] == 'x' || src[j] == 'u' || src[j] == 'U') {
-				escapes = append(escapes, i)
-				continue
-			}
-			if j < len(src) && src[j] == '\r' {
-				j++
-			}
-			if j >= len(src) || src[j] != '\n' {
-				continue
-			}
-			for j++; j < len(src) && (src[j] == ' ' || src[j] == '\t'); j++ {
-			}
 			var buf [16]byte
-			n := copy(buf[:], src[max(0, i-8):i])
-			n += copy(buf[n:], src[j:min(len(src), j+8)])
-			if tiJoinedMay(buf[:n]) {
+			if code, join := tiEscapeAt(src, i, &buf); code || join != nil && tiJoinedMay(join) {
 				escapes = append(escapes, i)
 			}
 		}
@@ -406,4 +391,26 @@ func (ph *tiPlaceholders) tiLinesIn(first, last int) bool {
 		}
 	}
 	return lo < len(ls) && (last < 0 || int(ls[lo]) <= last)
+}
+
+// tiEscapeAt reads the backslash at src[i] as a double-quoted YAML scalar would: code is true
+// for a \x, \u or \U escape, which can spell any character; for a line break escaped at the end
+// of a line, join is the text on either side of where the scalar joins the lines (up to eight
+// bytes each, in buf), which a name or a "${{" may straddle; both are zero otherwise.
+func tiEscapeAt(src []byte, i int, buf *[16]byte) (code bool, join []byte) {
+	j := i + 1
+	if j < len(src) && (src[j] == 'x' || src[j] == 'u' || src[j] == 'U') {
+		return true, nil
+	}
+	if j < len(src) && src[j] == '\r' {
+		j++
+	}
+	if j >= len(src) || src[j] != '\n' {
+		return false, nil
+	}
+	for j++; j < len(src) && (src[j] == ' ' || src[j] == '\t'); j++ {
+	}
+	n := copy(buf[:], src[max(0, i-8):i])
+	n += copy(buf[n:], src[j:min(len(src), j+8)])
+	return false, buf[:n]
 }

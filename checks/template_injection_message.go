@@ -227,21 +227,8 @@ func tiUpperIdent(s string) string {
 		return strings.Trim(nonIdent.ReplaceAllString(strings.ToUpper(s), "_"), "_")
 	}
 	var buf [48]byte // on the stack for the usual short names
-	b := buf[:0]
-	inRun := false
-	for i := 0; i < len(s); i++ {
-		c := s[i]
-		if c >= 'a' && c <= 'z' {
-			c -= 'a' - 'A'
-		}
-		switch {
-		case c >= 'A' && c <= 'Z' || c >= '0' && c <= '9' || c == '_':
-			b, inRun = append(b, c), false
-		case !inRun:
-			b, inRun = append(b, '_'), true
-		}
-	}
-	return strings.Trim(string(b), "_")
+	b, _ := tiUpperIdentTo(buf[:0], []string{s})
+	return string(b)
 }
 
 // tiUpperIdentTo is tiUpperIdent of the parts joined by "_", appended to buf; ok is false, and

@@ -167,7 +167,7 @@ func utSimpleCmd(text string, words []*shellWord) (c *shellCmd, ok bool) {
 			return c, false
 		}
 		for _, w := range words[1:] {
-			if raw := text[w.Offset:w.End]; !utAssignWord(raw) && !utDeclName(raw) && !utDeclFlag(raw) {
+			if raw := text[w.Offset:w.End]; !utAssignWord(raw) && !shellPlainName(raw) && !shellPlainFlag(raw) {
 				return c, false
 			}
 		}
@@ -177,26 +177,6 @@ func utSimpleCmd(text string, words []*shellWord) (c *shellCmd, ok bool) {
 	}
 	c.Args = words[k:]
 	return c, true
-}
-
-// utDeclName reports whether a word as written is a shell variable's name.
-func utDeclName(raw string) bool {
-	for i := 0; i < len(raw); i++ {
-		if !shellIdentTable[raw[i]] || i == 0 && raw[i] >= '0' && raw[i] <= '9' {
-			return false
-		}
-	}
-	return raw != ""
-}
-
-// utDeclFlag reports whether a word as written is '-' and letters.
-func utDeclFlag(raw string) bool {
-	for i := 1; i < len(raw); i++ {
-		if c := raw[i] | 0x20; c < 'a' || c > 'z' {
-			return false
-		}
-	}
-	return len(raw) > 1 && raw[0] == '-'
 }
 
 // utAssignWord reports whether a word as written is an assignment: a name, then = or +=.
