@@ -31,6 +31,15 @@ func TestLoadDirDiscoversAndAccountsForEveryFile(t *testing.T) {
 	write(t, root, ".github/workflows/broken.yml", "on: push\njobs:\n  a: [\n")
 	write(t, root, ".github/workflows/big.yml", okWorkflow+strings.Repeat("# padding\n", 200))
 	write(t, root, ".github/workflows/bomb.yml", "a: &a [x, x, x, x, x, x, x, x, x, x]\nb: &b [*a, *a, *a, *a, *a, *a, *a, *a, *a, *a]\nc: &c [*b, *b, *b, *b, *b, *b, *b, *b, *b, *b]\nd: &d [*c, *c, *c, *c, *c, *c, *c, *c, *c, *c]\ne: &e [*d, *d, *d, *d, *d, *d, *d, *d, *d, *d]\nf: &f [*e, *e, *e, *e, *e, *e, *e, *e, *e, *e]\non: push\njobs: {}\nz: *f\n")
+	// Anchors named as YAML allows but a letter-only test would miss, in a matrix, whose values
+	// actionlint's parser walks and would expand: 10^6 nodes.
+	write(t, root, ".github/workflows/bomb-dots.yml", "x0: &.a0 [x, x, x, x, x, x, x, x, x, x]\n"+
+		"x1: &.a1 [*.a0, *.a0, *.a0, *.a0, *.a0, *.a0, *.a0, *.a0, *.a0, *.a0]\n"+
+		"x2: &.a2 [*.a1, *.a1, *.a1, *.a1, *.a1, *.a1, *.a1, *.a1, *.a1, *.a1]\n"+
+		"x3: &.a3 [*.a2, *.a2, *.a2, *.a2, *.a2, *.a2, *.a2, *.a2, *.a2, *.a2]\n"+
+		"x4: &.a4 [*.a3, *.a3, *.a3, *.a3, *.a3, *.a3, *.a3, *.a3, *.a3, *.a3]\n"+
+		"x5: &.a5 [*.a4, *.a4, *.a4, *.a4, *.a4, *.a4, *.a4, *.a4, *.a4, *.a4]\n"+
+		"on: push\njobs:\n  j:\n    runs-on: ubuntu-latest\n    strategy:\n      matrix:\n        v: *.a5\n    steps:\n      - run: echo\n")
 	write(t, root, "action.yml", "name: x\nruns:\n  using: composite\n  steps:\n    - run: echo hi\n      shell: bash\n")
 	write(t, root, "sub/deeper/action.yaml", "name: y\nruns:\n  using: docker\n  image: docker://alpine:3\n")
 	write(t, root, "node_modules/pkg/action.yml", "name: skipped\nruns: {using: node20, main: x.js}\n")
@@ -62,10 +71,11 @@ func TestLoadDirDiscoversAndAccountsForEveryFile(t *testing.T) {
 		}
 	}
 	for file, frag := range map[string]string{
-		".github/workflows/broken.yml": "not audited",
-		".github/workflows/big.yml":    "over the",
-		".github/workflows/bomb.yml":   "aliases expand",
-		".github/workflows/escape.yml": "outside the target",
+		".github/workflows/broken.yml":    "not audited",
+		".github/workflows/big.yml":       "over the",
+		".github/workflows/bomb.yml":      "aliases expand",
+		".github/workflows/bomb-dots.yml": "aliases expand",
+		".github/workflows/escape.yml":    "outside the target",
 	} {
 		if !strings.Contains(errs[file], frag) {
 			t.Errorf("%s: error %q does not say %q", file, errs[file], frag)
@@ -214,6 +224,9 @@ func TestMayHaveAnchors(t *testing.T) {
 		"k: v\n&top 1":         true,
 		"if: a &&b":            false,
 		"name: Q&A\n":          false,
+		"x: &.a [1]\ny: *.a\n": true, // names need not start with a letter
+		"x: {k: &a 1}":         true,
+		"run: cmd &>/dev/null": false,
 		"":                     false,
 	} {
 		if got := mayHaveAnchors([]byte(src)); got != want {

@@ -52,7 +52,11 @@ func (f *File) mayHaveAnchors() bool {
 	return f.anchors == 2
 }
 
-// mayHaveAnchors is a cheap test for a YAML anchor ("&name" after a space, "-", ":" or "[").
+// mayHaveAnchors is a cheap test for a YAML anchor: "&" after a space, a line break, "-", ":" or a
+// flow indicator, and before a byte an anchor's name may start with (any printable byte but a
+// blank and a flow indicator, as go.yaml.in/yaml reads names). Two exceptions keep shell text
+// from passing for an anchor: "&&" (a list of commands) and "&>" (a redirection); an anchor
+// whose name starts with "&" or ">" is missed, which no YAML writer produces.
 func mayHaveAnchors(b []byte) bool {
 	for off := 1; off < len(b); {
 		j := bytes.IndexByte(b[off:], '&')
@@ -64,11 +68,28 @@ func mayHaveAnchors(b []byte) bool {
 		if i+1 >= len(b) {
 			return false
 		}
-		prev, next := b[i-1], b[i+1]
-		if (prev == ' ' || prev == '\t' || prev == '-' || prev == ':' || prev == '[' || prev == ',' || prev == '\n') &&
-			(next >= 'a' && next <= 'z' || next >= 'A' && next <= 'Z' || next >= '0' && next <= '9' || next == '_' || next == '-') {
+		if anchorAfter(b[i-1]) && anchorNameStart(b[i+1]) {
 			return true
 		}
 	}
 	return false
+}
+
+// anchorAfter reports whether a node's properties (an anchor) may follow the byte c.
+func anchorAfter(c byte) bool {
+	switch c {
+	case ' ', '\t', '\n', '\r', '-', ':', '[', '{', ',':
+		return true
+	}
+	return false
+}
+
+// anchorNameStart reports whether an anchor's name may start with c (but "&" and ">", see
+// mayHaveAnchors).
+func anchorNameStart(c byte) bool {
+	switch c {
+	case ' ', '\t', '\n', '\r', ',', '[', ']', '{', '}', '&', '>':
+		return false
+	}
+	return c > ' ' && c != 0x7f
 }
