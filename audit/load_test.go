@@ -227,6 +227,8 @@ func TestMayHaveAnchors(t *testing.T) {
 		"x: &.a [1]\ny: *.a\n": true, // names need not start with a letter
 		"x: {k: &a 1}":         true,
 		"run: cmd &>/dev/null": false,
+		"run: a &&b\nx: *&b":   true, // an anchor named "&b", with its alias
+		"x: &>a 1\ny: *>a\n":   true,
 		"":                     false,
 	} {
 		if got := mayHaveAnchors([]byte(src)); got != want {

@@ -2,6 +2,7 @@ package audit
 
 import (
 	"bytes"
+	"slices"
 
 	"go.yaml.in/yaml/v4"
 )
@@ -54,10 +55,11 @@ func (f *File) mayHaveAnchors() bool {
 
 // mayHaveAnchors is a cheap test for a YAML anchor: "&" after a space, a line break, "-", ":" or a
 // flow indicator, and before a byte an anchor's name may start with (any printable byte but a
-// blank and a flow indicator, as go.yaml.in/yaml reads names). Two exceptions keep shell text
-// from passing for an anchor: "&&" (a list of commands) and "&>" (a redirection); an anchor
-// whose name starts with "&" or ">" is missed, which no YAML writer produces.
+// blank and a flow indicator, as go.yaml.in/yaml reads names). A name that starts with "&" or ">"
+// is shell text far more often ("&&" between commands, "&>" redirecting): it counts only when an
+// alias of it ("*" and the name) stands in the text too.
 func mayHaveAnchors(b []byte) bool {
+	var searched [][]byte // names starting with & or > whose alias was looked for
 	for off := 1; off < len(b); {
 		j := bytes.IndexByte(b[off:], '&')
 		if j < 0 {
@@ -65,10 +67,23 @@ func mayHaveAnchors(b []byte) bool {
 		}
 		i := off + j
 		off = i + 1
-		if i+1 >= len(b) {
-			return false
+		if i+1 >= len(b) || !anchorAfter(b[i-1]) || !anchorNameStart(b[i+1]) {
+			continue
 		}
-		if anchorAfter(b[i-1]) && anchorNameStart(b[i+1]) {
+		if c := b[i+1]; c != '&' && c != '>' {
+			return true
+		}
+		k := i + 1
+		for k < len(b) && anchorNameStart(b[k]) {
+			k++
+		}
+		name := b[i:k:k] // "&" and the name
+		if slices.ContainsFunc(searched, func(n []byte) bool { return bytes.Equal(n, name) }) {
+			continue
+		}
+		searched = append(searched, name)
+		alias := append([]byte{'*'}, name[1:]...)
+		if bytes.Contains(b, alias) {
 			return true
 		}
 	}
@@ -84,11 +99,11 @@ func anchorAfter(c byte) bool {
 	return false
 }
 
-// anchorNameStart reports whether an anchor's name may start with c (but "&" and ">", see
-// mayHaveAnchors).
+// anchorNameStart reports whether an anchor's name may hold c: any printable byte but blanks and
+// flow indicators.
 func anchorNameStart(c byte) bool {
 	switch c {
-	case ' ', '\t', '\n', '\r', ',', '[', ']', '{', '}', '&', '>':
+	case ',', '[', ']', '{', '}':
 		return false
 	}
 	return c > ' ' && c != 0x7f
