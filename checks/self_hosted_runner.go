@@ -71,17 +71,10 @@ var shrOutsiderEvents = []string{"pull_request_target", "issue_comment", "issues
 
 func runSelfHostedRunner(pass *audit.Pass) error {
 	for _, file := range pass.Target.Workflows() {
-		var forkPR bool
+		// The triggers matter only for a job that gets a finding, which most workflows have none of:
+		// they are read at the first.
+		var forkPR, read bool
 		var outsider []string
-		for _, ev := range file.Workflow.On {
-			name := strings.ToLower(ev.EventName())
-			switch {
-			case name == "pull_request":
-				forkPR = true
-			case slices.Contains(shrOutsiderEvents, name):
-				outsider = append(outsider, name)
-			}
-		}
 		for _, j := range file.Jobs() {
 			if j.RunsOn == nil {
 				continue
@@ -89,6 +82,9 @@ func runSelfHostedRunner(pass *audit.Pass) error {
 			r := shrClassify(j)
 			if r.kind == shrNone {
 				continue
+			}
+			if !read {
+				forkPR, outsider, read = shrTriggers(file.Workflow)
 			}
 			guarded := shrForkGuard(j)
 			f := pass.Reportf(file, r.pos, "job %q %s", j.ID.Value, r.what)
@@ -112,6 +108,21 @@ func runSelfHostedRunner(pass *audit.Pass) error {
 		}
 	}
 	return nil
+}
+
+// shrTriggers reads a workflow's triggers: whether fork pull requests run it (pull_request) and
+// the other events outsiders can cause, in order; read is always true.
+func shrTriggers(w *actionlint.Workflow) (forkPR bool, outsider []string, read bool) {
+	for _, ev := range w.On {
+		name := strings.ToLower(ev.EventName())
+		switch {
+		case name == "pull_request":
+			forkPR = true
+		case slices.Contains(shrOutsiderEvents, name):
+			outsider = append(outsider, name)
+		}
+	}
+	return forkPR, outsider, true
 }
 
 // shrForkGuard reports whether a job's if: keeps it from running for fork pull requests.

@@ -4,6 +4,7 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/rampart-sec/rampart/audit"
 	"github.com/rhysd/actionlint"
 )
 
@@ -50,3 +51,34 @@ func BenchmarkShrExpand(b *testing.B) {
 		}
 	}
 }
+
+// benchInPlace times one check as the full audit runs it: on fresh copies of the corpus, after the
+// checks before it in All have run untimed (and filled the memos they share). Its figures are above
+// TestTogetherTimes' (a copy's first reads of the tree are cold), but its profiles show the check.
+func benchInPlace(b *testing.B, c *audit.Check) {
+	targets := corpusTargets(b)
+	var before []*audit.Check
+	for _, x := range All() {
+		if x == c {
+			break
+		}
+		before = append(before, x)
+	}
+	b.ReportAllocs()
+	for b.Loop() {
+		b.StopTimer()
+		fresh := make([]*audit.Target, len(targets))
+		for i, t := range targets {
+			fresh[i] = t.Clone()
+		}
+		(&audit.Engine{Checks: before}).Audit(fresh, audit.AuditOptions{})
+		b.StartTimer()
+		for _, t := range fresh {
+			_ = c.Run(&audit.Pass{Check: c, Target: t})
+		}
+	}
+}
+
+func BenchmarkInPlaceBotConditions(b *testing.B)     { benchInPlace(b, BotConditions) }
+func BenchmarkInPlaceDangerousTriggers(b *testing.B) { benchInPlace(b, DangerousTriggers) }
+func BenchmarkInPlaceSelfHostedRunner(b *testing.B)  { benchInPlace(b, SelfHostedRunner) }
