@@ -9,7 +9,6 @@ import (
 )
 
 var (
-	dtGitFetchRe   = regexp.MustCompile(`\bgit\s+(?:-C\s+\S+\s+)?(?:fetch|pull|checkout|switch|reset|clone|worktree)\b`)
 	dtCmdSplitRe   = regexp.MustCompile(`&&|\|\||[;|\n]|\$\(`)
 	dtScriptPathRe = regexp.MustCompile(`^\.{0,2}/?[\w.-]+(/[\w.-]+)+$`)
 	dtEnvAssignRe  = regexp.MustCompile(`^[A-Za-z_][A-Za-z0-9_]*=\S*\s+`)
@@ -98,9 +97,15 @@ func dtGitCheckout(file *audit.File, st *actionlint.Step, script string, env fun
 		return dtRefClass{}, 0
 	}
 	off := 0
-	for _, line := range strings.SplitAfter(script, "\n") {
+	for rest := script; rest != ""; {
+		// the lines of strings.SplitAfter(script, "\n"), without the slice of them
+		line := rest
+		if nl := strings.IndexByte(rest, '\n'); nl >= 0 {
+			line = rest[:nl+1]
+		}
+		rest = rest[len(line):]
 		off += len(line)
-		if !strings.Contains(line, "git") || !dtGitFetchRe.MatchString(line) {
+		if !dtGitFetches(line) {
 			continue
 		}
 		c := dtClassifyRef(file, &actionlint.String{Value: line}, env, 0)
@@ -122,6 +127,68 @@ func dtGitCheckout(file *audit.File, st *actionlint.Step, script string, env fun
 		}
 	}
 	return dtRefClass{}, 0
+}
+
+// dtGitVerbs are the git commands dtGitFetches looks for.
+var dtGitVerbs = [...]string{"fetch", "pull", "checkout", "switch", "reset", "clone", "worktree"}
+
+// dtGitFetches reports a match of \bgit\s+(?:-C\s+\S+\s+)?(?:fetch|pull|checkout|switch|reset|clone|worktree)\b
+// without the regexp: each "git" that starts a word is followed up, with \b, \s and \S as regexp
+// has them (ASCII word bytes; tab, newline, form feed, carriage return and space; a byte of a
+// multi-byte or invalid rune is never a space).
+func dtGitFetches(line string) bool {
+	spaces := func(i int) int {
+		for i < len(line) && pcSpace(line[i]) {
+			i++
+		}
+		return i
+	}
+	for off := 0; ; {
+		i := strings.Index(line[off:], "git")
+		if i < 0 {
+			return false
+		}
+		i += off
+		off = i + 1
+		if i > 0 && dtWordByte(line[i-1]) {
+			continue
+		}
+		j := spaces(i + 3)
+		if j == i+3 {
+			continue
+		}
+		if dtGitVerbAt(line, j) {
+			return true
+		}
+		// -C dir: \S+ takes the whole word (a \s must follow it), so there is one way to match
+		if !strings.HasPrefix(line[j:], "-C") {
+			continue
+		}
+		k := spaces(j + 2)
+		if k == j+2 {
+			continue
+		}
+		e := k
+		for e < len(line) && !pcSpace(line[e]) {
+			e++
+		}
+		if e == k {
+			continue
+		}
+		if v := spaces(e); v > e && dtGitVerbAt(line, v) {
+			return true
+		}
+	}
+}
+
+// dtGitVerbAt reports whether one of dtGitVerbs, followed by \b, starts at line[i].
+func dtGitVerbAt(line string, i int) bool {
+	for _, v := range dtGitVerbs {
+		if strings.HasPrefix(line[i:], v) && (i+len(v) == len(line) || !dtWordByte(line[i+len(v)])) {
+			return true
+		}
+	}
+	return false
 }
 
 func dtStepEnv(st *actionlint.Step) []*actionlint.EnvVar {

@@ -4,6 +4,8 @@ import (
 	"regexp"
 	"strings"
 	"testing"
+
+	"github.com/rhysd/actionlint"
 )
 
 // TestDtReadsSecrets holds dtReadsSecrets to the regular expression it replaces.
@@ -48,4 +50,40 @@ func TestDtGhCheckoutEnd(t *testing.T) {
 			t.Errorf("dtGhCheckoutEnd(%q) = %d, want %d", s, got, want)
 		}
 	}
+}
+
+// TestDtGitFetches holds dtGitFetches to the regular expression it replaces, on hand-made lines and
+// on every line of every run: script of the corpus.
+func TestDtGitFetches(t *testing.T) {
+	re := regexp.MustCompile(`\bgit\s+(?:-C\s+\S+\s+)?(?:fetch|pull|checkout|switch|reset|clone|worktree)\b`)
+	lines := []string{"", "git", "git fetch", "git  fetch\n", "git\tfetch origin", "git\ffetch", "git\rfetch", "git\vfetch",
+		"gitfetch", "xgit fetch", "_git fetch", "-git fetch", "/usr/bin/git fetch", "git fetcher", "git fetch-pack",
+		"git fetch_x", "git fetché", "git -C dir fetch", "git -C  a/b\tpull", "git -Cdir fetch", "git -C fetch",
+		"git -C dir  dir2 fetch", "git -C é fetch", "git -C \xff fetch", "git -C dir", "git -c x=y fetch",
+		"git git fetch", "git log; git worktree add", "git x git  checkout", "git -C git fetch", "git -C -C fetch",
+		"ggit fetch git reset", "git switch", "git clone", "git reset\n", "git  -C\n d \nworktree", "git pullx git pull",
+		"git 'fetch'", "git -C 'a b' fetch", "éfgit fetch", "\xffgit pull", "git -C d fetchx git -C d fetch"}
+	check := func(t *testing.T, lines []string) {
+		for _, l := range lines {
+			if got, want := dtGitFetches(l), re.MatchString(l); got != want {
+				t.Errorf("dtGitFetches(%q) = %v, want %v", l, got, want)
+			}
+		}
+	}
+	check(t, lines)
+	t.Run("corpus", func(t *testing.T) {
+		var lines []string
+		for _, tg := range corpusTargets(t) {
+			for _, f := range tg.Workflows() {
+				for _, j := range f.Jobs() {
+					for _, st := range j.Steps {
+						if r, ok := st.Exec.(*actionlint.ExecRun); ok && r.Run != nil {
+							lines = append(lines, strings.SplitAfter(r.Run.Value, "\n")...)
+						}
+					}
+				}
+			}
+		}
+		check(t, lines)
+	})
 }
