@@ -85,6 +85,9 @@ and check out the reviewed commit SHA, never a branch name.`,
 
 func runDangerousTriggers(pass *audit.Pass) error {
 	callers := dtCallers(pass.Target)
+	if len(callers) == 0 {
+		return nil // no workflow has a privileged trigger of its own, nor can inherit one
+	}
 	for _, file := range pass.Target.Workflows() {
 		if file.Workflow == nil {
 			continue

@@ -22,7 +22,15 @@ type dtPrivilegedEvents struct {
 	via string
 }
 
-var dtPrivilegedNames = []string{"pull_request_target", "workflow_run", "issue_comment"}
+// dtPrivilegedName reports whether an event is one of dtPrivilegedEvents': pull_request_target,
+// workflow_run or issue_comment (a switch the compiler turns into length and word comparisons).
+func dtPrivilegedName(name string) bool {
+	switch name {
+	case "pull_request_target", "workflow_run", "issue_comment":
+		return true
+	}
+	return false
+}
 
 func dtOwnEvents(w *actionlint.Workflow) dtPrivilegedEvents {
 	ev := dtPrivilegedEvents{guarded: true}
@@ -32,7 +40,7 @@ func dtOwnEvents(w *actionlint.Workflow) dtPrivilegedEvents {
 			continue
 		}
 		name := we.Hook.Value
-		if !slices.Contains(dtPrivilegedNames, name) || slices.Contains(ev.names, name) {
+		if !dtPrivilegedName(name) || slices.Contains(ev.names, name) {
 			continue
 		}
 		ev.names = append(ev.names, name)
@@ -81,14 +89,16 @@ func dtEventsOf(callers []dtCaller, file *audit.File) dtPrivilegedEvents {
 	// The workflow's own events: dtCallers found them for every workflow that has some, and a
 	// workflow without is what dtOwnEvents makes of one.
 	ev := dtPrivilegedEvents{guarded: true}
+	others := false // whether another workflow has privileged triggers to hand on
 	for _, c := range callers {
 		if c.file == file {
 			ev = c.ev
 			ev.names = slices.Clip(ev.names) // inherited names go to a copy
-			break
+		} else {
+			others = true
 		}
 	}
-	if !dtIsReusable(file.Workflow) {
+	if !others || !dtIsReusable(file.Workflow) {
 		return ev
 	}
 	for _, c := range callers {
