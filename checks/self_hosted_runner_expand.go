@@ -147,29 +147,27 @@ func shrMatrixValues(j *actionlint.Job, prop string, rest []string) ([]string, b
 		return nil, false
 	}
 	m := j.Strategy.Matrix
-	// The rows' values and the include: entries' are walked in that order; a property that any
-	// of them gives as an expression is unknown before any is walked.
-	n := 0
-	for name, row := range m.Rows {
-		if strings.EqualFold(name, prop) && row != nil {
-			if row.Expression != nil {
-				return nil, false
-			}
-			n += len(row.Values)
-		}
-	}
 	if m.Include != nil && m.Include.Expression != nil {
 		return nil, false
 	}
-	w := shrMatrixWalk{out: make([]string, 0, n+1)}
-	// A row value that an exclude: entry of that key alone removes never runs (include: entries,
-	// applied after the excludes, can still bring it back: they are added below).
-	excluded := shrExcluded(m, prop)
+	// The rows' values and the include: entries' are walked in that order; a property that a row
+	// gives as an expression is unknown (walking has no effect but on w, which is then dropped).
+	var w shrMatrixWalk
+	var excluded map[string]bool
 	for name, row := range m.Rows {
 		if !strings.EqualFold(name, prop) || row == nil {
 			continue
 		}
-		w.found = true
+		if row.Expression != nil {
+			return nil, false
+		}
+		if !w.found {
+			w.found = true
+			w.out = make([]string, 0, len(row.Values)+1)
+			// A row value that an exclude: entry of that key alone removes never runs (include:
+			// entries, applied after the excludes, can still bring it back: they are added below).
+			excluded = shrExcluded(m, prop)
+		}
 		for _, r := range row.Values {
 			if len(rest) == 0 {
 				if str, ok := r.(*actionlint.RawYAMLString); ok && excluded[str.Value] {
