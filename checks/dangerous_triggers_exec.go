@@ -21,8 +21,6 @@ func dtShellCheckout(file *audit.File, ref audit.StepRef, env func(string) *acti
 		return nil
 	}
 	script := r.Run.Value
-	pc := &dtPrCheckout{index: ref.Index, step: ref.Step, pos: r.RunPos}
-	at := -1
 	hasCheckout := strings.Contains(script, "checkout")
 	if !hasCheckout && !strings.Contains(script, "git") {
 		return nil // neither gh pr checkout nor git
@@ -31,15 +29,18 @@ func dtShellCheckout(file *audit.File, ref audit.StepRef, env func(string) *acti
 	if hasCheckout {
 		end = dtGhCheckoutEnd(script)
 	}
+	var pc *dtPrCheckout // made once a checkout is found, as few scripts have one
+	at := end
 	if end >= 0 {
-		pc.what, pc.conf, at = "the pull request head (gh pr checkout)", audit.HighConfidence, end
+		pc = &dtPrCheckout{what: "the pull request head (gh pr checkout)", conf: audit.HighConfidence}
 	} else {
 		c, end := dtGitCheckout(file, ref.Step, script, env)
 		if c.what == "" {
 			return nil
 		}
-		pc.what, pc.conf, at = c.what+" (git)", c.conf, end
+		pc, at = &dtPrCheckout{what: c.what + " (git)", conf: c.conf}, end
 	}
+	pc.index, pc.step, pc.pos = ref.Index, ref.Step, r.RunPos
 	if wd := r.WorkingDirectory; wd != nil && !strings.Contains(wd.Value, "${{") {
 		pc.dir = dtCleanDir(wd.Value)
 	}
