@@ -62,23 +62,23 @@ var icScriptRe = regexp.MustCompile(`(?i)ACTIONS_ALLOW_UNSECURE_COMMANDS\s*=\s*[
 
 func runInsecureCommands(pass *audit.Pass) error {
 	for _, file := range pass.Target.Files {
-		odd := icOddSource(file.Source)
+		var odd int8 // icOddSource(file.Source), read at the first env: map (0 not yet, 1 no, 2 yes)
 		if w := file.Workflow; w != nil {
 			if w.Env != nil {
-				icEnv(pass, file, w.Env, odd, func() string { return "workflow env" })
+				icEnv(pass, file, w.Env, &odd, func() string { return "workflow env" })
 			}
 			for _, j := range file.Jobs() { // sorted once per file and shared with other checks
 				if j.Env != nil {
-					icEnv(pass, file, j.Env, odd, func() string { return "job " + j.ID.Value + " env" })
+					icEnv(pass, file, j.Env, &odd, func() string { return "job " + j.ID.Value + " env" })
 				}
-				icJobSteps(pass, file, j, j.Steps, odd)
+				icJobSteps(pass, file, j, j.Steps, &odd)
 			}
 		}
 		if a := file.Action; a != nil && a.Runs != nil {
 			if a.Runs.Env != nil {
-				icEnv(pass, file, a.Runs.Env, odd, func() string { return "action env" })
+				icEnv(pass, file, a.Runs.Env, &odd, func() string { return "action env" })
 			}
-			icJobSteps(pass, file, nil, a.Runs.Steps, odd)
+			icJobSteps(pass, file, nil, a.Runs.Steps, &odd)
 		}
 	}
 	return nil
@@ -95,9 +95,10 @@ func icOddSource(src []byte) bool {
 }
 
 // icEnv reports an env: block that sets ACTIONS_ALLOW_UNSECURE_COMMANDS; where names the block
-// for the message (called only when there is something to report). Unless odd (see
-// icOddSource), the one key that can hold such a name is looked up instead of every key read.
-func icEnv(pass *audit.Pass, file *audit.File, env *actionlint.Env, odd bool, where func() string) {
+// for the message (called only when there is something to report). Unless the file's source is
+// odd (icOddSource, read into *odd at the file's first env: map), the one key that can hold such
+// a name is looked up instead of every key read.
+func icEnv(pass *audit.Pass, file *audit.File, env *actionlint.Env, odd *int8, where func() string) {
 	if e := env.Expression; e != nil && e.Pos != nil {
 		// The whole block is an expression (env: ${{ matrix.env }}): it may set anything. When the
 		// file names the variable anywhere (in the matrix it reads, say), that is likely.
@@ -110,7 +111,16 @@ func icEnv(pass *audit.Pass, file *audit.File, env *actionlint.Env, odd bool, wh
 		return
 	}
 	var names []string
-	if !odd {
+	if len(env.Vars) == 0 {
+		return
+	}
+	if *odd == 0 {
+		*odd = 1
+		if icOddSource(file.Source) {
+			*odd = 2
+		}
+	}
+	if *odd == 1 {
 		if v := env.Vars[icKey]; v != nil && v.Name != nil && v.Value != nil && icIsName(v.Name.Value) {
 			names = append(names, icKey)
 		}
@@ -151,7 +161,7 @@ func icIsName(name string) bool {
 }
 
 // icJobSteps checks the env: blocks and the run: scripts of steps.
-func icJobSteps(pass *audit.Pass, file *audit.File, job *actionlint.Job, steps []*actionlint.Step, odd bool) {
+func icJobSteps(pass *audit.Pass, file *audit.File, job *actionlint.Job, steps []*actionlint.Step, odd *int8) {
 	for i, st := range steps {
 		if st == nil {
 			continue
