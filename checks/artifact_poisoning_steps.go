@@ -126,7 +126,7 @@ func artpUses(s audit.StepRef, dl *artpDl) *artpUse {
 	label := s.Label()
 	if r := s.Run(); r != nil && r.Run != nil {
 		script := r.Run.Value
-		if m := artpEnvFileRe.FindStringSubmatch(script); m != nil && artpReadsFileRe.MatchString(script) {
+		if m := artpEnvFileMatch(script); m != nil && artpReadsFileRe.MatchString(script) {
 			file := m[1]
 			if file == "" {
 				file = "GITHUB_OUTPUT"
@@ -182,11 +182,20 @@ func artpUses(s audit.StepRef, dl *artpDl) *artpUse {
 	}
 	if name, _, _, ok := pcUses(s); ok && name == "actions/github-script" {
 		script, node := pcInput(a, "script")
-		if m := artpEnvFileRe.FindStringSubmatch(script); m != nil && m[2] != "setOutput" && m[2] != "" && strings.Contains(script, "readFileSync") {
+		if m := artpEnvFileMatch(script); m != nil && m[2] != "setOutput" && m[2] != "" && strings.Contains(script, "readFileSync") {
 			return &artpUse{label: label, what: "writes file content to the environment (core." + m[2] + ")", sev: audit.High, conf: audit.MediumConfidence, pos: pcLocate(s.File, node, m[0])}
 		}
 	}
 	return nil
+}
+
+// artpEnvFileMatch is artpEnvFileRe.FindStringSubmatch(script), skipped for the scripts that hold
+// neither "GITHUB_" nor "core." (most), which it cannot match.
+func artpEnvFileMatch(script string) []string {
+	if !strings.Contains(script, "GITHUB_") && !strings.Contains(script, "core.") {
+		return nil
+	}
+	return artpEnvFileRe.FindStringSubmatch(script)
 }
 
 // artpUnder reports whether a path is dir or lies below it.

@@ -62,28 +62,43 @@ var icScriptRe = regexp.MustCompile(`(?i)ACTIONS_ALLOW_UNSECURE_COMMANDS\s*=\s*[
 
 func runInsecureCommands(pass *audit.Pass) error {
 	for _, file := range pass.Target.Files {
+		var odd int8 // icOddSource(file.Source), read at the first env: map (0 not yet, 1 no, 2 yes)
 		if w := file.Workflow; w != nil {
-			icEnv(pass, file, w.Env, func() string { return "workflow env" })
-			for _, j := range w.Jobs {
-				if j != nil && j.Env != nil {
-					icEnv(pass, file, j.Env, func() string { return "job " + j.ID.Value + " env" })
+			if w.Env != nil {
+				icEnv(pass, file, w.Env, &odd, func() string { return "workflow env" })
+			}
+			for _, j := range file.Jobs() { // sorted once per file and shared with other checks
+				if j.Env != nil {
+					icEnv(pass, file, j.Env, &odd, func() string { return "job " + j.ID.Value + " env" })
 				}
+				icJobSteps(pass, file, j, j.Steps, &odd)
 			}
 		}
 		if a := file.Action; a != nil && a.Runs != nil {
-			icEnv(pass, file, a.Runs.Env, func() string { return "action env" })
+			if a.Runs.Env != nil {
+				icEnv(pass, file, a.Runs.Env, &odd, func() string { return "action env" })
+			}
+			icJobSteps(pass, file, nil, a.Runs.Steps, &odd)
 		}
-		icSteps(pass, file)
 	}
 	return nil
 }
 
+// icKey is icName as a key of actionlint.Env.Vars, which strings.ToLower gives every name.
+const icKey = "actions_allow_unsecure_commands"
+
+// icOddSource reports whether a name in src may fold to icName without lower-casing to icKey:
+// one with "ſ" (which folds to S but is its own lower case), or any in a source the YAML
+// parser decodes from UTF-16 (after a byte order mark), where "ſ" has other bytes.
+func icOddSource(src []byte) bool {
+	return bytes.HasPrefix(src, []byte("\xff\xfe")) || bytes.HasPrefix(src, []byte("\xfe\xff")) || bytes.Contains(src, []byte("ſ"))
+}
+
 // icEnv reports an env: block that sets ACTIONS_ALLOW_UNSECURE_COMMANDS; where names the block
-// for the message (called only when there is something to report).
-func icEnv(pass *audit.Pass, file *audit.File, env *actionlint.Env, where func() string) {
-	if env == nil {
-		return
-	}
+// for the message (called only when there is something to report). Unless the file's source is
+// odd (icOddSource, read into *odd at the file's first env: map), the one key that can hold such
+// a name is looked up instead of every key read.
+func icEnv(pass *audit.Pass, file *audit.File, env *actionlint.Env, odd *int8, where func() string) {
 	if e := env.Expression; e != nil && e.Pos != nil {
 		// The whole block is an expression (env: ${{ matrix.env }}): it may set anything. When the
 		// file names the variable anywhere (in the matrix it reads, say), that is likely.
@@ -96,9 +111,24 @@ func icEnv(pass *audit.Pass, file *audit.File, env *actionlint.Env, where func()
 		return
 	}
 	var names []string
-	for k, v := range env.Vars {
-		if v != nil && v.Name != nil && v.Value != nil && icIsName(v.Name.Value) {
-			names = append(names, k)
+	if len(env.Vars) == 0 {
+		return
+	}
+	if *odd == 0 {
+		*odd = 1
+		if icOddSource(file.Source) {
+			*odd = 2
+		}
+	}
+	if *odd == 1 {
+		if v := env.Vars[icKey]; v != nil && v.Name != nil && v.Value != nil && icIsName(v.Name.Value) {
+			names = append(names, icKey)
+		}
+	} else {
+		for k, v := range env.Vars {
+			if v != nil && v.Name != nil && v.Value != nil && icIsName(v.Name.Value) {
+				names = append(names, k)
+			}
 		}
 	}
 	if len(names) == 0 {
@@ -130,30 +160,17 @@ func icIsName(name string) bool {
 	return len(name) >= len(icName) && len(name) <= 2*len(icName) && strings.EqualFold(name, icName)
 }
 
-// icSteps checks the env: blocks and the run: scripts of the file's steps.
-func icSteps(pass *audit.Pass, file *audit.File) {
-	if a := file.Action; a != nil && a.Runs != nil {
-		icJobSteps(pass, file, nil, a.Runs.Steps)
-	}
-	if w := file.Workflow; w != nil {
-		for _, j := range w.Jobs {
-			if j != nil {
-				icJobSteps(pass, file, j, j.Steps)
-			}
-		}
-	}
-}
-
-func icJobSteps(pass *audit.Pass, file *audit.File, job *actionlint.Job, steps []*actionlint.Step) {
+// icJobSteps checks the env: blocks and the run: scripts of steps.
+func icJobSteps(pass *audit.Pass, file *audit.File, job *actionlint.Job, steps []*actionlint.Step, odd *int8) {
 	for i, st := range steps {
 		if st == nil {
 			continue
 		}
 		ref := audit.StepRef{File: file, Job: job, Index: i, Step: st}
 		if st.Env != nil {
-			icEnv(pass, file, st.Env, func() string { return ref.Label() + " env" })
+			icEnv(pass, file, st.Env, odd, func() string { return ref.Label() + " env" })
 		}
-		if r := ref.Run(); r == nil || r.Run == nil || !strings.Contains(r.Run.Value, icName) {
+		if r := ref.Run(); r == nil || r.Run == nil || !icInScript(r.Run.Value) {
 			continue
 		}
 		s := shellScriptOf(ref)
@@ -162,4 +179,23 @@ func icJobSteps(pass *audit.Pass, file *audit.File, job *actionlint.Job, steps [
 			f.Key = ref.Label() + " script"
 		}
 	}
+}
+
+// icInScript is strings.Contains(v, icName), searched from the W of its "W_UNSECURE_COMMANDS"
+// (a rare byte in scripts, where the A that strings.Contains starts from is common).
+func icInScript(v string) bool {
+	const tail = "W_UNSECURE_COMMANDS"
+	const head = len(icName) - len(tail)
+	for off := head; off < len(v); {
+		i := strings.Index(v[off:], tail)
+		if i < 0 {
+			return false
+		}
+		i += off
+		if v[i-head:i] == icName[:head] {
+			return true
+		}
+		off = i + 1
+	}
+	return false
 }

@@ -1,6 +1,7 @@
 package checks
 
 import (
+	"slices"
 	"strings"
 
 	"github.com/rampart-sec/rampart/audit"
@@ -75,31 +76,29 @@ func runSecretsOutsideEnv(pass *audit.Pass) error {
 			allow = soeAllowed(pass.Settings)
 		}
 		var exposed []string // jobs without an environment
+		var seen []string    // the secrets reported for the job (a few: a list beats a map)
 		// The jobs in source order, sorted once per file and shared.
 		for _, j := range file.Jobs() {
 			if j.WorkflowCall != nil || j.Environment != nil {
 				continue
 			}
 			exposed = append(exposed, j.ID.Value)
-			var seen map[string]bool
+			seen = seen[:0]
 			for _, e := range refs {
 				if e.Job != j {
 					continue
 				}
 				for _, name := range e.Names {
-					if name == "GITHUB_TOKEN" || allow[name] || seen[name] {
+					if name == "GITHUB_TOKEN" || allow[name] || slices.Contains(seen, name) {
 						continue
 					}
-					if seen == nil {
-						seen = map[string]bool{}
-					}
-					seen[name] = true
+					seen = append(seen, name)
 					f := pass.Reportf(file, audit.At(e.Line, e.Col), "job %q reads secret %q without a deployment environment", j.ID.Value, name)
 					f.Key = "job " + j.ID.Value + " secret " + name
 				}
 			}
 		}
-		if w.Env == nil || len(exposed) == 0 {
+		if w.Env == nil || len(exposed) == 0 || !soeTopLevelRefs(refs) {
 			continue
 		}
 		inEnv := map[*actionlint.String]bool{w.Env.Expression: true}
@@ -108,22 +107,33 @@ func runSecretsOutsideEnv(pass *audit.Pass) error {
 				inEnv[v.Name], inEnv[v.Value] = true, true
 			}
 		}
-		seen := map[string]bool{}
+		seen = seen[:0]
 		for _, e := range refs {
 			if e.Job != nil || e.In == nil || !inEnv[e.In] {
 				continue
 			}
 			for _, name := range e.Names {
-				if name == "GITHUB_TOKEN" || allow[name] || seen[name] {
+				if name == "GITHUB_TOKEN" || allow[name] || slices.Contains(seen, name) {
 					continue
 				}
-				seen[name] = true
+				seen = append(seen, name)
 				f := pass.Reportf(file, audit.At(e.Line, e.Col), "workflow env reads secret %q for jobs without a deployment environment (%s)", name, strings.Join(exposed, ", "))
 				f.Key = "workflow env secret " + name
 			}
 		}
 	}
 	return nil
+}
+
+// soeTopLevelRefs reports whether any secret is read outside the jobs, in a string of its own:
+// only then can the workflow's env: hold one, and is the map of its strings worth building.
+func soeTopLevelRefs(refs []secwExpr) bool {
+	for _, e := range refs {
+		if e.Job == nil && e.In != nil {
+			return true
+		}
+	}
+	return false
 }
 
 // soeReusable reports whether the workflow can be called by others (on: workflow_call).

@@ -43,7 +43,31 @@ func ucConditions(f *audit.File) []ucCond {
 		return nil
 	}
 	return f.Memo(ucCondsKey{}, func() any {
-		var out []ucCond
+		// Counted first, so that the list is allocated once at its size instead of grown.
+		n := 0
+		if f.Workflow != nil {
+			for _, j := range f.Jobs() {
+				if j.If != nil {
+					n++
+				}
+				for _, st := range j.Steps {
+					if st != nil && st.If != nil {
+						n++
+					}
+				}
+			}
+		}
+		if f.Action != nil && f.Action.Runs != nil {
+			for _, st := range f.Action.Runs.Steps {
+				if st != nil && st.If != nil {
+					n++
+				}
+			}
+		}
+		if n == 0 {
+			return []ucCond(nil)
+		}
+		out := make([]ucCond, 0, n)
 		if f.Workflow != nil {
 			for _, j := range f.Jobs() {
 				if j.If != nil {

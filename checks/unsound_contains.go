@@ -100,27 +100,26 @@ func ucContainsCalls(pass *audit.Pass, c ucCond) {
 // ucMayHaveLiteralContains is a prefilter for the conditions worth parsing: a contains() call
 // whose first argument is a string literal is spelled "contains", then "(", then a "'" with
 // only blanks and opening parentheses between (a literal in parentheses parses as the literal).
+// It is searched from each "'" back (IndexByte skips the rest), over blanks and parentheses of
+// which one at least must be a "(", to a "contains" in any ASCII case.
 func ucMayHaveLiteralContains(v string) bool {
 	const word = "contains"
-	for i := 0; i+len(word) <= len(v); i++ {
-		if !ucFoldEq(v[i], 'c') || !ucContainsFold(v[i:i+len(word)], word) {
-			continue
+	for off := 0; ; {
+		q := strings.IndexByte(v[off:], '\'')
+		if q < 0 {
+			return false
 		}
-		j := i + len(word)
-		for j < len(v) && ucBlank(v[j]) {
-			j++
+		q += off
+		off = q + 1
+		e, paren := q, false
+		for e > 0 && (v[e-1] == '(' || ucBlank(v[e-1])) {
+			e--
+			paren = paren || v[e] == '('
 		}
-		if j == len(v) || v[j] != '(' {
-			continue
-		}
-		for j < len(v) && (v[j] == '(' || ucBlank(v[j])) {
-			j++
-		}
-		if j < len(v) && v[j] == '\'' {
+		if paren && e >= len(word) && ucContainsFold(v[e-len(word):e], word) {
 			return true
 		}
 	}
-	return false
 }
 
 // ucBlank is the expression lexer's white space.
