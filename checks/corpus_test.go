@@ -45,3 +45,19 @@ func corpusSources(tb testing.TB) [][]byte {
 	}
 	return srcs
 }
+
+// cloneTargets copies the loaded targets with nothing memoized (audit.Target.Clone), for a
+// benchmark round; prepare, when set, is called on each copied file (to build what the engine's
+// other checks would have built already).
+func cloneTargets(targets []*audit.Target, prepare func(*audit.File)) []*audit.Target {
+	fresh := make([]*audit.Target, len(targets))
+	for i, t := range targets {
+		fresh[i] = t.Clone()
+		if prepare != nil {
+			for _, f := range fresh[i].Files {
+				prepare(f)
+			}
+		}
+	}
+	return fresh
+}

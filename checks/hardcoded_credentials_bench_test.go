@@ -13,15 +13,7 @@ func BenchmarkHardcodedCredentials(b *testing.B) {
 	b.ReportAllocs()
 	for b.Loop() {
 		b.StopTimer()
-		fresh := make([]*audit.Target, len(targets))
-		for i, t := range targets {
-			fresh[i] = t.Clone()
-			for _, f := range fresh[i].Files {
-				f.Steps()
-				f.Jobs()
-				f.PosAt(0)
-			}
-		}
+		fresh := cloneTargets(targets, func(f *audit.File) { f.Steps(); f.Jobs(); f.PosAt(0) })
 		b.StartTimer()
 		for _, t := range fresh {
 			if err := HardcodedCredentials.Run(&audit.Pass{Check: HardcodedCredentials, Target: t}); err != nil {

@@ -67,10 +67,7 @@ func benchInPlace(b *testing.B, c *audit.Check) {
 	b.ReportAllocs()
 	for b.Loop() {
 		b.StopTimer()
-		fresh := make([]*audit.Target, len(targets))
-		for i, t := range targets {
-			fresh[i] = t.Clone()
-		}
+		fresh := cloneTargets(targets, nil)
 		(&audit.Engine{Checks: before}).Audit(fresh, audit.AuditOptions{})
 		b.StartTimer()
 		for _, t := range fresh {
