@@ -10,6 +10,7 @@ import (
 	"strconv"
 	"strings"
 	"time"
+	"unsafe"
 
 	"github.com/bmatcuk/doublestar/v4"
 )
@@ -65,7 +66,6 @@ func process(t *Target, raw []*Finding, opts ProcessOptions) ([]*Finding, []Exce
 	sortByPlace(kept)
 	kept = dropRepeats(kept)
 	files := fileLookup{t: t}
-	fingerprint(&files, kept)
 	statuses := make([]ExceptionStatus, 0)
 	var exceptions []Exception
 	if cfg != nil {
@@ -75,27 +75,47 @@ func process(t *Target, raw []*Finding, opts ProcessOptions) ([]*Finding, []Exce
 			statuses = append(statuses, ExceptionStatus{Check: e.Check, Path: e.Path, Reason: e.Reason, Expires: e.Expires, Status: "unused"})
 		}
 	}
-	for _, f := range kept {
-		if s := inlineSuppression(files.get(f.File), f, opts.ZizmorIDs); s != nil {
-			f.Suppressed, f.Suppression = true, s
-			continue
+	// One pass over the findings, a file at a time (they are grouped by file): fingerprints,
+	// then inline ignores and config exceptions.
+	fp := newFingerprinter(len(kept))
+	for start := 0; start < len(kept); {
+		end := start + 1
+		for end < len(kept) && kept[end].File == kept[start].File {
+			end++
 		}
-		for j := range exceptions {
-			e := &exceptions[j]
-			if !e.matches(f) {
-				continue
+		file := files.get(kept[start].File)
+		group := kept[start:end]
+		fp.file(file, group)
+		// A file with no ignore comment (most) needs no look at its findings' lines. For a file
+		// with a few findings whose line index exists, their lines are looked at rather than the
+		// whole file searched; either way gives the same answer.
+		ignores := file != nil && ((file.lines != nil && file.ignores == 0 && len(group) <= 4) || file.hasIgnores())
+		for _, f := range group {
+			if ignores {
+				if s := inlineSuppression(file, f, opts.ZizmorIDs); s != nil {
+					f.Suppressed, f.Suppression = true, s
+					continue
+				}
 			}
-			statuses[j].Matched++
-			if e.Expired(opts.Now) {
-				statuses[j].Status = "expired"
-				continue
+			for j := range exceptions {
+				e := &exceptions[j]
+				if !e.matches(f) {
+					continue
+				}
+				statuses[j].Matched++
+				if e.Expired(opts.Now) {
+					statuses[j].Status = "expired"
+					continue
+				}
+				statuses[j].Status = "applied"
+				f.Suppressed = true
+				f.Suppression = &Suppression{Kind: "config", Reason: e.Reason, Expires: e.Expires}
+				break
 			}
-			statuses[j].Status = "applied"
-			f.Suppressed = true
-			f.Suppression = &Suppression{Kind: "config", Reason: e.Reason, Expires: e.Expires}
-			break
 		}
+		start = end
 	}
+	fp.finish(kept)
 	for j := range statuses {
 		if statuses[j].Matched == 0 && exceptions[j].Expired(opts.Now) {
 			statuses[j].Status = "expired"
@@ -208,12 +228,6 @@ func inlineSuppression(file *File, f *Finding, zizmorIDs map[string]bool) *Suppr
 	if file == nil {
 		return nil
 	}
-	// Most files have no ignore comment. Once the file's line index exists (fingerprints and many
-	// checks make it), looking at the finding's two lines costs less than searching the whole file
-	// for one; without it, or once that search was made, the search's answer decides.
-	if (file.lines == nil || file.ignores != 0) && !file.hasIgnores() {
-		return nil
-	}
 	for _, n := range []int{f.Line, f.Line - 1} {
 		line := file.lineBytes(n)
 		if !bytes.Contains(line, ignoreMarker) {
@@ -241,31 +255,43 @@ func inlineSuppression(file *File, f *Finding, zizmorIDs map[string]bool) *Suppr
 
 var ignoreMarker = []byte("ignore[")
 
-// fingerprint gives each finding an id that survives line moves: the check, the file, and the
+// fingerprinter gives each finding an id that survives line moves: the check, the file, and the
 // check's key or else the text of the finding's line; repeats get an occurrence number, counted
-// in the findings' order, which is that of comparePlace.
-func fingerprint(files *fileLookup, fs []*Finding) {
-	type baseKey struct{ check, file, key string }
-	count := make(map[baseKey]int, len(fs))
+// in the findings' order, which is that of comparePlace. Findings come grouped by file, so the
+// occurrences are counted a file at a time, by check and key.
+type fingerprinter struct {
+	count map[fingerprintKey]int // of the current file
 	// The fingerprints are written side by side into one string and handed out as slices of it:
 	// one allocation for the target instead of one per finding.
-	const size = 2 * 12
-	var hexes strings.Builder
-	hexes.Grow(size * len(fs))
-	var buf []byte
+	hexes strings.Builder
+	buf   []byte
+}
+
+type fingerprintKey struct{ check, key string }
+
+const fingerprintSize = 2 * 12
+
+func newFingerprinter(n int) *fingerprinter {
+	fp := &fingerprinter{count: make(map[fingerprintKey]int, min(n, 64))}
+	fp.hexes.Grow(fingerprintSize * n)
+	return fp
+}
+
+// file fingerprints the findings of one file (nil when the target has no such file).
+func (fp *fingerprinter) file(file *File, fs []*Finding) {
+	clear(fp.count)
+	buf := fp.buf
 	for _, f := range fs {
-		var line []byte
-		if f.Key == "" {
-			if file := files.get(f.File); file != nil {
-				line = bytes.TrimSpace(file.lineBytes(f.Line))
+		k := fingerprintKey{f.Check, f.Key}
+		if f.Key == "" && file != nil {
+			// The line's text is looked at in place, not copied: the source does not change
+			// during an audit, and the key is dropped with the map's entries at the next file.
+			if line := bytes.TrimSpace(file.lineBytes(f.Line)); len(line) > 0 {
+				k.key = unsafe.String(&line[0], len(line))
 			}
 		}
-		k := baseKey{f.Check, f.File, f.Key}
-		if f.Key == "" {
-			k.key = string(line)
-		}
-		n := count[k]
-		count[k] = n + 1
+		n := fp.count[k]
+		fp.count[k] = n + 1
 		buf = append(buf[:0], f.Check...)
 		buf = append(buf, 0)
 		buf = append(buf, f.File...)
@@ -274,13 +300,18 @@ func fingerprint(files *fileLookup, fs []*Finding) {
 		buf = append(buf, 0)
 		buf = strconv.AppendInt(buf, int64(n), 10)
 		sum := sha256.Sum256(buf)
-		var h [size]byte
+		var h [fingerprintSize]byte
 		hex.Encode(h[:], sum[:12])
-		hexes.Write(h[:])
+		fp.hexes.Write(h[:])
 	}
-	all := hexes.String()
+	fp.buf = buf
+}
+
+// finish hands out the fingerprints of fs, all of whose files were given to file in this order.
+func (fp *fingerprinter) finish(fs []*Finding) {
+	all := fp.hexes.String()
 	for i, f := range fs {
-		f.Fingerprint = all[i*size : (i+1)*size]
+		f.Fingerprint = all[i*fingerprintSize : (i+1)*fingerprintSize]
 	}
 }
 
