@@ -164,14 +164,6 @@ func (e *Engine) audit(loaders []TargetLoader, opts AuditOptions, release bool) 
 			}
 			return lastOut
 		}
-		if multi {
-			for _, f := range r.findings {
-				f.File = prefix(f.File)
-				for j := range f.Related {
-					f.Related[j].File = prefix(f.Related[j].File)
-				}
-			}
-		}
 		runs[i] = r.findings
 		for _, fe := range r.errors {
 			fe.File = prefix(fe.File)
@@ -201,10 +193,22 @@ func (e *Engine) audit(loaders []TargetLoader, opts AuditOptions, release bool) 
 			rep.Skipped = append(rep.Skipped, Skipped{Check: c.ID, Reason: skip.why})
 		}
 	}
-	rep.Findings = make([]Finding, total)
-	for i, f := range mergeRuns(runs, total) {
-		rep.Findings[i] = *f
+	// The findings' paths are joined to their target's name as they are copied into the report.
+	var file func(run int, p string) string
+	if multi {
+		lastRun, lastIn, lastOut := -1, "", ""
+		file = func(run int, p string) string {
+			if p == "" {
+				return p
+			}
+			if run != lastRun || p != lastIn {
+				lastRun, lastIn = run, p
+				lastOut = path.Join(strings.TrimSuffix(filepathToSlash(results[run].info.Name), "/"), p)
+			}
+			return lastOut
+		}
 	}
+	rep.Findings = mergeRuns(runs, total, file)
 	sr := Score(rep.Findings, known)
 	rep.Score, rep.Grade, rep.Categories = sr.Score, sr.Grade, sr.Categories
 	for i := range rep.Findings {
@@ -214,39 +218,70 @@ func (e *Engine) audit(loaders []TargetLoader, opts AuditOptions, release bool) 
 	return res, nil
 }
 
-// mergeRuns puts the targets' findings, each target's sorted by compareFindings, in the order of
-// SortFindings over all of them. Targets' paths seldom interleave (each has its own folder), so
-// the runs, ordered by their first finding, usually just follow one another: a check of the
-// joined order, with no equal neighbours, proves it is the one order. Otherwise the findings are
-// sorted as SortFindings does, from the targets' order, which gives the same result also for
-// findings that compare equal (one folder audited twice).
-func mergeRuns(runs [][]*Finding, total int) []*Finding {
+// mergeRuns copies the targets' findings, each target's sorted by compareFindings, into one
+// slice in the order of SortFindings over all of them. file, when set, gives a finding's path (and
+// those of its related places) in the report from its target's index and its own; it is applied
+// to the copies, and once to each related place. Targets' paths seldom interleave (each has its
+// own folder), so the runs, ordered by their first finding, usually just follow one another: a
+// check of the joined order, made as the findings are copied, with no equal neighbours, proves it
+// is the one order. Otherwise the findings are sorted as SortFindings does, from the targets'
+// order, which gives the same result also for findings that compare equal (one folder audited twice).
+func mergeRuns(runs [][]*Finding, total int, file func(run int, p string) string) []Finding {
 	order := make([]int, 0, len(runs))
 	for i, run := range runs {
 		if len(run) > 0 {
 			order = append(order, i)
 		}
 	}
-	slices.SortFunc(order, func(i, j int) int { return compareFindings(runs[i][0], runs[j][0]) })
-	all := make([]*Finding, 0, total)
-	for _, i := range order {
-		all = append(all, runs[i]...)
+	if file != nil && len(order) > 1 {
+		firsts := make([]Finding, len(runs))
+		for _, i := range order {
+			f := &firsts[i]
+			f.File, f.Line, f.Column = file(i, runs[i][0].File), runs[i][0].Line, runs[i][0].Column
+			f.Check, f.Message = runs[i][0].Check, runs[i][0].Message
+		}
+		slices.SortFunc(order, func(i, j int) int { return compareFindings(&firsts[i], &firsts[j]) })
+	} else {
+		slices.SortFunc(order, func(i, j int) int { return compareFindings(runs[i][0], runs[j][0]) })
 	}
+	out := make([]Finding, total)
+	starts := make([]int, len(runs)) // where each run's copies start in out
+	k := 0
 	strict := true
-	for i := 1; i < len(all) && strict; i++ {
-		strict = compareFindings(all[i-1], all[i]) < 0
+	for _, i := range order {
+		starts[i] = k
+		for _, f := range runs[i] {
+			d := &out[k]
+			*d = *f
+			if file != nil {
+				d.File = file(i, d.File)
+				for j := range d.Related {
+					d.Related[j].File = file(i, d.Related[j].File)
+				}
+			}
+			if k > 0 && strict {
+				strict = compareFindings(&out[k-1], d) < 0
+			}
+			k++
+		}
 	}
 	if strict {
-		return all
+		return out
 	}
-	all = all[:0]
-	for _, run := range runs {
-		all = append(all, run...)
+	all := make([]*Finding, 0, total)
+	for i, run := range runs {
+		for j := range run {
+			all = append(all, &out[starts[i]+j])
+		}
 	}
 	if !slices.IsSortedFunc(all, compareFindings) {
 		slices.SortFunc(all, compareFindings)
 	}
-	return all
+	sorted := make([]Finding, total)
+	for i, f := range all {
+		sorted[i] = *f
+	}
+	return sorted
 }
 
 // targetStats counts a target's files by kind.

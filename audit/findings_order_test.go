@@ -86,12 +86,51 @@ func TestMergeRunsIsSortFindings(t *testing.T) {
 			want[i] = *f
 		}
 		SortFindings(want)
-		got := mergeRuns(runs, len(all))
+		got := mergeRuns(runs, len(all), nil)
 		if len(got) != len(want) {
 			t.Fatalf("mergeRuns gave %d findings, want %d", len(got), len(want))
 		}
 		for i := range want {
-			if g, w := fmt.Sprintf("%+v", *got[i]), fmt.Sprintf("%+v", want[i]); g != w {
+			if g, w := fmt.Sprintf("%+v", got[i]), fmt.Sprintf("%+v", want[i]); g != w {
+				t.Fatalf("finding %d: %s, want %s", i, g, w)
+			}
+		}
+	}
+}
+
+// TestMergeRunsJoinsPaths: mergeRuns with a path function orders the findings as if their paths
+// had been joined before, and joins each related place's path once.
+func TestMergeRunsJoinsPaths(t *testing.T) {
+	r := rand.New(rand.NewSource(5))
+	for range 2000 {
+		var runs [][]*Finding
+		var names []string
+		var want []Finding
+		for i := range r.Intn(5) {
+			run := randomPlaced(r, r.Intn(20))
+			names = append(names, []string{"t0", "t1", "t2", ""}[r.Intn(4)])
+			for _, f := range run {
+				f.Fingerprint = fmt.Sprint(r.Intn(1000))
+				f.Related = []Location{{File: f.File}}
+			}
+			slices.SortStableFunc(run, comparePlace)
+			run = dropRepeats(run)
+			sortWithinPlaces(run)
+			runs = append(runs, run)
+			for _, f := range run {
+				w := *f
+				w.File = names[i] + "/" + f.File
+				w.Related = []Location{{File: names[i] + "/" + f.Related[0].File}}
+				want = append(want, w)
+			}
+		}
+		SortFindings(want)
+		got := mergeRuns(runs, len(want), func(run int, p string) string { return names[run] + "/" + p })
+		if len(got) != len(want) {
+			t.Fatalf("mergeRuns gave %d findings, want %d", len(got), len(want))
+		}
+		for i := range want {
+			if g, w := fmt.Sprintf("%+v", got[i]), fmt.Sprintf("%+v", want[i]); g != w {
 				t.Fatalf("finding %d: %s, want %s", i, g, w)
 			}
 		}
