@@ -130,3 +130,35 @@ func TestScoreIsScoreBefore(t *testing.T) {
 		}
 	}
 }
+
+// TestScoreIsScoreBeforeAtOneCost: groups whose findings all cost the same, with hex fingerprints
+// (some sharing their first digits, some equal, some not hex), as the engine's are.
+func TestScoreIsScoreBeforeAtOneCost(t *testing.T) {
+	r := rand.New(rand.NewSource(7))
+	for range 3000 {
+		fs := make([]Finding, r.Intn(80))
+		for j := range fs {
+			fp := fmt.Sprintf("%06x%018x", r.Intn(1<<24), r.Int63())
+			switch r.Intn(12) {
+			case 0:
+				if j > 0 {
+					fp = fs[j-1].Fingerprint
+				}
+			case 1:
+				if j > 0 && len(fs[j-1].Fingerprint) >= 12 {
+					fp = fs[j-1].Fingerprint[:12] + fp[12:]
+				}
+			case 2:
+				fp = "G" + fp[1:]
+			case 3:
+				fp = fp[:r.Intn(14)]
+			}
+			fs[j] = mk(fmt.Sprintf("c%d", r.Intn(2)), CategoryInjection, High, HighConfidence, fp)
+			fs[j].Suppressed = r.Intn(10) == 0
+		}
+		got, want := Score(fs, offlineKnown), scoreBefore(fs, offlineKnown)
+		if fmt.Sprint(got) != fmt.Sprint(want) {
+			t.Fatalf("Score differs from before:\n got %v\nwant %v", got, want)
+		}
+	}
+}
