@@ -196,16 +196,17 @@ func (e *Engine) audit(loaders []TargetLoader, opts AuditOptions, release bool) 
 	// The findings' paths are joined to their target's name as they are copied into the report.
 	var file func(run int, p string) string
 	if multi {
-		lastRun, lastIn, lastOut := -1, "", ""
+		// Findings come grouped by file: each target's last joined path is remembered.
+		lastIn, lastOut := make([]string, len(results)), make([]string, len(results))
 		file = func(run int, p string) string {
 			if p == "" {
 				return p
 			}
-			if run != lastRun || p != lastIn {
-				lastRun, lastIn = run, p
-				lastOut = path.Join(strings.TrimSuffix(filepathToSlash(results[run].info.Name), "/"), p)
+			if p != lastIn[run] || lastOut[run] == "" {
+				lastIn[run] = p
+				lastOut[run] = path.Join(strings.TrimSuffix(filepathToSlash(results[run].info.Name), "/"), p)
 			}
-			return lastOut
+			return lastOut[run]
 		}
 	}
 	rep.Findings = mergeRuns(runs, total, file)

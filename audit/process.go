@@ -77,7 +77,8 @@ func process(t *Target, raw []*Finding, opts ProcessOptions) ([]*Finding, []Exce
 	}
 	// One pass over the findings, a file at a time (they are grouped by file): fingerprints,
 	// then inline ignores and config exceptions.
-	fp := newFingerprinter(len(kept))
+	var fp fingerprinter
+	fp.init(len(kept))
 	for start := 0; start < len(kept); {
 		end := start + 1
 		for end < len(kept) && kept[end].File == kept[start].File {
@@ -257,35 +258,42 @@ var ignoreMarker = []byte("ignore[")
 
 // fingerprinter gives each finding an id that survives line moves: the check, the file, and the
 // check's key or else the text of the finding's line; repeats get an occurrence number, counted
-// in the findings' order, which is that of comparePlace. Findings come grouped by file, so the
-// occurrences are counted a file at a time, by check and key.
+// in the findings' order, which is that of comparePlace. Findings come grouped by file, so a
+// file is known by its number rather than its path.
 type fingerprinter struct {
-	count map[fingerprintKey]int // of the current file
+	count map[fingerprintKey]int
+	files int // the files given so far; the current one's number
 	// The fingerprints are written side by side into one string and handed out as slices of it:
 	// one allocation for the target instead of one per finding.
 	hexes strings.Builder
 	buf   []byte
 }
 
-type fingerprintKey struct{ check, key string }
+// fingerprintKey is what repeats are counted by: the file, by its number (the findings come
+// grouped by file), the check and the key or line.
+type fingerprintKey struct {
+	file       int
+	check, key string
+}
 
 const fingerprintSize = 2 * 12
 
-func newFingerprinter(n int) *fingerprinter {
-	fp := &fingerprinter{count: make(map[fingerprintKey]int, min(n, 64))}
+// init makes room for n fingerprints.
+func (fp *fingerprinter) init(n int) {
+	fp.count = make(map[fingerprintKey]int, n)
+	fp.buf = make([]byte, 0, 256)
 	fp.hexes.Grow(fingerprintSize * n)
-	return fp
 }
 
 // file fingerprints the findings of one file (nil when the target has no such file).
 func (fp *fingerprinter) file(file *File, fs []*Finding) {
-	clear(fp.count)
+	fp.files++
 	buf := fp.buf
 	for _, f := range fs {
-		k := fingerprintKey{f.Check, f.Key}
+		k := fingerprintKey{fp.files, f.Check, f.Key}
 		if f.Key == "" && file != nil {
 			// The line's text is looked at in place, not copied: the source does not change
-			// during an audit, and the key is dropped with the map's entries at the next file.
+			// during an audit, and the map is dropped with the fingerprinter.
 			if line := bytes.TrimSpace(file.lineBytes(f.Line)); len(line) > 0 {
 				k.key = unsafe.String(&line[0], len(line))
 			}
