@@ -36,6 +36,8 @@ func secwPruned(file *audit.File, cands []tiPos) (refs []audit.StringRef, ok boo
 	if w.tie {
 		return nil, false
 	}
+	// At most one string per candidate: sized for them, the list is made once.
+	refs = make([]audit.StringRef, 0, len(w.best))
 	var prev secwBest
 	for i := range w.best {
 		b := w.best[i]

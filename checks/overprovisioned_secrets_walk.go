@@ -63,8 +63,10 @@ func secwCompute(file *audit.File, prune bool) []secwExpr {
 		}
 		refs = file.Strings()
 	}
-	var out []secwExpr
-	var names []string // secwString's
+	// Each placeholder the index may hold is one of the source's candidates (ph.secrets): sized
+	// for them, the two lists grow without a copy in nearly every file.
+	out := make([]secwExpr, 0, len(ph.secrets))
+	names := make([]string, 0, len(ph.secrets)) // secwString's
 	for _, r := range refs {
 		v := r.S.Value
 		i := strings.Index(v, "${{")
@@ -72,6 +74,9 @@ func secwCompute(file *audit.File, prune bool) []secwExpr {
 			continue
 		}
 		out = secwString(file, r, out, &names)
+	}
+	if len(out) == 0 {
+		return nil // as when nothing was made: the index of a file without one is nil
 	}
 	// Expressions are found string by string; order them by position, so that the first use
 	// of a secret, the one reported, is the same on every run.
