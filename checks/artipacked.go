@@ -102,7 +102,10 @@ func runArtipacked(pass *audit.Pass) error {
 
 // artipSteps audits one job's (or, with a nil job, a composite action's) steps.
 func artipSteps(pass *audit.Pass, file *audit.File, job *actionlint.Job, steps []*actionlint.Step, buf *[]byte) {
-	var gitAuth []bool // gitAuth[k]: step k or a later one needs the credential; computed when first asked
+	// lastAuth is the last step that needs the credential (-1 for none), looked for when first
+	// asked, from the end down to the step after the checkout that asks: later checkouts stand
+	// after that one, and a step at or before it cannot count for them.
+	lastAuth, authKnown := -1, false
 	for i, st := range steps {
 		uses := artipUses(st)
 		if uses == nil || !artipIs(uses.Value, "actions/checkout") {
@@ -121,13 +124,15 @@ func artipSteps(pass *audit.Pass, file *audit.File, job *actionlint.Job, steps [
 				leak, leakIdx = steps[k], k
 			}
 		}
-		if !explicit && gitAuth == nil {
-			gitAuth = make([]bool, len(steps)+1)
-			for k := len(steps) - 1; k >= 0; k-- {
-				gitAuth[k] = gitAuth[k+1] || artipUsesGitAuth(steps[k:k+1])
+		if !explicit && !authKnown {
+			authKnown = true
+			for k := len(steps) - 1; k > i && lastAuth < 0; k-- {
+				if artipUsesGitAuth(steps[k : k+1]) {
+					lastAuth = k
+				}
 			}
 		}
-		if (leak == nil || newStorage) && (explicit || gitAuth[i+1]) {
+		if (leak == nil || newStorage) && (explicit || lastAuth > i) {
 			// The job means to keep the credential; only an upload makes it a leak.
 			continue
 		}

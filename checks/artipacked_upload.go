@@ -107,10 +107,14 @@ func artipUsesGitAuth(steps []*actionlint.Step) bool {
 			return true
 		}
 		if u := artipUses(st); u != nil {
-			name, _, _ := strings.Cut(strings.ToLower(u.Value), "@")
-			switch name {
-			case "stefanzweifel/git-auto-commit-action", "endbug/add-and-commit":
-				return true
+			// strings.ToLower of the name, as this compared before, without its copy: no byte
+			// outside ASCII lower-cases to a letter of these names (only the Kelvin sign
+			// becomes an ASCII letter, k), so an ASCII fold of each byte is the same test.
+			name, _, _ := strings.Cut(u.Value, "@")
+			for _, w := range [...]string{"stefanzweifel/git-auto-commit-action", "endbug/add-and-commit"} {
+				if len(name) == len(w) && bcFoldAt(name, 0, w) {
+					return true
+				}
 			}
 		}
 	}

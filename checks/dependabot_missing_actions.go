@@ -163,10 +163,15 @@ func runDependabotMissingActions(pass *audit.Pass) error {
 // four distinct owner/name of them (lower-cased), for the finding: the walk stops at the first
 // file that completes both.
 func dbmaFirstPins(t *audit.Target) (pins []actionUse, slugs []string) {
+	// Called only when the target has a pin: the lists made at their full size up front.
+	pins, slugs = make([]actionUse, 0, 5), make([]string, 0, 4)
 	for _, file := range t.Files {
 		arEachUse(file, func(s *actionlint.String, j *actionlint.Job, st *actionlint.Step, i int) {
+			if len(pins) >= 5 && len(slugs) > 3 {
+				return // the rest of the file's uses: (arEachUse cannot stop) without a look
+			}
 			v := strings.TrimSpace(s.Value)
-			if !isFullSHA(v[strings.LastIndexByte(v, '@')+1:]) || len(pins) >= 5 && len(slugs) > 3 {
+			if !isFullSHA(v[strings.LastIndexByte(v, '@')+1:]) {
 				return
 			}
 			owner, name, path, ref, ok := arParseUse(v)
@@ -176,10 +181,10 @@ func dbmaFirstPins(t *audit.Target) (pins []actionUse, slugs []string) {
 			if len(pins) < 5 {
 				pins = append(pins, actionUse{File: file, Uses: s, Owner: owner, Name: name, Path: path, Ref: ref, Reusable: st == nil, job: j, step: st, index: i})
 			}
-			if len(slugs) <= 3 {
-				if slug := owner + "/" + name; !slices.Contains(slugs, slug) {
-					slugs = append(slugs, slug)
-				}
+			// A target with fewer than four actions pinned comes here for each of its pins:
+			// the slug is built only when it is new.
+			if len(slugs) <= 3 && !slices.ContainsFunc(slugs, func(slug string) bool { return dbmaIsSlug(slug, owner, name) }) {
+				slugs = append(slugs, owner+"/"+name)
 			}
 		})
 		if len(pins) >= 5 && len(slugs) > 3 {
@@ -187,4 +192,9 @@ func dbmaFirstPins(t *audit.Target) (pins []actionUse, slugs []string) {
 		}
 	}
 	return pins, slugs
+}
+
+// dbmaIsSlug reports whether slug is owner + "/" + name (an owner holds no "/").
+func dbmaIsSlug(slug, owner, name string) bool {
+	return len(slug) == len(owner)+1+len(name) && slug[len(owner)] == '/' && slug[:len(owner)] == owner && slug[len(owner)+1:] == name
 }

@@ -177,8 +177,9 @@ func uuAppendQuote(b []byte, s string) []byte {
 // checkUses reports one uses: value that its policy does not accept.
 func checkUses(pass *audit.Pass, file *audit.File, uses *actionlint.String, what string, where usesWhere, policy usesPolicy, configured bool, self string, pins *uuPins, buf *[]byte) {
 	v := strings.TrimSpace(uses.Value)
-	sha := isFullSHA(v[strings.LastIndexByte(v, '@')+1:])
-	pins.note(v, sha)
+	at := strings.LastIndexByte(v, '@')
+	sha := isFullSHA(v[at+1:])
+	pins.note(v, at, sha)
 	if strings.HasPrefix(v, "docker://") {
 		checkDockerUses(pass, file, uses, where, policy, configured)
 		return
@@ -198,21 +199,21 @@ func checkUses(pass *audit.Pass, file *audit.File, uses *actionlint.String, what
 	case kind == "sha", pol == anyPin, pol == refPin && kind != "none":
 		return
 	}
-	sev := audit.High
+	sev, kin := audit.High, ""
 	switch {
 	case r.Repo == self:
-		what, sev = "same-repository "+what, audit.Low
+		kin, sev = "same-repository ", audit.Low
 	case githubOwners[r.Owner] && (kind == "branch" || kind == "none"):
 		sev = audit.Medium
 	case githubOwners[r.Owner]:
 		sev = audit.Low
 	default:
-		what = "third-party " + what
+		kin = "third-party "
 	}
 	// The message and the key are appended to one buffer and cut from one string: one finding
 	// per unpinned use adds up.
 	m := (*buf)[:0] // the text is built in a buffer that the check's findings share
-	m = uuAppendQuote(append(append(m, what...), ' '), v)
+	m = uuAppendQuote(append(append(append(m, kin...), what...), ' '), v)
 	switch kind {
 	case "none":
 		m = append(m, " has no ref: it runs whatever its default branch holds"...)

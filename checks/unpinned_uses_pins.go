@@ -28,7 +28,8 @@ func uuPinsOf(file *audit.File) uuPins {
 		var p uuPins
 		arEachUse(file, func(s *actionlint.String, _ *actionlint.Job, _ *actionlint.Step, _ int) {
 			v := strings.TrimSpace(s.Value)
-			p.note(v, isFullSHA(v[strings.LastIndexByte(v, '@')+1:]))
+			at := strings.LastIndexByte(v, '@')
+			p.note(v, at, isFullSHA(v[at+1:]))
 		})
 		return p
 	}).(uuPins)
@@ -39,14 +40,14 @@ func (p uuPins) keep(file *audit.File) {
 	file.Memo(uuPinsKey{}, func() any { return p })
 }
 
-// note counts one uses:: v is its trimmed value, and sha whether what follows its last "@" is
-// a full commit SHA.
-func (p *uuPins) note(v string, sha bool) {
+// note counts one uses:: v is its trimmed value, at the index of its last "@" (-1 for none),
+// and sha whether what follows that "@" is a full commit SHA.
+func (p *uuPins) note(v string, at int, sha bool) {
 	bot := !p.renovate && len(v) > len("renovatebot/") && strings.EqualFold(v[:len("renovatebot/")], "renovatebot/")
 	if !sha && !bot {
 		return
 	}
-	owner, ok := arUseOwner(v)
+	owner, ok := arUseOwner(v, at)
 	if !ok {
 		return
 	}
@@ -58,12 +59,11 @@ func (p *uuPins) note(v string, sha bool) {
 }
 
 // arUseOwner returns the owner of a trimmed value as written, and whether arParseUse takes the
-// value: its checks without the strings it builds.
-func arUseOwner(v string) (owner string, ok bool) {
+// value: its checks without the strings it builds. at is the index of v's last "@" (-1 for none).
+func arUseOwner(v string, at int) (owner string, ok bool) {
 	if v == "" || strings.HasPrefix(v, ".") || strings.HasPrefix(v, "docker://") || strings.Contains(v, "${{") {
 		return "", false
 	}
-	at := strings.LastIndexByte(v, '@')
 	if at < 0 || at == len(v)-1 {
 		return "", false
 	}
