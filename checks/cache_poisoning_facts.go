@@ -51,6 +51,7 @@ const (
 	pcfTrusted pcKind = 1 << iota // an action utpAction looks at
 	pcfCache                      // an action cpCacheCheck may find a cache in
 	pcfUpload                     // actions/upload-artifact, which cpFeeders looks for
+	pcfPublish                    // an action that pcPublishes may find publishing
 )
 
 // pcKinds are the actions of pcKind, by pcUses' name.
@@ -66,6 +67,10 @@ var pcKinds = func() map[string]pcKind {
 	for name := range cpCacheActions {
 		m[name] |= pcfCache
 	}
+	for name := range pcPublisherActions {
+		m[name] |= pcfPublish
+	}
+	m["docker/build-push-action"] |= pcfPublish // with push (the goreleaser action is in pcPublisherActions)
 	return m
 }()
 
