@@ -89,7 +89,9 @@ func runCachePoisoning(pass *audit.Pass) error {
 		publishers := map[string]audit.StepRef{}
 		facts := pcFactsOf(file)
 		for k, s := range file.Steps() {
-			if !relevant[s.Job] {
+			// Only a publishing action, or a script with a word of pcGateWords, can publish
+			// (pcPublishes): the other steps are passed over on what pcFacts knows of them.
+			if st := facts.steps[k]; st.kind&pcfPublish == 0 && st.mask == 0 || !relevant[s.Job] {
 				continue
 			}
 			if _, seen := publishers[s.Job.ID.Value]; !seen && pcPublishes(s, facts.mask(k, s)) != "" {

@@ -7,21 +7,25 @@ import (
 )
 
 // pcFacts is what cache-poisoning and use-trusted-publishing need to know of each step of a
-// file, indexed as file.Steps() has the steps, found in one walk of them (see pcFactsOf): the
-// action it uses, what that action is to these checks, and the publishing words of its script.
-// With the unions over the file, most files are dismissed without a look at any step.
+// file, indexed as file.Steps() has the steps, found in one walk of them (see pcFactsOf): what the
+// action it uses is to these checks, and the publishing words of its script. With the unions
+// over the file, most files are dismissed without a look at any step.
 type pcFacts struct {
-	names []string // pcUses' name, "" for a run: step, a local action or a docker:// image
-	kinds []pcKind // what names[k] is to these checks
-	// masks holds, for a run: script of a job, its pcGate words until mask asks for the whole of
-	// its pcPublishMaskOf (most scripts have none, and the scripts with some are seldom asked
-	// about); 0 for a uses: step and a composite action's step.
-	masks []pcWords
-	any   pcKind  // the union of kinds
-	words pcWords // the union of the pcGate words of the scripts
+	steps []pcStep // by index in file.Steps(), in one allocation per file
+	any   pcKind   // the union of the kinds
+	words pcWords  // the union of the pcGate words of the scripts
 }
 
-// pcwWhole marks a mask of pcFacts.masks that mask has completed.
+// pcStep is what pcFacts knows of one step.
+type pcStep struct {
+	kind pcKind // what the action that the step uses (pcUsesName) is to these checks
+	// mask holds, for a run: script of a job, its pcGate words until pcFacts.mask asks for the
+	// whole of its pcPublishMaskOf (most scripts have none, and the scripts with some are
+	// seldom asked about); 0 for a uses: step and a composite action's step.
+	mask pcWords
+}
+
+// pcwWhole marks a pcStep.mask that pcFacts.mask has completed.
 const pcwWhole pcWords = 1 << 31
 
 // mask returns pcPublishMaskOf of step k's script (0 for a uses: step), computing it the first
@@ -29,13 +33,13 @@ const pcwWhole pcWords = 1 << 31
 // question asked of a mask (mayPublish, mayPublishToRegistry, whether it holds publish or
 // release) then has its answer, true, without the programs' names, which are not looked for.
 func (f *pcFacts) mask(k int, s audit.StepRef) pcWords {
-	m := f.masks[k]
+	m := f.steps[k].mask
 	if m&pcwWhole == 0 {
 		if m != 0 && m&pcwPublish == 0 {
 			m = pcPublishMask(s.Run().Run.Value) // pcGate found words: pcPublishMaskOf is this
 		}
 		m |= pcwWhole
-		f.masks[k] = m
+		f.steps[k].mask = m
 	}
 	return m &^ pcwWhole
 }
@@ -47,6 +51,7 @@ const (
 	pcfTrusted pcKind = 1 << iota // an action utpAction looks at
 	pcfCache                      // an action cpCacheCheck may find a cache in
 	pcfUpload                     // actions/upload-artifact, which cpFeeders looks for
+	pcfPublish                    // an action that pcPublishes may find publishing
 )
 
 // pcKinds are the actions of pcKind, by pcUses' name.
@@ -62,6 +67,10 @@ var pcKinds = func() map[string]pcKind {
 	for name := range cpCacheActions {
 		m[name] |= pcfCache
 	}
+	for name := range pcPublisherActions {
+		m[name] |= pcfPublish
+	}
+	m["docker/build-push-action"] |= pcfPublish // with push (the goreleaser action is in pcPublisherActions)
 	return m
 }()
 
@@ -71,15 +80,14 @@ type pcFactsKey struct{}
 func pcFactsOf(file *audit.File) *pcFacts {
 	return file.Memo(pcFactsKey{}, func() any {
 		steps := file.Steps()
-		f := &pcFacts{names: make([]string, len(steps)), kinds: make([]pcKind, len(steps)), masks: make([]pcWords, len(steps))}
+		f := &pcFacts{steps: make([]pcStep, len(steps))}
 		// The scripts, in step order: their words come from the scan that download-then-run and
 		// unpinned-tools read too (shellWords.Publish), which runs once per script.
 		scripts := shellScriptsOf(file)
 		for k, s := range steps {
 			if name, ok := pcUsesName(s); ok {
-				f.names[k] = name
-				f.kinds[k] = pcKinds[name]
-				f.any |= f.kinds[k]
+				f.steps[k].kind = pcKinds[name]
+				f.any |= f.steps[k].kind
 			} else if r := s.Run(); r != nil && r.Run != nil {
 				var sc *shellScript
 				if len(scripts) > 0 && scripts[0].Run == r.Run {
@@ -88,12 +96,14 @@ func pcFactsOf(file *audit.File) *pcFacts {
 				if s.Job == nil { // neither check looks at a composite action's scripts
 					continue
 				}
+				var m pcWords
 				if sc != nil {
-					f.masks[k] = sc.Words().Publish
+					m = sc.Words().Publish
 				} else {
-					f.masks[k] = pcGate(r.Run.Value) // not in the list (none is missing in the corpus)
+					m = pcGate(r.Run.Value) // not in the list (none is missing in the corpus)
 				}
-				f.words |= f.masks[k]
+				f.steps[k].mask = m
+				f.words |= m
 			}
 		}
 		return f

@@ -42,8 +42,8 @@ func TestPCFactsWords(t *testing.T) {
 				if r := s.Run(); r != nil && r.Run != nil && s.Job != nil {
 					want = pcGate(r.Run.Value)
 				}
-				if f.masks[k] != want {
-					t.Fatalf("%s: step %d: %b, pcGate %b", file.Path, k, f.masks[k], want)
+				if f.steps[k].mask != want {
+					t.Fatalf("%s: step %d: %b, pcGate %b", file.Path, k, f.steps[k].mask, want)
 				}
 				union |= want
 			}

@@ -19,7 +19,7 @@ func cpRelevantJobs(file *audit.File) (out map[*actionlint.Job]bool, reportable 
 		return nil, false
 	}
 	for k, s := range file.Steps() {
-		if s.Job == nil || out[s.Job] && reportable || facts.kinds[k]&pcfCache == 0 {
+		if s.Job == nil || out[s.Job] && reportable || facts.steps[k].kind&pcfCache == 0 {
 			continue
 		}
 		if out == nil {
@@ -103,7 +103,7 @@ func cpFeeders(file *audit.File, publishers map[string]audit.StepRef) map[string
 	uploads := map[string]bool{}
 	if facts := pcFactsOf(file); facts.any&pcfUpload != 0 {
 		for k, s := range file.Steps() {
-			if facts.kinds[k]&pcfUpload != 0 {
+			if facts.steps[k].kind&pcfUpload != 0 {
 				uploads[strings.ToLower(s.Job.ID.Value)] = true
 			}
 		}

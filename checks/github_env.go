@@ -128,9 +128,10 @@ func runGitHubEnv(pass *audit.Pass) error {
 			// Without a privileged trigger only an attacker's value is reported, and a write to
 			// GITHUB_OUTPUT only when it carries at least untrusted files: both need a source.
 			// What the job holds is read last: it costs a look at its steps. With no attacker's
-			// value, untrusted files matter only when the script may read one.
+			// value, untrusted files matter only when the script may read one, and only under a
+			// privileged trigger (ghenvReport drops the rest: a file's taint is not an attacker's).
 			if (events == nil || !envWrites) && (!ghenvMaySource(s, marks) || !ghenvMayAttack(fl, known)) &&
-				(u.upTo(k) == "" || !ghenvMayReadFiles(s.Text)) {
+				(events == nil || u.upTo(k) == "" || !ghenvMayReadFiles(s.Text)) {
 				continue
 			}
 			fl.untrusted = u.upTo(k)

@@ -87,9 +87,10 @@ func runUseTrustedPublishing(pass *audit.Pass) error {
 			continue
 		}
 		for k, s := range steps {
-			if facts.kinds[k]&pcfTrusted != 0 {
-				utpAction(pass, file, s, facts.names[k], s.Uses())
-			} else if facts.masks[k]&pcGateWords != 0 && s.Job != nil {
+			if facts.steps[k].kind&pcfTrusted != 0 {
+				name, _ := pcUsesName(s)
+				utpAction(pass, file, s, name, s.Uses())
+			} else if facts.steps[k].mask&pcGateWords != 0 && s.Job != nil {
 				utpRun(pass, file, s, s.Run(), facts.mask(k, s))
 			}
 		}
