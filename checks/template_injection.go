@@ -128,9 +128,11 @@ func runTemplateInjection(pass *audit.Pass) error {
 		hasTrig := false
 		// What the job of the last finding's step admits (its events, and its gate when its if:
 		// admits only trusted actors): the same for each finding of a job, whose steps come in turn.
+		// The events are read from its if: at its first finding whose rating depends on them (one
+		// of attacker or maintainer data, rateSource): most jobs have none.
 		var jobJT tiTriggers
 		var jobOf *actionlint.Job
-		jobGate, hasJob := "", false
+		jobGate, hasJob, hasJT := "", false, false
 		tiEachStep(file, ph, func(ref audit.StepRef, jobEnd, stepEnd int) {
 			sink, ok := stepSink(ref)
 			if !ok {
@@ -167,11 +169,13 @@ func runTemplateInjection(pass *audit.Pass) error {
 					}
 				}
 				if !hasJob || jobOf != ref.Job {
-					hasJob, jobOf = true, ref.Job
-					jobJT, jobGate = tiJobTriggers(file, ref.Job, trig), ""
+					hasJob, jobOf, hasJT, jobGate = true, ref.Job, false, ""
 					if g := tiJobGate(file, ref.Job); g != "" {
 						jobGate = "the job runs only if " + g
 					}
+				}
+				if !hasJT && srcs[0].kind >= tiMaintainer {
+					hasJT, jobJT = true, tiJobTriggers(file, ref.Job, trig)
 				}
 				r := rateSource(srcs[0], jobJT)
 				if trig.any && tiReadsCaller(srcs) {
