@@ -121,24 +121,19 @@ func runTemplateInjection(pass *audit.Pass) error {
 			continue
 		}
 		ph := tiPlaceholdersOf(file)
-		if len(ph.lines) == 0 {
+		if len(ph.lines) == 0 && len(ph.matrix) == 0 {
 			continue // no placeholder that may read attacker-controlled data
 		}
 		var trig tiTriggers // computed at the file's first finding
 		hasTrig := false
 		// What the job of the last finding's step admits (its events, and its gate when its if:
 		// admits only trusted actors): the same for each finding of a job, whose steps come in turn.
+		// The events are read from its if: at its first finding whose rating depends on them (one
+		// of attacker or maintainer data, rateSource): most jobs have none.
 		var jobJT tiTriggers
 		var jobOf *actionlint.Job
-		jobGate, hasJob := "", false
-		tiEachStep(file, ph, func(ref audit.StepRef, jobEnd, stepEnd int) {
-			sink, ok := stepSink(ref)
-			if !ok {
-				return
-			}
-			if !ph.tiSinkMayHold(sink, stepEnd) {
-				return
-			}
+		jobGate, hasJob, hasJT := "", false, false
+		tiEachStep(file, ph, func(ref audit.StepRef, sink tiSink, jobEnd int) {
 			resolved.reset()
 			sc := tiScope{file: file, wf: file.Workflow, job: ref.Job, step: ref.Step, ph: ph, jobEnd: jobEnd, resolved: &resolved}
 			exprs = sc.sinkExprs(sink.value, exprs)
@@ -167,11 +162,13 @@ func runTemplateInjection(pass *audit.Pass) error {
 					}
 				}
 				if !hasJob || jobOf != ref.Job {
-					hasJob, jobOf = true, ref.Job
-					jobJT, jobGate = tiJobTriggers(file, ref.Job, trig), ""
+					hasJob, jobOf, hasJT, jobGate = true, ref.Job, false, ""
 					if g := tiJobGate(file, ref.Job); g != "" {
 						jobGate = "the job runs only if " + g
 					}
+				}
+				if !hasJT && srcs[0].kind >= tiMaintainer {
+					hasJT, jobJT = true, tiJobTriggers(file, ref.Job, trig)
 				}
 				r := rateSource(srcs[0], jobJT)
 				if trig.any && tiReadsCaller(srcs) {
@@ -191,20 +188,23 @@ func runTemplateInjection(pass *audit.Pass) error {
 }
 
 // tiEachStep calls visit with the steps of the file (in the order of File.Steps) whose code may
-// expand attacker-controlled data. In an exact file (tiPlaceholders), the strings of a job lie
-// between its position and the next job's, and those of a step between its position and the
-// next step's (or the job's end): only the jobs and steps whose lines hold a placeholder that is
-// not a plain safe read are visited. No list of the steps is built: most are passed over. visit
-// also receives the lines where the step's job and the step end (those of the next job and the
-// next step, inclusive; -1: the end of the file), which only an exact file's bound.
-func tiEachStep(file *audit.File, ph *tiPlaceholders, visit func(ref audit.StepRef, jobEnd, stepEnd int)) {
+// expand attacker-controlled data, and that code (stepSink). In an exact file (tiPlaceholders),
+// the strings of a job lie between its position and the next job's, and those of a step between
+// its position and the next step's (or the job's end): only the jobs, steps and sinks whose lines
+// hold a placeholder that may read a source are visited (tiHolds). No list of the steps is
+// built: most are passed over. visit also receives the line where the step's job ends (that of
+// the next job, inclusive; -1: the end of the file), which only an exact file's bound.
+func tiEachStep(file *audit.File, ph *tiPlaceholders, visit func(ref audit.StepRef, sink tiSink, jobEnd int)) {
 	if !ph.exact {
 		for _, ref := range file.Steps() {
-			visit(ref, -1, -1)
+			if sink, ok := stepSink(ref); ok {
+				visit(ref, sink, -1)
+			}
 		}
 		return
 	}
-	each := func(job *actionlint.Job, steps []*actionlint.Step, end int) {
+	// matrix says whether the plain reads of the matrix context count in the job at hand.
+	each := func(job *actionlint.Job, steps []*actionlint.Step, end int, matrix bool) {
 		for i, st := range steps {
 			if st == nil {
 				continue
@@ -220,11 +220,14 @@ func tiEachStep(file *audit.File, ph *tiPlaceholders, visit func(ref audit.StepR
 				if last >= 0 && last < st.Pos.Line {
 					last = -1
 				}
-				if !ph.tiLinesIn(st.Pos.Line, last) {
+				if !ph.tiHolds(st.Pos.Line, last, matrix) {
 					continue
 				}
 			}
-			visit(audit.StepRef{File: file, Job: job, Index: i, Step: st}, end, last)
+			ref := audit.StepRef{File: file, Job: job, Index: i, Step: st}
+			if sink, ok := stepSink(ref); ok && ph.tiSinkMayHold(sink, last, matrix) {
+				visit(ref, sink, end)
+			}
 		}
 	}
 	switch {
@@ -238,28 +241,30 @@ func tiEachStep(file *audit.File, ph *tiPlaceholders, visit func(ref audit.StepR
 			if end >= 0 && j.Pos != nil && end < j.Pos.Line {
 				end = -1
 			}
-			if j.Pos != nil && !ph.tiLinesIn(j.Pos.Line, end) {
+			matrix := len(ph.matrix) > 0 && tiMatrixResolves(ph, j, end)
+			if j.Pos != nil && !ph.tiHolds(j.Pos.Line, end, matrix) {
 				continue
 			}
-			each(j, j.Steps, end)
+			each(j, j.Steps, end, matrix)
 		}
 	case file.Action != nil && file.Action.Runs != nil:
-		each(nil, file.Action.Runs.Steps, -1)
+		each(nil, file.Action.Runs.Steps, -1, false) // a composite action has no matrix
 	}
 }
 
-// tiSinkMayHold reports whether a sink may hold a placeholder that is not a plain safe read: in an
-// exact file, its text lies from its position to the step's end (stepEnd, as tiEachStep gives
-// it), and a line of the index must lie there. It spares reading the value, a long script often,
-// of the many steps whose placeholders stand in their name:, if: or env: only.
-func (ph *tiPlaceholders) tiSinkMayHold(sink tiSink, stepEnd int) bool {
+// tiSinkMayHold reports whether a sink may hold a placeholder that may read a source: in an
+// exact file, its text lies from its position to the step's end (stepEnd, as tiEachStep finds
+// it), and a line of the index must lie there (tiHolds, with matrix as there). It spares reading
+// the value, a long script often, of the many steps whose placeholders stand in their name:,
+// if: or env: only.
+func (ph *tiPlaceholders) tiSinkMayHold(sink tiSink, stepEnd int, matrix bool) bool {
 	if !ph.exact || sink.value.Pos == nil {
 		return true
 	}
 	if stepEnd >= 0 && stepEnd < sink.value.Pos.Line {
 		stepEnd = -1
 	}
-	return ph.tiLinesIn(sink.value.Pos.Line, stepEnd)
+	return ph.tiHolds(sink.value.Pos.Line, stepEnd, matrix)
 }
 
 // tiReadsCaller reports whether a finding's sources include an input that a caller sets.

@@ -116,8 +116,8 @@ func tiPlainChain(body string) (string, bool) {
 // out (whose reads are all safe), and the same text is either left out everywhere or nowhere, so
 // each search finds what the search from the end of every previous placeholder finds.
 func tiLocate(file *audit.File, s *actionlint.String, exprs []tiSinkExpr) {
-	if s.Pos == nil {
-		return
+	if s.Pos == nil || len(exprs) == 0 {
+		return // nothing to place: the file's line index (File.Offset) is not built for it
 	}
 	v := s.Value
 	start := file.Offset(s.Pos.Line, s.Pos.Col)

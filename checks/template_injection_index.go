@@ -21,9 +21,15 @@ type tiPlaceholders struct {
 	// strings elsewhere): the positions below then do not say which strings hold placeholders.
 	exact bool
 	// lines are the source lines of each escape and each "${{" but those whose expression is a
-	// plain read of a context that is never attacker-controlled (tiPlainSafe), ascending (a line
-	// may repeat): template-injection looks only at the steps around them.
+	// plain read of a context that is never attacker-controlled (tiPlainSafe) or of the matrix
+	// context, ascending (a line may repeat): template-injection looks only at the steps around
+	// them.
 	lines []int32
+	// matrix are the lines of the plain reads of the matrix context (tiPlainMatrix), ascending:
+	// such a read resolves to no source in a composite action, nor in a job without a matrix or
+	// whose matrix is plain (tiMatrixPlain), as most are; template-injection looks at the steps
+	// around them only in the other jobs.
+	matrix []int32
 	// secrets are the (line, column) of each "${{" whose expression may mention the secrets
 	// context, and of each escape, in source order; columns are counted in characters, as the
 	// YAML parser counts them.
@@ -76,7 +82,11 @@ func tiScanPlaceholders(file *audit.File) *tiPlaceholders {
 		}
 		at(p)
 		end, safe := tiPlainRead(src[p+3:])
-		if !safe {
+		switch {
+		case safe:
+		case end >= 0 && tiPlainMatrix(src[p+3:]):
+			ph.matrix = append(ph.matrix, int32(line))
+		default:
 			ph.lines = append(ph.lines, int32(line))
 		}
 		if end >= 0 {
@@ -98,7 +108,7 @@ func tiScanPlaceholders(file *audit.File) *tiPlaceholders {
 			secret(p)
 		}
 	}
-	ph.exact = len(ph.lines)+len(ph.secrets) == 0 || !tiAliased(src, anchors)
+	ph.exact = len(ph.lines)+len(ph.matrix)+len(ph.secrets) == 0 || !tiAliased(src, anchors)
 	return ph
 }
 
@@ -110,6 +120,20 @@ func tiScanPlaceholders(file *audit.File) *tiPlaceholders {
 func tiPlainSafe(text []byte) bool {
 	_, safe := tiPlainRead(text)
 	return safe
+}
+
+// tiPlainMatrix reports whether a plain read (as tiPlainRead finds one at the start of text) is
+// one of the matrix context: its name, after blanks, is "matrix" in any case.
+func tiPlainMatrix(text []byte) bool {
+	i := 0
+	for i < len(text) && (text[i] == ' ' || text[i] == '\t') {
+		i++
+	}
+	j := i
+	for j < len(text) && obfIdentByte(text[j]) {
+		j++
+	}
+	return tiFold(text[i:j], "matrix")
 }
 
 // tiPlainRead reads the expression at the start of text (after "${{") as a plain read of any
@@ -377,10 +401,16 @@ func tiHasName(names [][]byte, n []byte) bool {
 	return false
 }
 
-// tiLinesIn reports whether a placeholder starts on a line from first to last (inclusive; last
-// < 0 means to the end of the file).
-func (ph *tiPlaceholders) tiLinesIn(first, last int) bool {
-	ls := ph.lines
+// tiHolds reports whether a placeholder that may read a source starts on a line from first to
+// last (inclusive; last < 0 means to the end of the file): one of lines, or of matrix when the
+// matrix context may resolve to a source there.
+func (ph *tiPlaceholders) tiHolds(first, last int, matrix bool) bool {
+	return tiLinesIn(ph.lines, first, last) || matrix && tiLinesIn(ph.matrix, first, last)
+}
+
+// tiLinesIn reports whether one of the ascending lines ls lies from first to last (inclusive;
+// last < 0 means to the end of the file).
+func tiLinesIn(ls []int32, first, last int) bool {
 	lo, hi := 0, len(ls)
 	for lo < hi {
 		m := int(uint(lo+hi) >> 1)

@@ -83,7 +83,7 @@ func (sc tiScope) resolveNeeds(path, jobID, output string) []tiSource {
 // resolveMatrix follows matrix.KEY to the values the job's strategy lists for it; constant
 // values are safe, values computed by an expression carry that expression's sources.
 func (sc tiScope) resolveMatrix(rest []string) []tiSource {
-	if sc.job == nil || sc.job.Strategy == nil || sc.job.Strategy.Matrix == nil || sc.matrixPlain() {
+	if sc.job == nil || !tiMatrixResolves(sc.ph, sc.job, sc.jobEnd) {
 		return nil
 	}
 	if sc.depth == 0 {
@@ -96,16 +96,18 @@ func (sc tiScope) resolveMatrix(rest []string) []tiSource {
 	return sc.matrixSources(rest)
 }
 
-// matrixPlain reports whether the job's matrix holds no placeholder but plain safe reads
-// (tiPlainSafe), which resolve to no source: in an exact file, no line of the index lies from the
-// strategy: key to the first step after it, or else to the job's end. Most matrices list
-// constants; this spares walking their rows and combinations.
-func (sc tiScope) matrixPlain() bool {
-	if sc.ph == nil || !sc.ph.exact || sc.job.Strategy.Pos == nil {
+// tiMatrixPlain reports whether the matrix of a job (whose strategy is set, and which ends at
+// jobEnd) holds no placeholder but plain safe reads (tiPlainSafe), which resolve to no source:
+// in an exact file (ph, the file's index; nil: not known), no line of the index (of either list:
+// a matrix may name the matrix context, however uselessly) lies from the strategy: key to the
+// first step after it, or else to the job's end. Most matrices list constants; this spares
+// walking their rows and combinations.
+func tiMatrixPlain(ph *tiPlaceholders, job *actionlint.Job, jobEnd int) bool {
+	if ph == nil || !ph.exact || job.Strategy.Pos == nil {
 		return false
 	}
-	first, last := sc.job.Strategy.Pos.Line, sc.jobEnd
-	for _, st := range sc.job.Steps {
+	first, last := job.Strategy.Pos.Line, jobEnd
+	for _, st := range job.Steps {
 		if st != nil && st.Pos != nil {
 			if st.Pos.Line > first {
 				last = st.Pos.Line // the steps: key, and the first step, come after the matrix
@@ -113,7 +115,13 @@ func (sc tiScope) matrixPlain() bool {
 			break
 		}
 	}
-	return !sc.ph.tiLinesIn(first, last)
+	return !ph.tiHolds(first, last, true)
+}
+
+// tiMatrixResolves reports whether a read of the matrix context may resolve to a source in the
+// job: resolveMatrix's test. A job without a matrix, or whose matrix is plain, has none.
+func tiMatrixResolves(ph *tiPlaceholders, job *actionlint.Job, jobEnd int) bool {
+	return job.Strategy != nil && job.Strategy.Matrix != nil && !tiMatrixPlain(ph, job, jobEnd)
 }
 
 // tiMatrixKey memoizes the sources of a job's matrix value at the top level: callers only read them.

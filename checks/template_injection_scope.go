@@ -34,7 +34,7 @@ type tiScope struct {
 	envFrom int
 	depth   int
 	// ph is the file's placeholder index and jobEnd the line of the next job (-1: none), when
-	// known: they tell a matrix that holds no placeholder worth resolving (matrixPlain).
+	// known: they tell a matrix that holds no placeholder worth resolving (tiMatrixPlain).
 	ph     *tiPlaceholders
 	jobEnd int
 	// resolved, when set, keeps what resolve returned in this scope (at depth 0): the step's
