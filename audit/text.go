@@ -34,6 +34,10 @@ func (f *File) lineStarts() []int {
 // Line returns the text of a 1-based line, without its line break; "" when out of range.
 func (f *File) Line(n int) string { return string(f.lineBytes(n)) }
 
+// LineBytes is Line without the copy: a slice of the file's source, nil when out of range. The
+// caller must not change it; it may keep it, as the source does not change.
+func (f *File) LineBytes(n int) []byte { return f.lineBytes(n) }
+
 // lineBytes is Line without the copy: a slice of the source.
 func (f *File) lineBytes(n int) []byte {
 	ls := f.lineStarts()
