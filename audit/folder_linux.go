@@ -187,6 +187,13 @@ func (d *fdFolder) read(name, p string, kind FileKind, opts LoadOptions) (*File,
 			break
 		}
 		b = b[:len(b)+n]
+		// A read that asked for more than the size fstat reported and brought the file to
+		// exactly that size has reached its end: the read that would return 0 is spared (one
+		// system call per file; os.ReadFile makes it). A file that grew since, or a file
+		// system that returns less than asked before the end, still reads on.
+		if int64(len(b)) == st.Size && n < len(room) {
+			break
+		}
 	}
 	if int64(len(b)) > limit {
 		return nil, &FileError{File: p, Message: fmt.Sprintf("not audited: file is over the %d-byte cap (max-file-size)", limit)}, false

@@ -319,3 +319,56 @@ jobs:
 		t.Fatalf("errors %+v, want only the plain scalar with: on line 10", tg.Errors)
 	}
 }
+
+// TestSourcesAreReadWhole checks that a file's source is all of its bytes at sizes around the
+// reader's buffer and page sizes, and that a file over the cap is refused while one at the cap is
+// read. (On Linux the reader stops once a read brings the file to the size fstat gave; a local
+// file system returns the whole file in one read, so this cannot show that the last read is
+// spared, only that nothing is lost.)
+func TestSourcesAreReadWhole(t *testing.T) {
+	dir := t.TempDir()
+	sizes := []int{0, 1, 4095, 4096, 4097, 65536, 100_001}
+	want := map[string]string{}
+	for _, n := range sizes {
+		var b strings.Builder
+		b.WriteString("# ")
+		for b.Len() < n {
+			fmt.Fprintf(&b, "%d ", b.Len())
+		}
+		content := b.String()[:n]
+		name := fmt.Sprintf(".github/workflows/w%d.yml", n)
+		write(t, dir, name, content)
+		want[name] = content
+	}
+	tg, err := LoadDir(dir, LoadOptions{MaxFileSize: 65536})
+	if err != nil {
+		t.Fatal(err)
+	}
+	got := map[string]string{}
+	for _, f := range tg.Files {
+		got[f.Path] = string(f.Source)
+	}
+	for name, content := range want {
+		if len(content) > 65536 {
+			if _, ok := got[name]; ok {
+				t.Errorf("%s (%d bytes) was read despite the 65536-byte cap", name, len(content))
+			}
+			continue
+		}
+		if len(content) == 0 {
+			continue // an empty file has no model: it is listed in errors, not Files
+		}
+		if g, ok := got[name]; !ok || g != content {
+			t.Errorf("%s: read %d bytes (listed %v), the file has %d", name, len(g), ok, len(content))
+		}
+	}
+	refused := false
+	for _, e := range tg.Errors {
+		if e.File == ".github/workflows/w100001.yml" && strings.Contains(e.Message, "cap") {
+			refused = true
+		}
+	}
+	if !refused {
+		t.Errorf("the file over the cap is not in errors with the reason: %+v", tg.Errors)
+	}
+}
