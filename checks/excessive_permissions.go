@@ -75,11 +75,15 @@ Also set the repository's (or organization's) default workflow permissions to re
 }
 
 func runExcessivePermissions(pass *audit.Pass) error {
+	// The jobs without their own permissions: block, one list for every workflow of the target
+	// (checkPermissions and inheritors read it and keep none of it): grown by append for each
+	// workflow, it was most of the check's allocations.
+	var inheriting []*actionlint.Job
 	for _, file := range pass.Target.Workflows() {
 		w := file.Workflow
 		jobs := file.Jobs()
 		reusable := reusableOnly(w)
-		var inheriting []*actionlint.Job // jobs without their own permissions:
+		inheriting = inheriting[:0]
 		for _, j := range jobs {
 			if j.Permissions == nil {
 				inheriting = append(inheriting, j)

@@ -64,6 +64,11 @@ Secrets that must stay repository-wide can be listed in ` + "`.github/rampart.ym
 
 func runSecretsOutsideEnv(pass *audit.Pass) error {
 	var allow map[string]bool
+	// Lists for every workflow of the target, emptied for each: the jobs without an environment
+	// (exposed), the secrets reported for the job (seen: a few, a list beats a map), and the
+	// text of a finding (buf).
+	var exposed, seen []string
+	var buf []byte
 	for _, file := range pass.Target.Workflows() {
 		w := file.Workflow
 		// The shared index first (overprovisioned-secrets has built it): a workflow that reads no
@@ -75,8 +80,7 @@ func runSecretsOutsideEnv(pass *audit.Pass) error {
 		if allow == nil {
 			allow = soeAllowed(pass.Settings)
 		}
-		var exposed []string // jobs without an environment
-		var seen []string    // the secrets reported for the job (a few: a list beats a map)
+		exposed = exposed[:0]
 		// The jobs in source order, sorted once per file and shared.
 		for _, j := range file.Jobs() {
 			if j.WorkflowCall != nil || j.Environment != nil {
@@ -93,8 +97,16 @@ func runSecretsOutsideEnv(pass *audit.Pass) error {
 						continue
 					}
 					seen = append(seen, name)
-					f := pass.Reportf(file, audit.At(e.Line, e.Col), "job %q reads secret %q without a deployment environment", j.ID.Value, name)
-					f.Key = "job " + j.ID.Value + " secret " + name
+					// The message and the key are cut from one string (a finding per secret and
+					// job adds up).
+					b := uuAppendQuote(append(buf[:0], "job "...), j.ID.Value)
+					b = append(uuAppendQuote(append(b, " reads secret "...), name), " without a deployment environment"...)
+					n := len(b)
+					b = append(append(append(append(b, "job "...), j.ID.Value...), " secret "...), name...)
+					text := string(b)
+					buf = b[:0]
+					f := pass.Reportf(file, audit.At(e.Line, e.Col), "")
+					f.Message, f.Key = text[:n], text[n:]
 				}
 			}
 		}
