@@ -2,6 +2,7 @@ package checks
 
 import (
 	"math/rand"
+	"reflect"
 	"strings"
 	"testing"
 )
@@ -44,5 +45,64 @@ func TestShellWordsPublish(t *testing.T) {
 			b.WriteString(pieces[r.Intn(len(pieces))])
 		}
 		check(b.String())
+	}
+}
+
+// shellScanWordsAll is shellScanWords without the pair test: hit at every place where it may
+// be called (x and X only after e or E, '$' only before a quote, a quote only after a byte).
+func shellScanWordsAll(w *shellWords, text string) {
+	for i := range len(text) {
+		switch text[i] {
+		case 'x', 'X':
+			if i == 0 || text[i-1]|0x20 != 'e' {
+				continue
+			}
+		case '$':
+			if i+1 == len(text) || text[i+1] != '"' && text[i+1] != '\'' {
+				continue
+			}
+		case '"', '\'':
+			if i == 0 {
+				continue
+			}
+		}
+		w.hit(text, i, i == 0 || shellBound[text[i-1]])
+	}
+}
+
+// TestShellScanPairs checks that the pair test of the word scan lets through every place
+// where hit finds something: on every script of the corpus, and on random texts made of the
+// words and the bytes around them, cut at every length (the scan reads eight places at a time).
+func TestShellScanPairs(t *testing.T) {
+	check := func(text string) {
+		t.Helper()
+		var got, want shellWords
+		shellScanWords(&got, text)
+		shellScanWordsAll(&want, text)
+		if !reflect.DeepEqual(got, want) {
+			t.Fatalf("%q: scan %+v, every place %+v", text, got, want)
+		}
+	}
+	for _, tg := range corpusTargets(t) {
+		for _, f := range tg.Files {
+			for _, s := range shellScriptsOf(f) {
+				check(s.Text)
+			}
+		}
+	}
+	pieces := []string{"curl", "wget", "fetch", "http", "https", "install", "binstall", "tool", "global", "upgrade",
+		"run", "add", "i", "iex", "IEX", "invoke-expression", "[scriptblock]::", "\u212a", "\u017f", "publish", "push",
+		"upload", "deploy", "release", "PUSH", "c\"url\"", "it's", "$'x'", "$\"y\"", "\\\n", "/", " ", "\n", "\t", ";",
+		"|", "&", "(", ")", "\"", "'", "$", "e", "E", "x", "X", "]", ":", "a", "-", ".", "_", "J", "\xe2", "\x84", "\xc5", "\xbf"}
+	r := rand.New(rand.NewSource(2))
+	for range 5000 {
+		var b strings.Builder
+		for k := r.Intn(16); k >= 0; k-- {
+			b.WriteString(pieces[r.Intn(len(pieces))])
+		}
+		text := b.String()
+		for n := range len(text) + 1 {
+			check(text[:n])
+		}
 	}
 }
