@@ -24,6 +24,9 @@ type shellWords struct {
 	// "]::"), ASCII letters in any case; every match of dtrPwshRe holds one, or a letter of
 	// OddFold: K (Kelvin, U+212A) or ſ (long s, U+017F), see shellOddFold.
 	PwshExec, OddFold bool
+	// Images: docker or podman where a word may start (at the start or after a byte that is
+	// not shellWordByte), found by "do" and "po": every line of uiCommandLines holds one.
+	Images bool
 	// Publish holds the words of pcGateWords that the text holds, as pcGate finds them (in any
 	// ASCII case, anywhere); each is found by a pair of its letters (see shellPublishAt).
 	Publish pcWords
@@ -102,7 +105,8 @@ const (
 // shellScanPair says, at c|next<<8, after which states (a bit of each) the byte c followed by
 // next makes shellScanWords look closer: where a word starts, the first two bytes of the
 // anchors and i before a byte that may end a word; after e or E, x and X (iex,
-// invoke-expression); ']' before ':' (scriptblock]::); the first two bytes of K (Kelvin) and
+// invoke-expression); after a byte that is not shellWordByte, do and po (docker, podman);
+// ']' before ':' (scriptblock]::); the first two bytes of K (Kelvin) and
 // ſ; after a byte of shellJoinTable, a quote before a byte that a word may go on with, and '$'
 // before a quote ($' and $" openers); and shellScanPub at the pairs that shellPublishAt starts
 // from (pu, oa, oy and el, in any ASCII case). The pairs are exact: hit does not see a byte
@@ -129,6 +133,8 @@ var shellScanPair = func() *[1 << 16]uint8 {
 	}
 	pair('$', '"', shellAfterJoin|shellAfterE)
 	pair('$', '\'', shellAfterJoin|shellAfterE)
+	pair('d', 'o', shellAfterBound|shellAfterOther)
+	pair('p', 'o', shellAfterBound|shellAfterOther)
 	pair(']', ':', shellAfterAny)
 	pair(0xe2, 0x84, shellAfterAny)
 	pair(0xc5, 0xbf, shellAfterAny)
@@ -264,7 +270,14 @@ func (w *shellWords) hit(text string, i int, start bool) {
 			w.join(text, i+1)
 		}
 		return
-	case 'p', 'P', 'o', 'O', 'e', 'E': // a pair of shellPublishAt (see shellScanPair)
+	case 'd': // before o (see shellScanPair)
+		w.Images = w.Images || shellImagesAt(text, i, "docker")
+		return
+	case 'p', 'P', 'o', 'O', 'e', 'E': // a pair of shellPublishAt, or po (see shellScanPair)
+		if c == 'p' && !w.Images && shellImagesAt(text, i, "podman") {
+			w.Images = true
+			return
+		}
 		w.Publish |= shellPublishAt(text, i)
 		return
 	}
@@ -274,6 +287,11 @@ func (w *shellWords) hit(text string, i int, start bool) {
 	if k := shellAnchorAt(text, i); k != 0 {
 		w.Anchors = append(w.Anchors, shellAnchor{k, int32(i)})
 	}
+}
+
+// shellImagesAt reports whether the word name starts at text[i] as uiCommandLines finds it.
+func shellImagesAt(text string, i int, name string) bool {
+	return strings.HasPrefix(text[i:], name) && (i == 0 || !shellWordByte(text[i-1]))
 }
 
 // shellPublishAt returns the words of pcGateWords that hold the pair of letters at text[i] (in

@@ -93,7 +93,8 @@ func TestShellScanPairs(t *testing.T) {
 	pieces := []string{"curl", "wget", "fetch", "http", "https", "install", "binstall", "tool", "global", "upgrade",
 		"run", "add", "i", "iex", "IEX", "invoke-expression", "[scriptblock]::", "\u212a", "\u017f", "publish", "push",
 		"upload", "deploy", "release", "PUSH", "c\"url\"", "it's", "$'x'", "$\"y\"", "\\\n", "/", " ", "\n", "\t", ";",
-		"|", "&", "(", ")", "\"", "'", "$", "e", "E", "x", "X", "]", ":", "a", "-", ".", "_", "J", "\xe2", "\x84", "\xc5", "\xbf"}
+		"|", "&", "(", ")", "\"", "'", "$", "e", "E", "x", "X", "]", ":", "a", "-", ".", "_", "J", "\xe2", "\x84", "\xc5", "\xbf",
+		"docker", "podman", "do", "po", "=", "pu"}
 	r := rand.New(rand.NewSource(2))
 	for range 5000 {
 		var b strings.Builder
@@ -104,5 +105,43 @@ func TestShellScanPairs(t *testing.T) {
 		for n := range len(text) + 1 {
 			check(text[:n])
 		}
+	}
+}
+
+// TestShellWordsImages checks that the word scan finds docker or podman in every script where
+// uiCommandLines finds a line (uiScriptImages reads only those), on every script of the corpus
+// and on random texts made of the words and the bytes around them.
+func TestShellWordsImages(t *testing.T) {
+	check := func(text string) {
+		t.Helper()
+		var w shellWords
+		shellScanWords(&w, text)
+		if uiCommandLines(text) != nil && !w.Images {
+			t.Fatalf("%q: lines %q, but no Images", text, uiCommandLines(text))
+		}
+	}
+	n := 0
+	for _, tg := range corpusTargets(t) {
+		for _, f := range tg.Files {
+			for _, s := range shellScriptsOf(f) {
+				check(s.Text)
+				if uiCommandLines(s.Text) != nil {
+					n++
+				}
+			}
+		}
+	}
+	if n == 0 && len(corpusTargets(t)) > 0 {
+		t.Fatal("no corpus script runs an image")
+	}
+	pieces := []string{"docker", "podman", "doc", "ker", "pod", "man", " run ", " pull ", " image ", "/", " ", "\n", "\\\n",
+		"\"", "'", "=", "x", "-", "$", "po", "do", "pu"}
+	r := rand.New(rand.NewSource(3))
+	for range 20000 {
+		var b strings.Builder
+		for k := r.Intn(10); k >= 0; k-- {
+			b.WriteString(pieces[r.Intn(len(pieces))])
+		}
+		check(b.String())
 	}
 }
