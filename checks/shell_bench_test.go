@@ -33,15 +33,9 @@ func BenchmarkScriptChecks(b *testing.B) {
 
 // BenchmarkShellScanWords runs the word scan over every script of the shared corpus.
 func BenchmarkShellScanWords(b *testing.B) {
-	var texts []string
-	n := 0
-	for _, tg := range corpusTargets(b) {
-		for _, f := range tg.Files {
-			for _, s := range shellScriptsOf(f) {
-				texts = append(texts, s.Text)
-				n += len(s.Text)
-			}
-		}
+	texts, n := corpusScriptTexts(b), 0
+	for _, text := range texts {
+		n += len(text)
 	}
 	b.SetBytes(int64(n))
 	for b.Loop() {
