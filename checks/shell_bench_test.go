@@ -30,3 +30,18 @@ func BenchmarkScriptChecks(b *testing.B) {
 		}
 	}
 }
+
+// BenchmarkShellScanWords runs the word scan over every script of the shared corpus.
+func BenchmarkShellScanWords(b *testing.B) {
+	texts, n := corpusScriptTexts(b), 0
+	for _, text := range texts {
+		n += len(text)
+	}
+	b.SetBytes(int64(n))
+	for b.Loop() {
+		for _, text := range texts {
+			var w shellWords
+			shellScanWords(&w, text)
+		}
+	}
+}

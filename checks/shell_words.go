@@ -1,6 +1,9 @@
 package checks
 
-import "strings"
+import (
+	"math/bits"
+	"strings"
+)
 
 // shellWords is what one pass over a script's raw text finds for the checks that look for
 // commands in it (download-then-run, unpinned-tools) before they parse it: the places of the
@@ -21,6 +24,9 @@ type shellWords struct {
 	// "]::"), ASCII letters in any case; every match of dtrPwshRe holds one, or a letter of
 	// OddFold: K (Kelvin, U+212A) or ſ (long s, U+017F), see shellOddFold.
 	PwshExec, OddFold bool
+	// Images: docker or podman where a word may start (at the start or after a byte that is
+	// not shellWordByte), found by "do" and "po": every line of uiCommandLines holds one.
+	Images bool
 	// Publish holds the words of pcGateWords that the text holds, as pcGate finds them (in any
 	// ASCII case, anywhere); each is found by a pair of its letters (see shellPublishAt).
 	Publish pcWords
@@ -83,53 +89,68 @@ var shellJoinTable = func() (t [256]bool) {
 	return t
 }()
 
-// shellScanMask says, for each state (shellScanNext) and byte, which bytes after it make
-// shellScanWords look closer: bit b&63 for a byte b. Where a word starts, the first bytes of
-// the anchors wait for their second bytes; after e or E, x and X (iex, invoke-expression);
-// ']' waits for ':' (scriptblock]::); the first bytes of K (Kelvin) and ſ for their second;
-// after a byte of shellJoinTable, a quote waits for a byte that a word may go on with, and '$'
-// for a quote ($' and $" openers).
-var shellScanMask = func() (t [4 * 256]uint64) {
-	bit := func(b byte) uint64 { return 1 << (b & 63) }
-	for _, w := range []string{"curl", "wget", "fetch", "http", "install", "binstall", "tool", "global", "upgrade", "run", "add"} {
-		t[w[0]] |= bit(w[1])
-	}
-	for c := range shellEndBound { // the word i
-		if shellEndBound[c] || c == '/' {
-			t['i'] |= bit(byte(c))
-		}
-	}
-	var quoteNext uint64
-	for c := range shellJoinTable {
-		if shellJoinTable[c] || c == '"' || c == '\\' || c == '$' || c == '\'' {
-			quoteNext |= bit(byte(c))
-		}
-	}
-	for state := 0; state < 4*256; state += 256 {
-		t[state+']'] |= bit(':')
-		t[state+0xe2] |= bit(0x84)
-		t[state+0xc5] |= bit(0xbf)
-		if state == shellAfterE {
-			t[state+'x'], t[state+'X'] = ^uint64(0), ^uint64(0)
-		}
-		if state == shellAfterJoin || state == shellAfterE {
-			t[state+'"'] |= quoteNext
-			t[state+'\''] |= quoteNext
-			t[state+'$'] |= bit('"') | bit('\'')
-		}
-	}
-	return t
-}()
-
+// The states of shellScanWords: the class of the byte before the place it tests, as a bit.
 const (
-	shellAfterBound = 0       // after a byte of shellBound, or at the start
-	shellAfterJoin  = 1 * 256 // after a byte of shellJoinTable but e and E
-	shellAfterE     = 2 * 256 // after e or E
-	shellAfterOther = 3 * 256
+	shellAfterBound uint8 = 1 << iota // after a byte of shellBound, or at the start
+	shellAfterJoin                    // after a byte of shellJoinTable but e and E
+	shellAfterE                       // after e or E
+	shellAfterOther
+	// shellScanPub is the bit of shellScanPair for the pairs of shellPublishAt, which every
+	// state lets through (see shellScanBit).
+	shellScanPub
+
+	shellAfterAny = shellAfterBound | shellAfterJoin | shellAfterE | shellAfterOther
 )
 
-// shellScanNext is the state after each byte.
-var shellScanNext = func() (t [256]int) {
+// shellScanPair says, at c|next<<8, after which states (a bit of each) the byte c followed by
+// next makes shellScanWords look closer: where a word starts, the first two bytes of the
+// anchors and i before a byte that may end a word; after e or E, x and X (iex,
+// invoke-expression); after a byte that is not shellWordByte, do and po (docker, podman);
+// ']' before ':' (scriptblock]::); the first two bytes of K (Kelvin) and
+// ſ; after a byte of shellJoinTable, a quote before a byte that a word may go on with, and '$'
+// before a quote ($' and $" openers); and shellScanPub at the pairs that shellPublishAt starts
+// from (pu, oa, oy and el, in any ASCII case). The pairs are exact: hit does not see a byte
+// that cannot matter (a mask of 64 bits per byte, b&63 for a byte b, made it look at ten
+// thousand more bytes per corpus pass, a quote before '\n' as one before 'J'). One load of it
+// per byte (of a table whose used part is small) is the fastest test that we know of.
+var shellScanPair = func() *[1 << 16]uint8 {
+	var t [1 << 16]uint8
+	pair := func(c, next byte, states uint8) { t[int(c)|int(next)<<8] |= states }
+	for _, w := range []string{"curl", "wget", "fetch", "http", "install", "binstall", "tool", "global", "upgrade", "run", "add"} {
+		pair(w[0], w[1], shellAfterBound)
+	}
+	for next := range 256 {
+		c := byte(next)
+		if shellEndBound[c] || c == '/' { // the word i
+			pair('i', c, shellAfterBound)
+		}
+		pair('x', c, shellAfterE)
+		pair('X', c, shellAfterE)
+		if shellJoinTable[c] || c == '"' || c == '\\' || c == '$' || c == '\'' {
+			pair('"', c, shellAfterJoin|shellAfterE)
+			pair('\'', c, shellAfterJoin|shellAfterE)
+		}
+	}
+	pair('$', '"', shellAfterJoin|shellAfterE)
+	pair('$', '\'', shellAfterJoin|shellAfterE)
+	pair('d', 'o', shellAfterBound|shellAfterOther)
+	pair('p', 'o', shellAfterBound|shellAfterOther)
+	pair(']', ':', shellAfterAny)
+	pair(0xe2, 0x84, shellAfterAny)
+	pair(0xc5, 0xbf, shellAfterAny)
+	for _, p := range []string{"pu", "oa", "oy", "el"} {
+		for _, c := range []byte{p[0], p[0] - 'a' + 'A'} {
+			for _, next := range []byte{p[1], p[1] - 'a' + 'A'} {
+				pair(c, next, shellScanPub)
+			}
+		}
+	}
+	return &t
+}()
+
+// shellScanBit is the state after each byte, with shellScanPub, which every state lets
+// through.
+var shellScanBit = func() (t [256]uint8) {
 	for i := range t {
 		switch {
 		case shellBound[i]:
@@ -141,92 +162,81 @@ var shellScanNext = func() (t [256]int) {
 		default:
 			t[i] = shellAfterOther
 		}
+		t[i] |= shellScanPub
 	}
 	return t
 }()
 
-// shellScanPair is shellScanMask by pairs of bytes: at c|next<<8, a bit 1<<(state/256) for
-// each state after which c followed by next makes shellScanWords look closer; and, after any
-// state, shellScanPub for the pairs that shellPublishAt starts from (pu, oa, oy and el, in any
-// ASCII case). One load of it per byte (of a table whose used part is small) is the fastest test
-// that we know of.
-var shellScanPair = func() *[1 << 16]uint8 {
-	var t [1 << 16]uint8
-	for _, p := range []string{"pu", "oa", "oy", "el"} {
-		for _, c := range []byte{p[0], p[0] - 'a' + 'A'} {
-			for _, next := range []byte{p[1], p[1] - 'a' + 'A'} {
-				t[int(c)|int(next)<<8] |= shellScanPub
-			}
-		}
-	}
-	for state := 0; state < 4*256; state += 256 {
+// shellScanStart is shellScanBit's value after a byte of shellBound (and at the start).
+const shellScanStart = shellAfterBound | shellScanPub
+
+// shellScanLast says, for each state and byte, whether the byte makes shellScanWords look
+// closer as the last byte of the text: whether some pair that it starts does (those of
+// shellPublishAt aside: none of its words ends with the first byte of its pair).
+var shellScanLast = func() (t [shellAfterAny + 1][256]bool) {
+	for next := range 256 {
 		for c := range 256 {
-			m := shellScanMask[state+c]
-			if m == 0 {
+			states := shellScanPair[c|next<<8] &^ shellScanPub
+			if states == 0 {
 				continue
 			}
-			for next := range 256 {
-				if m>>(next&63)&1 != 0 {
-					t[c|next<<8] |= 1 << (state / 256)
+			for st := range t {
+				if uint8(st)&states != 0 {
+					t[st][c] = true
 				}
 			}
 		}
 	}
-	return &t
-}()
-
-// shellScanBit is 1<<(shellScanNext[c]/256), the state after c as a bit of shellScanPair, with
-// shellScanPub, which every state lets through.
-var shellScanBit = func() (t [256]uint8) {
-	for c := range t {
-		t[c] = 1<<(shellScanNext[c]/256) | shellScanPub
-	}
 	return t
 }()
 
-// shellScanPub is the bit of shellScanPair for the pairs of shellPublishAt.
-const shellScanPub = 1 << 4
-
-// shellScanStart is shellScanBit's value for shellAfterBound.
-const shellScanStart = 1<<(shellAfterBound/256) | shellScanPub
-
 // shellScanWords computes a script's shellWords in w.
+//
+// It tests eight places at a time, with no branch: the pair test of shellScanPair of each
+// place, with the state before it, goes to a byte of a word m, whose bytes that are not zero
+// are the places to look at closer. That takes about half the instructions of a test and a
+// branch per place.
 func shellScanWords(w *shellWords, text string) {
 	if len(text) == 0 {
 		return
 	}
+	pair, bit := shellScanPair, &shellScanBit
 	state := uint8(shellScanStart)
-	for i := 0; i+1 < len(text); i++ {
-		i, state = shellScanTo(text, i, state)
-		if i+1 >= len(text) {
-			break
+	i := 0
+	for ; i+9 <= len(text); i += 8 {
+		b := text[i : i+9]
+		x := uint64(b[0]) | uint64(b[1])<<8 | uint64(b[2])<<16 | uint64(b[3])<<24 |
+			uint64(b[4])<<32 | uint64(b[5])<<40 | uint64(b[6])<<48 | uint64(b[7])<<56
+		m := uint64(pair[uint16(x)]&state) |
+			uint64(pair[uint16(x>>8)]&bit[uint8(x)])<<8 |
+			uint64(pair[uint16(x>>16)]&bit[uint8(x>>8)])<<16 |
+			uint64(pair[uint16(x>>24)]&bit[uint8(x>>16)])<<24 |
+			uint64(pair[uint16(x>>32)]&bit[uint8(x>>24)])<<32 |
+			uint64(pair[uint16(x>>40)]&bit[uint8(x>>32)])<<40 |
+			uint64(pair[uint16(x>>48)]&bit[uint8(x>>40)])<<48 |
+			uint64(pair[uint16(x>>56)|uint16(b[8])<<8]&bit[uint8(x>>48)])<<56
+		for m != 0 {
+			k := bits.TrailingZeros64(m) &^ 7
+			before := state
+			if k > 0 {
+				before = bit[uint8(x>>(k-8))]
+			}
+			w.hit(text, i+k/8, before == shellScanStart)
+			m &^= 0xff << k
 		}
-		w.hit(text, i, state == shellScanStart)
-		state = shellScanBit[text[i]]
+		state = bit[uint8(x>>56)]
 	}
-	// The last byte, with nothing after it (it starts no pair of shellPublishAt).
-	last, before := len(text)-1, shellAfterBound
-	if last > 0 {
-		before = shellScanNext[text[last-1]]
-	}
-	if shellScanMask[before|int(text[last])] != 0 {
-		w.hit(text, last, before == shellAfterBound)
-	}
-}
-
-// shellScanTo returns the first i' >= i that shellScanPair marks (or len(text)-1) and the
-// state before it; state is the state before text[i]. It calls nothing, so that its loop keeps
-// everything in registers.
-func shellScanTo(text string, i int, state uint8) (int, uint8) {
-	pair := shellScanPair
 	for ; i+1 < len(text); i++ {
 		c := text[i]
 		if pair[uint16(c)|uint16(text[i+1])<<8]&state != 0 {
-			return i, state
+			w.hit(text, i, state == shellScanStart)
 		}
-		state = shellScanBit[c]
+		state = bit[c]
 	}
-	return i, state
+	// The last byte, with nothing after it.
+	if shellScanLast[state&^shellScanPub][text[i]] {
+		w.hit(text, i, state == shellScanStart)
+	}
 }
 
 // hit looks at text[i], which shellScanMask marks; start says whether a word may start there.
@@ -260,7 +270,14 @@ func (w *shellWords) hit(text string, i int, start bool) {
 			w.join(text, i+1)
 		}
 		return
-	case 'p', 'P', 'o', 'O', 'e', 'E': // a pair of shellPublishAt (see shellScanPair)
+	case 'd': // before o (see shellScanPair)
+		w.Images = w.Images || shellImagesAt(text, i, "docker")
+		return
+	case 'p', 'P', 'o', 'O', 'e', 'E': // a pair of shellPublishAt, or po (see shellScanPair)
+		if c == 'p' && !w.Images && shellImagesAt(text, i, "podman") {
+			w.Images = true
+			return
+		}
 		w.Publish |= shellPublishAt(text, i)
 		return
 	}
@@ -270,6 +287,11 @@ func (w *shellWords) hit(text string, i int, start bool) {
 	if k := shellAnchorAt(text, i); k != 0 {
 		w.Anchors = append(w.Anchors, shellAnchor{k, int32(i)})
 	}
+}
+
+// shellImagesAt reports whether the word name starts at text[i] as uiCommandLines finds it.
+func shellImagesAt(text string, i int, name string) bool {
+	return strings.HasPrefix(text[i:], name) && (i == 0 || !shellWordByte(text[i-1]))
 }
 
 // shellPublishAt returns the words of pcGateWords that hold the pair of letters at text[i] (in

@@ -2,6 +2,7 @@ package checks
 
 import (
 	"math/rand"
+	"reflect"
 	"strings"
 	"testing"
 )
@@ -26,21 +27,112 @@ func TestShellWordsPublish(t *testing.T) {
 	} {
 		check(s)
 	}
-	for _, tg := range corpusTargets(t) {
-		for _, f := range tg.Files {
-			for _, s := range shellScriptsOf(f) {
-				check(s.Text)
-			}
-		}
+	for _, text := range corpusScriptTexts(t) {
+		check(text)
 	}
 	// Texts made of the words' pieces in both cases, with the bytes that alias their letters.
 	pieces := []string{"publish", "PUBLISH", "push", "PuSh", "upload", "UpLoad", "deploy", "DEPLOY", "release", "Release",
 		"pub", "lish", "pu", "sh", "up", "lo", "ad", "dep", "oy", "re", "el", "ease", "p", "u", "o", "O", "e", "E", "l", "y",
 		" ", "\n", "\"", "'", "$", "\x55", "\x35", "\xf5", "é"}
-	r := rand.New(rand.NewSource(1))
-	for range 20000 {
+	shellRandomTexts(1, 20000, 12, pieces, check)
+}
+
+// shellScanWordsAll is shellScanWords without the pair test: hit at every place where it may
+// be called (x and X only after e or E, '$' only before a quote, a quote only after a byte).
+func shellScanWordsAll(w *shellWords, text string) {
+	for i := range len(text) {
+		switch text[i] {
+		case 'x', 'X':
+			if i == 0 || text[i-1]|0x20 != 'e' {
+				continue
+			}
+		case '$':
+			if i+1 == len(text) || text[i+1] != '"' && text[i+1] != '\'' {
+				continue
+			}
+		case '"', '\'':
+			if i == 0 {
+				continue
+			}
+		}
+		w.hit(text, i, i == 0 || shellBound[text[i-1]])
+	}
+}
+
+// TestShellScanPairs checks that the pair test of the word scan lets through every place
+// where hit finds something: on every script of the corpus, and on random texts made of the
+// words and the bytes around them, cut at every length (the scan reads eight places at a time).
+func TestShellScanPairs(t *testing.T) {
+	check := func(text string) {
+		t.Helper()
+		var got, want shellWords
+		shellScanWords(&got, text)
+		shellScanWordsAll(&want, text)
+		if !reflect.DeepEqual(got, want) {
+			t.Fatalf("%q: scan %+v, every place %+v", text, got, want)
+		}
+	}
+	for _, text := range corpusScriptTexts(t) {
+		check(text)
+	}
+	pieces := []string{"curl", "wget", "fetch", "http", "https", "install", "binstall", "tool", "global", "upgrade",
+		"run", "add", "i", "iex", "IEX", "invoke-expression", "[scriptblock]::", "\u212a", "\u017f", "publish", "push",
+		"upload", "deploy", "release", "PUSH", "c\"url\"", "it's", "$'x'", "$\"y\"", "\\\n", "/", " ", "\n", "\t", ";",
+		"|", "&", "(", ")", "\"", "'", "$", "e", "E", "x", "X", "]", ":", "a", "-", ".", "_", "J", "\xe2", "\x84", "\xc5", "\xbf",
+		"docker", "podman", "do", "po", "=", "pu"}
+	shellRandomTexts(2, 5000, 16, pieces, func(text string) {
+		for n := range len(text) + 1 {
+			check(text[:n])
+		}
+	})
+}
+
+// TestShellWordsImages checks that the word scan finds docker or podman in every script where
+// uiCommandLines finds a line (uiScriptImages reads only those), on every script of the corpus
+// and on random texts made of the words and the bytes around them.
+func TestShellWordsImages(t *testing.T) {
+	check := func(text string) {
+		t.Helper()
+		var w shellWords
+		shellScanWords(&w, text)
+		if uiCommandLines(text) != nil && !w.Images {
+			t.Fatalf("%q: lines %q, but no Images", text, uiCommandLines(text))
+		}
+	}
+	texts, n := corpusScriptTexts(t), 0
+	for _, text := range texts {
+		check(text)
+		if uiCommandLines(text) != nil {
+			n++
+		}
+	}
+	if n == 0 && len(texts) > 0 {
+		t.Fatal("no corpus script runs an image")
+	}
+	pieces := []string{"docker", "podman", "doc", "ker", "pod", "man", " run ", " pull ", " image ", "/", " ", "\n", "\\\n",
+		"\"", "'", "=", "x", "-", "$", "po", "do", "pu"}
+	shellRandomTexts(3, 20000, 10, pieces, check)
+}
+
+// corpusScriptTexts returns the text of every script of the shared corpus.
+func corpusScriptTexts(tb testing.TB) []string {
+	var out []string
+	for _, tg := range corpusTargets(tb) {
+		for _, f := range tg.Files {
+			for _, s := range shellScriptsOf(f) {
+				out = append(out, s.Text)
+			}
+		}
+	}
+	return out
+}
+
+// shellRandomTexts calls check with n texts of one to maxPieces pieces each, drawn with the seed.
+func shellRandomTexts(seed int64, n, maxPieces int, pieces []string, check func(text string)) {
+	r := rand.New(rand.NewSource(seed))
+	for range n {
 		var b strings.Builder
-		for k := r.Intn(12); k >= 0; k-- {
+		for k := r.Intn(maxPieces); k >= 0; k-- {
 			b.WriteString(pieces[r.Intn(len(pieces))])
 		}
 		check(b.String())

@@ -19,6 +19,11 @@ func uiScriptImages(pass *audit.Pass, file *audit.File) {
 	// The scripts as the checks after this one read them too (shellScriptsOf): one walk of the
 	// steps for all.
 	for _, sc := range shellScriptsOf(file) {
+		// The word scan (which download-then-run and unpinned-tools read too) finds docker and
+		// podman where uiCommandLines may: in a few scripts out of twenty.
+		if !sc.Words().Images {
+			continue
+		}
 		s, run := sc.Ref, sc.Run
 		for _, pc := range uiCommands(sc.Text) {
 			sub, image := uiCommandImage(uiJoinPlaceholders(pc.words))
