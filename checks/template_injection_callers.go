@@ -12,8 +12,22 @@ import (
 // tiCall is one local call of a reusable workflow (a job's uses:) or of a composite action (a
 // step's uses:) in the target: where it stands and what it passes.
 type tiCall struct {
-	sc   tiScope // the caller's scope, for the expressions of its with: values
-	with func(name string) *actionlint.String
+	sc tiScope // the caller's scope, for the expressions of its with: values
+	// The with: values: a job's (a reusable workflow's call) or a step's (a composite action's).
+	jobWith  map[string]*actionlint.WorkflowCallInput
+	stepWith map[string]*actionlint.Input
+}
+
+// with returns the value the call passes for an input, nil when it passes none (the other
+// kind's map is nil: its lookup finds nothing).
+func (c tiCall) with(name string) *actionlint.String {
+	if in := c.jobWith[name]; in != nil {
+		return in.Value
+	}
+	if in := c.stepWith[name]; in != nil {
+		return in.Value
+	}
+	return nil
 }
 
 // tiCallIndex lists the local callers of a target's reusable workflows (by file path) and
@@ -38,7 +52,27 @@ func tiLocalPath(v string) (string, bool) {
 	if !strings.HasPrefix(v, "./") || strings.Contains(v, "${{") {
 		return "", false
 	}
+	if rest := v[2:]; tiCleanPath(rest) {
+		return rest, true // what path.Clean returns, without its copy
+	}
 	return path.Clean(v), true
+}
+
+// tiCleanPath reports whether path.Clean leaves a relative path as it is: it is not empty, and no
+// component is empty (a leading, doubled or trailing slash), "." or "..". A local uses: is most
+// often such a path after its "./" (".github/actions/x").
+func tiCleanPath(p string) bool {
+	for p != "" {
+		c, rest, more := strings.Cut(p, "/")
+		if c == "" || c == "." || c == ".." {
+			return false
+		}
+		if !more {
+			return true
+		}
+		p = rest
+	}
+	return false
 }
 
 func (ix *tiCallIndex) build(t *audit.Target) {
@@ -53,15 +87,9 @@ func (ix *tiCallIndex) build(t *audit.Target) {
 				continue
 			}
 			if p, ok := tiLocalPath(j.WorkflowCall.Uses.Value); ok {
-				inputs := j.WorkflowCall.Inputs
 				ix.workflows[p] = append(ix.workflows[p], tiCall{
-					sc: tiScope{file: f, wf: f.Workflow, job: j, envFrom: 1},
-					with: func(name string) *actionlint.String {
-						if in := inputs[name]; in != nil {
-							return in.Value
-						}
-						return nil
-					}})
+					sc:      tiScope{file: f, wf: f.Workflow, job: j, envFrom: 1},
+					jobWith: j.WorkflowCall.Inputs})
 			}
 		}
 		for _, ref := range f.Steps() {
@@ -76,15 +104,9 @@ func (ix *tiCallIndex) build(t *audit.Target) {
 			if base := path.Base(p); base == "action.yml" || base == "action.yaml" {
 				p = path.Dir(p)
 			}
-			inputs := u.Inputs
 			ix.actions[p] = append(ix.actions[p], tiCall{
-				sc: tiScope{file: f, wf: f.Workflow, job: ref.Job, step: ref.Step},
-				with: func(name string) *actionlint.String {
-					if in := inputs[name]; in != nil {
-						return in.Value
-					}
-					return nil
-				}})
+				sc:       tiScope{file: f, wf: f.Workflow, job: ref.Job, step: ref.Step},
+				stepWith: u.Inputs})
 		}
 	}
 }

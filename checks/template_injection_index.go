@@ -25,7 +25,7 @@ type tiPlaceholders struct {
 	// context, ascending (a line may repeat): template-injection looks only at the steps around
 	// them.
 	lines []int32
-	// matrix are the lines of the plain reads of the matrix context (tiPlainMatrix), ascending:
+	// matrix are the lines of the plain reads of the matrix context (tiPlainMatrixRead), ascending:
 	// such a read resolves to no source in a composite action, nor in a job without a matrix or
 	// whose matrix is plain (tiMatrixPlain), as most are; template-injection looks at the steps
 	// around them only in the other jobs.
@@ -52,8 +52,11 @@ func tiPlaceholdersOf(file *audit.File) *tiPlaceholders {
 
 func tiScanPlaceholders(file *audit.File) *tiPlaceholders {
 	src, placeholders := file.Source, file.Placeholders()
-	ph := &tiPlaceholders{lines: make([]int32, 0, 32)}
+	ph := &tiPlaceholders{}
 	escapes, anchors := tiMarks(src)
+	// Each list holds at most one entry per placeholder and escape: sized for them at its first
+	// entry, it never grows.
+	n := len(placeholders) + len(escapes)
 	// line is the line of offset last; its start is looked for only for a column (secret).
 	line, last := 1, 0
 	at := func(p int) {
@@ -62,6 +65,9 @@ func tiScanPlaceholders(file *audit.File) *tiPlaceholders {
 	}
 	secret := func(p int) {
 		lineStart := bytes.LastIndexByte(src[:p], '\n') + 1
+		if ph.secrets == nil {
+			ph.secrets = make([]tiPos, 0, n)
+		}
 		ph.secrets = append(ph.secrets, tiPos{int32(line), int32(utf8.RuneCount(src[lineStart:p]) + 1)})
 	}
 	secretsAt := -1      // the offset of a "secrets" (any case) found by a search from an earlier placeholder
@@ -73,7 +79,7 @@ func tiScanPlaceholders(file *audit.File) *tiPlaceholders {
 		}
 		for len(escapes) > 0 && escapes[0] < p {
 			at(escapes[0])
-			ph.lines = append(ph.lines, int32(line))
+			ph.lines = tiAppendLine(ph.lines, line, n)
 			secret(escapes[0])
 			escapes = escapes[1:]
 		}
@@ -81,28 +87,31 @@ func tiScanPlaceholders(file *audit.File) *tiPlaceholders {
 			break
 		}
 		at(p)
-		end, safe := tiPlainRead(src[p+3:])
-		switch {
-		case safe:
-		case end >= 0 && tiPlainMatrix(src[p+3:]):
-			ph.matrix = append(ph.matrix, int32(line))
+		read := tiPlainRead(src[p+3:])
+		switch read.kind {
+		case tiPlainSafeRead:
+		case tiPlainMatrixRead:
+			ph.matrix = tiAppendLine(ph.matrix, line, n)
 		default:
-			ph.lines = append(ph.lines, int32(line))
-		}
-		if end >= 0 {
-			end += p + 3 // a plain read holds no quote: its end is the first "}}", as tiExprEnd finds
-		} else {
-			end = tiExprEnd(src, p+3)
+			ph.lines = tiAppendLine(ph.lines, line, n)
 		}
 		var may bool
-		if end >= 0 {
-			may = tiMentionsSecrets(src[p+3 : end])
-		} else if !secretsNone {
+		switch {
+		case read.kind != tiNotPlain:
+			may = read.secrets // its text is its chain, between blanks and the first "}}"
+		case !secretsNone:
+			if end := tiExprEnd(src, p+3); end >= 0 {
+				may = tiMentionsSecrets(src[p+3 : end])
+				break
+			}
 			if secretsAt < p {
 				secretsAt = tiNextSecrets(src, p)
 				secretsNone = secretsAt < 0
 			}
 			may = secretsAt >= p
+		default:
+			// No "secrets" after an earlier placeholder's search start: this expression, which
+			// ends after that start, holds none either.
 		}
 		if may {
 			secret(p)
@@ -112,91 +121,125 @@ func tiScanPlaceholders(file *audit.File) *tiPlaceholders {
 	return ph
 }
 
+// tiAppendLine appends a line to one of the index's lists, made with capacity n at its first.
+func tiAppendLine(ls []int32, line, n int) []int32 {
+	if ls == nil {
+		ls = make([]int32, 0, n)
+	}
+	return append(ls, int32(line))
+}
+
 // tiPlainSafe reports whether the expression at the start of text (after "${{") is a plain read
 // of a context that is never attacker-controlled, alone on its line: spaces, secrets.NAME (or
 // vars, runner, job, strategy, and github.FIELD but github.event and github.head_ref, any
 // properties after), spaces, "}}". Written so on one line, it is the same text in the string's
 // value, where tiSafeExpr finds it safe.
 func tiPlainSafe(text []byte) bool {
-	_, safe := tiPlainRead(text)
-	return safe
+	return tiPlainRead(text).kind == tiPlainSafeRead
 }
 
-// tiPlainMatrix reports whether a plain read (as tiPlainRead finds one at the start of text) is
-// one of the matrix context: its name, after blanks, is "matrix" in any case.
-func tiPlainMatrix(text []byte) bool {
-	i := 0
-	for i < len(text) && (text[i] == ' ' || text[i] == '\t') {
-		i++
-	}
-	j := i
-	for j < len(text) && obfIdentByte(text[j]) {
-		j++
-	}
-	return tiFold(text[i:j], "matrix")
+// tiPlainKind says what tiPlainRead found.
+type tiPlainKind uint8
+
+const (
+	tiNotPlain        tiPlainKind = iota // something else than a plain read alone on its line
+	tiPlainOtherRead                     // a plain read of another context (inputs, env, github.event...)
+	tiPlainSafeRead                      // a read tiPlainSafe accepts
+	tiPlainMatrixRead                    // a read of the matrix context (its name in any case)
+)
+
+// tiPlain is a plain read as tiPlainRead finds it.
+type tiPlain struct {
+	kind tiPlainKind
+	// secrets is true when a name of the chain holds "secrets" in any case: tiMentionsSecrets of
+	// the expression's text, which is the chain between blanks.
+	secrets bool
 }
 
 // tiPlainRead reads the expression at the start of text (after "${{") as a plain read of any
-// context alone on its line (spaces, NAME, .PROPERTY any number of times, spaces, "}}"): end is
-// the offset of its "}}", or -1 when it is something else; safe is tiPlainSafe.
-func tiPlainRead(text []byte) (end int, safe bool) {
+// context alone on its line (spaces, NAME, .PROPERTY any number of times, spaces, "}}") in one
+// pass: its kind, tiNotPlain when it is something else, and whether it mentions secrets.
+func tiPlainRead(text []byte) tiPlain {
 	i := 0
 	for i < len(text) && (text[i] == ' ' || text[i] == '\t') {
 		i++
 	}
 	root := i
-	if i >= len(text) || !(tiLetter(text[i]) || text[i] == '_') {
-		return -1, false
+	if i >= len(text) || tiByteClass[text[i]]&tiStartByte == 0 {
+		return tiPlain{}
 	}
-	for i++; i < len(text) && obfIdentByte(text[i]); i++ {
+	for i++; i < len(text) && tiByteClass[text[i]]&tiIdentByte != 0; i++ {
 	}
 	name := text[root:i]
-	field := -1
+	secrets := len(name) >= 7 && tiMentionsSecrets(name)
+	field, fieldEnd := -1, -1
 	for i < len(text) && text[i] == '.' {
 		i++
-		if i >= len(text) || !(tiLetter(text[i]) || text[i] == '_') {
-			return -1, false
+		if i >= len(text) || tiByteClass[text[i]]&tiStartByte == 0 {
+			return tiPlain{}
+		}
+		seg := i
+		for i++; i < len(text) && tiByteClass[text[i]]&tiIdentByte != 0; i++ {
 		}
 		if field < 0 {
-			field = i
+			field, fieldEnd = seg, i
 		}
-		for i++; i < len(text) && obfIdentByte(text[i]); i++ {
+		if !secrets && i-seg >= 7 {
+			secrets = tiMentionsSecrets(text[seg:i])
 		}
 	}
-	chain := i
 	for i < len(text) && (text[i] == ' ' || text[i] == '\t') {
 		i++
 	}
 	if i+1 >= len(text) || text[i] != '}' || text[i+1] != '}' {
-		return -1, false
+		return tiPlain{}
 	}
+	read := tiPlain{kind: tiPlainOtherRead, secrets: secrets}
+	safe := false
 	switch len(name) { // one comparison per length: this runs for every placeholder of the corpus
 	case 3:
-		return i, tiFold(name, "job")
+		safe = tiFold(name, "job")
 	case 4:
-		return i, tiFold(name, "vars")
+		safe = tiFold(name, "vars")
 	case 7:
-		return i, tiFold(name, "secrets")
+		safe = tiFold(name, "secrets")
 	case 8:
-		return i, tiFold(name, "strategy")
+		safe = tiFold(name, "strategy")
 	case 6:
-		if tiFold(name, "runner") {
-			return i, true
+		switch {
+		case tiFold(name, "runner"):
+			safe = true
+		case tiFold(name, "matrix"):
+			read.kind = tiPlainMatrixRead
+		case tiFold(name, "github") && field >= 0:
+			f := text[field:fieldEnd]
+			safe = !tiFold(f, "event") && !tiFold(f, "head_ref")
 		}
-		if !tiFold(name, "github") {
-			return i, false
-		}
-		if field < 0 {
-			return i, false
-		}
-		f := field
-		for f < chain && obfIdentByte(text[f]) {
-			f++
-		}
-		return i, !tiFold(text[field:f], "event") && !tiFold(text[field:f], "head_ref")
 	}
-	return i, false
+	if safe {
+		read.kind = tiPlainSafeRead
+	}
+	return read
 }
+
+// tiByteClass classes the bytes of an expression's names, as obfIdentByte and tiLetter do: a
+// table read costs less than their comparisons in the loop over every placeholder's chain.
+var tiByteClass = func() (t [256]uint8) {
+	for c := range 256 {
+		if obfIdentByte(byte(c)) {
+			t[c] |= tiIdentByte
+		}
+		if tiLetter(byte(c)) || c == '_' {
+			t[c] |= tiStartByte
+		}
+	}
+	return t
+}()
+
+const (
+	tiIdentByte = 1 << iota // a byte of a name: letter, digit, "_" or "-"
+	tiStartByte             // a name's first byte: letter or "_"
+)
 
 // tiFold is strings.EqualFold for ASCII bytes and a lower-case word.
 func tiFold(b []byte, word string) bool {
