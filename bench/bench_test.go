@@ -1,18 +1,14 @@
 package bench
 
 import (
-	"io/fs"
 	"os"
 	"path/filepath"
 	"runtime"
-	"slices"
-	"strings"
 	"testing"
 	"time"
 
 	"github.com/rampart-sec/rampart/audit"
 	"github.com/rampart-sec/rampart/checks"
-	"github.com/rhysd/actionlint"
 )
 
 // corpusDir finds the shared corpus: $RAMPART_CORPUS, or shared/corpus/real beside the module root
@@ -42,51 +38,16 @@ func corpusDir(tb testing.TB) string {
 	}
 }
 
-type corpusFile struct {
-	path   string // slash path relative to its repository folder
-	abs    string
-	action bool
-}
-
-// corpus lists the repository folders and the YAML files of the corpus (MANIFEST.tsv aside).
-func corpus(b *testing.B) (repos []string, files []corpusFile, size int64) {
+// corpus lists the repository folders and the YAML files of the corpus, or skips the benchmark.
+func corpus(b *testing.B) (repos []string, files []CorpusFile, size int64) {
 	dir := corpusDir(b)
 	if dir == "" {
 		b.Skip("corpus not found: expected ../shared/corpus/real beside the module root, or set RAMPART_CORPUS")
 	}
-	entries, err := os.ReadDir(dir)
+	repos, files, size, err := ListCorpus(dir)
 	if err != nil {
 		b.Fatal(err)
 	}
-	for _, e := range entries {
-		if !e.IsDir() {
-			continue
-		}
-		repo := filepath.Join(dir, e.Name())
-		repos = append(repos, repo)
-		err := filepath.WalkDir(repo, func(p string, d fs.DirEntry, err error) error {
-			if err != nil || d.IsDir() {
-				return err
-			}
-			name := d.Name()
-			if !strings.HasSuffix(name, ".yml") && !strings.HasSuffix(name, ".yaml") {
-				return nil
-			}
-			rel, _ := filepath.Rel(repo, p)
-			info, err := d.Info()
-			if err != nil {
-				return err
-			}
-			size += info.Size()
-			files = append(files, corpusFile{path: filepath.ToSlash(rel), abs: p,
-				action: name == "action.yml" || name == "action.yaml"})
-			return nil
-		})
-		if err != nil {
-			b.Fatal(err)
-		}
-	}
-	slices.Sort(repos)
 	if len(files) == 0 {
 		b.Skip("corpus is empty")
 	}
@@ -132,19 +93,9 @@ func BenchmarkParseOnly(b *testing.B) {
 }
 
 // parsePass is one pass of BenchmarkParseOnly.
-func parsePass(b *testing.B, files []corpusFile) {
-	for _, f := range files {
-		src, err := os.ReadFile(f.abs)
-		if err != nil {
-			b.Fatal(err)
-		}
-		if f.action {
-			t := &audit.Target{}
-			t.AddSource(f.path, src)
-			continue
-		}
-		w, _ := actionlint.Parse(src)
-		_ = w
+func parsePass(b *testing.B, files []CorpusFile) {
+	if err := ParsePass(files); err != nil {
+		b.Fatal(err)
 	}
 }
 

@@ -12,23 +12,15 @@ package main
 
 import (
 	"fmt"
-	"io/fs"
 	"os"
-	"path/filepath"
 	"runtime"
-	"strings"
 	"time"
 
 	"github.com/rampart-sec/rampart/audit"
+	"github.com/rampart-sec/rampart/bench"
 	"github.com/rampart-sec/rampart/checks"
 	"github.com/rampart-sec/rampart/internal/gcfloor"
-	"github.com/rhysd/actionlint"
 )
-
-type corpusFile struct {
-	abs, rel string
-	action   bool
-}
 
 func main() {
 	if len(os.Args) != 3 {
@@ -37,7 +29,7 @@ func main() {
 	}
 	runtime.GOMAXPROCS(1)
 	defer gcfloor.Set(gcfloor.Default)()
-	repos, files, err := list(os.Args[2])
+	repos, files, _, err := bench.ListCorpus(os.Args[2])
 	if err != nil {
 		fmt.Fprintln(os.Stderr, "onepass:", err)
 		os.Exit(1)
@@ -45,17 +37,9 @@ func main() {
 	switch os.Args[1] {
 	case "list":
 	case "parse":
-		for _, f := range files {
-			src, err := os.ReadFile(f.abs)
-			if err != nil {
-				fmt.Fprintln(os.Stderr, "onepass:", err)
-				os.Exit(1)
-			}
-			if f.action {
-				(&audit.Target{}).AddSource(f.rel, src)
-				continue
-			}
-			actionlint.Parse(src)
+		if err := bench.ParsePass(files); err != nil {
+			fmt.Fprintln(os.Stderr, "onepass:", err)
+			os.Exit(1)
 		}
 	case "load", "audit":
 		e := &audit.Engine{}
@@ -79,38 +63,4 @@ func main() {
 		fmt.Fprintln(os.Stderr, "onepass: unknown mode", os.Args[1])
 		os.Exit(2)
 	}
-}
-
-// list finds the repository folders of the corpus and their YAML files, as the benchmarks do.
-func list(dir string) (repos []string, files []corpusFile, err error) {
-	entries, err := os.ReadDir(dir)
-	if err != nil {
-		return nil, nil, err
-	}
-	for _, e := range entries {
-		if !e.IsDir() {
-			continue
-		}
-		repo := filepath.Join(dir, e.Name())
-		repos = append(repos, repo)
-		err := filepath.WalkDir(repo, func(p string, d fs.DirEntry, err error) error {
-			if err != nil || d.IsDir() {
-				return err
-			}
-			name := d.Name()
-			if !strings.HasSuffix(name, ".yml") && !strings.HasSuffix(name, ".yaml") {
-				return nil
-			}
-			rel, err := filepath.Rel(repo, p)
-			if err != nil {
-				return err
-			}
-			files = append(files, corpusFile{abs: p, rel: filepath.ToSlash(rel), action: name == "action.yml" || name == "action.yaml"})
-			return nil
-		})
-		if err != nil {
-			return nil, nil, err
-		}
-	}
-	return repos, files, nil
 }
