@@ -32,7 +32,10 @@ trap 'rm -rf "$work"' EXIT
 go build -o "$work/onepass" ./bench/onepass
 
 # Go's asynchronous preemption signals upset callgrind; they change no count that matters here.
-export GODEBUG=asyncpreemptoff=1
+# The collector is off: when it runs depends on the threads' timing, which valgrind changes, and
+# its share moved the totals by ~0.5% from run to run; without it they repeat to a few in 10^5.
+# (One pass allocates ~110 MB.)
+export GODEBUG=asyncpreemptoff=1 GOGC=off
 count() { # mode -> "instructions mispredictions"
   valgrind --tool=cachegrind --cache-sim=no --branch-sim=yes --cachegrind-out-file="$work/cg.$1.out" \
     "$work/onepass" "$1" "$corpus" 2>"$work/$1.log" || { cat "$work/$1.log" >&2; exit 1; }
