@@ -207,6 +207,6 @@ func artipPersist(st *actionlint.Step) (persist, explicit bool) {
 	if v == nil {
 		return true, false
 	}
-	s := strings.ToLower(strings.Trim(strings.TrimSpace(v.Value), `'"`))
+	s := toLower(strings.Trim(strings.TrimSpace(v.Value), `'"`))
 	return s != "false", true
 }
