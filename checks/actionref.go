@@ -46,7 +46,7 @@ func (u actionUse) Package() string {
 	if u.Path == "" {
 		return u.Slug()
 	}
-	return u.Slug() + "/" + strings.ToLower(u.Path)
+	return u.Slug() + "/" + toLower(u.Path)
 }
 
 // Value is the uses: value as written.
@@ -65,7 +65,7 @@ func (u actionUse) What() string {
 
 // Key is a fingerprint key: where the use stands and what it names, without line numbers.
 func (u actionUse) Key(extra string) string {
-	return strings.TrimSpace(u.where() + " " + strings.ToLower(u.Value()) + " " + extra)
+	return strings.TrimSpace(u.where() + " " + toLower(u.Value()) + " " + extra)
 }
 
 // isFullSHA reports whether s is a full 40-character hexadecimal commit SHA.
@@ -147,7 +147,7 @@ func arParseUse(v string) (owner, name, path, ref string, ok bool) {
 	if !arValidOwner(owner) || !arValidName(name) {
 		return "", "", "", "", false
 	}
-	return strings.ToLower(owner), strings.ToLower(name), strings.Trim(path, "/"), ref, true
+	return toLower(owner), toLower(name), strings.Trim(path, "/"), ref, true
 }
 
 type arUsesKey struct{}
@@ -218,9 +218,9 @@ func arJobs(file *audit.File) []*actionlint.Job { return file.Jobs() }
 // arShortSHA abbreviates a commit SHA for messages.
 func arShortSHA(sha string) string {
 	if len(sha) > 12 {
-		return strings.ToLower(sha[:12])
+		return toLower(sha[:12])
 	}
-	return strings.ToLower(sha)
+	return toLower(sha)
 }
 
 // arVersionComment returns the version a `# v1.2.3` comment after the uses: value names, or "".
@@ -257,7 +257,7 @@ var arCommentPrefixRe = regexp.MustCompile(`^(?i:tag|version|ver|pin)\s*[:=@]\s*
 // arVersionInComment reads one "# ..." segment; it returns "" when the segment names no version.
 func arVersionInComment(seg string) string {
 	seg = strings.TrimSpace(seg)
-	low := strings.ToLower(seg)
+	low := toLower(seg)
 	if strings.HasPrefix(low, "rampart:") || strings.HasPrefix(low, "zizmor:") || strings.HasPrefix(low, "want ") {
 		return ""
 	}

@@ -3,6 +3,7 @@ package checks
 import (
 	"strconv"
 	"strings"
+	"unicode/utf8"
 
 	"github.com/rampart-sec/rampart/audit"
 	"github.com/rhysd/actionlint"
@@ -185,8 +186,29 @@ func artipUses(st *actionlint.Step) *actionlint.String {
 	return nil
 }
 
-// artipIs reports whether a uses: value names the action repo (any ref, no subdirectory).
+// artipIs reports whether a uses: value names the action repo (lower-case ASCII; any ref, no
+// subdirectory): strings.EqualFold of the trimmed value's name before its "@" and repo.
+//
+// Most values are ASCII with no blanks around them, and are decided in one pass that compares
+// letters in either case: an ASCII byte that differs is a difference for strings.EqualFold too
+// (only characters beyond ASCII fold onto ASCII letters: "K" onto k, "ſ" onto s). Any other
+// value is left to the trim, cut and strings.EqualFold.
 func artipIs(uses, repo string) bool {
+	if len(uses) >= len(repo) && uses[0] > ' ' && uses[0] < utf8.RuneSelf {
+		i := 0
+		for ; i < len(repo); i++ {
+			c, r := uses[i], repo[i]
+			if c >= utf8.RuneSelf {
+				break // the slow path decides
+			}
+			if c != r && (c|0x20 != r || r < 'a' || r > 'z') {
+				return false
+			}
+		}
+		if i == len(repo) && (i == len(uses) || uses[i] == '@') {
+			return true
+		}
+	}
 	name, _, _ := strings.Cut(strings.TrimSpace(uses), "@")
 	return strings.EqualFold(name, repo)
 }
@@ -207,6 +229,6 @@ func artipPersist(st *actionlint.Step) (persist, explicit bool) {
 	if v == nil {
 		return true, false
 	}
-	s := strings.ToLower(strings.Trim(strings.TrimSpace(v.Value), `'"`))
+	s := toLower(strings.Trim(strings.TrimSpace(v.Value), `'"`))
 	return s != "false", true
 }

@@ -3,6 +3,7 @@ package checks
 import (
 	"math/rand"
 	"regexp"
+	"strings"
 	"testing"
 )
 
@@ -37,6 +38,36 @@ func TestArtipMatchers(t *testing.T) {
 		"0123456789abcdef0123456789abcdef0123456g", "0123456789ABCDEF0123456789abcdef01234567", ""} {
 		if shaRe.MatchString(s) != artipIsSHA(s) {
 			t.Errorf("artipIsSHA(%q) = %v", s, !shaRe.MatchString(s))
+		}
+	}
+}
+
+// TestArtipIs holds artipIs, which decides most values in one pass, to the trim, cut and
+// strings.EqualFold that it stands for, on random values around the two names it is asked about
+// (blanks, refs, case, characters that fold onto ASCII letters) and on the corpus' uses: values.
+func TestArtipIs(t *testing.T) {
+	repos := []string{"actions/checkout", "actions/upload-artifact"}
+	check := func(v string) {
+		t.Helper()
+		for _, repo := range repos {
+			name, _, _ := strings.Cut(strings.TrimSpace(v), "@")
+			if got, want := artipIs(v, repo), strings.EqualFold(name, repo); got != want {
+				t.Fatalf("artipIs(%q, %q) = %v, want %v", v, repo, got, want)
+			}
+		}
+	}
+	check("")
+	pieces := []string{"actions/checkout", "Actions/Checkout", "ACTIONS/UPLOAD-ARTIFACT", "actions/upload-artifact",
+		"actions/", "chec", "\u212a", "k", "out", "upload", "-", "\r", "artifact", "@", "v4", " ", "\t", "\u00a0", "\u017f",
+		"/", "x", "A", "é", "\xff", "@main"}
+	shellRandomTexts(5, 100000, 6, pieces, check)
+	for _, tg := range corpusTargets(t) {
+		for _, f := range tg.Files {
+			for _, s := range f.Steps() {
+				if a := s.Uses(); a != nil && a.Uses != nil {
+					check(a.Uses.Value)
+				}
+			}
 		}
 	}
 }

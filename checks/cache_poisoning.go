@@ -2,7 +2,6 @@ package checks
 
 import (
 	"fmt"
-	"strings"
 
 	"github.com/rampart-sec/rampart/audit"
 	"github.com/rhysd/actionlint"
@@ -108,7 +107,7 @@ func runCachePoisoning(pass *audit.Pass) error {
 			conf := audit.MediumConfidence
 			switch {
 			case publishes:
-			case feeds[strings.ToLower(j.ID.Value)] != "":
+			case feeds[toLower(j.ID.Value)] != "":
 			case trigger != "" && releaseOnly:
 			case tagged != "":
 				conf = audit.LowConfidence
@@ -147,8 +146,8 @@ func cpWhy(j *actionlint.Job, pub audit.StepRef, publishes bool, feeds map[strin
 			return fmt.Sprintf("a job that publishes (%s runs %s)", pub.Label(), pcPublishes(pub, pcPublishMaskOf(r.Run.Value)))
 		}
 		return fmt.Sprintf("a job that publishes (%s)", pub.Label())
-	case feeds[strings.ToLower(j.ID.Value)] != "":
-		return fmt.Sprintf("a job that publishing job %q needs", feeds[strings.ToLower(j.ID.Value)])
+	case feeds[toLower(j.ID.Value)] != "":
+		return fmt.Sprintf("a job that publishing job %q needs", feeds[toLower(j.ID.Value)])
 	case trigger != "" && releaseOnly:
 		return "a workflow that runs on " + trigger
 	}

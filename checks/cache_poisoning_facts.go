@@ -1,10 +1,6 @@
 package checks
 
-import (
-	"strings"
-
-	"github.com/rampart-sec/rampart/audit"
-)
+import "github.com/rampart-sec/rampart/audit"
 
 // pcFacts is what cache-poisoning and use-trusted-publishing need to know of each step of a
 // file, indexed as file.Steps() has the steps, found in one walk of them (see pcFactsOf): what the
@@ -18,7 +14,7 @@ type pcFacts struct {
 
 // pcStep is what pcFacts knows of one step.
 type pcStep struct {
-	kind pcKind // what the action that the step uses (pcUsesName) is to these checks
+	kind pcKind // what the action that the step uses (pcUses) is to these checks
 	// mask holds, for a run: script of a job, its pcGate words until pcFacts.mask asks for the
 	// whole of its pcPublishMaskOf (most scripts have none, and the scripts with some are
 	// seldom asked about); 0 for a uses: step and a composite action's step.
@@ -85,7 +81,7 @@ func pcFactsOf(file *audit.File) *pcFacts {
 		// unpinned-tools read too (shellWords.Publish), which runs once per script.
 		scripts := shellScriptsOf(file)
 		for k, s := range steps {
-			if name, ok := pcUsesName(s); ok {
+			if name, _, _, ok := pcUses(s); ok {
 				f.steps[k].kind = pcKinds[name]
 				f.any |= f.steps[k].kind
 			} else if r := s.Run(); r != nil && r.Run != nil {
@@ -108,37 +104,6 @@ func pcFactsOf(file *audit.File) *pcFacts {
 		}
 		return f
 	}).(*pcFacts)
-}
-
-// pcUsesName is pcUses' name and ok, in one pass over the value where it can: most values are
-// lower-case ASCII, and a name is lower-cased only when it has a byte that may change.
-func pcUsesName(s audit.StepRef) (string, bool) {
-	a := s.Uses()
-	if a == nil || a.Uses == nil {
-		return "", false
-	}
-	v := strings.TrimSpace(a.Uses.Value)
-	if strings.HasPrefix(v, "./") || strings.HasPrefix(v, "docker://") {
-		return "", false
-	}
-	fold := false
-	end := len(v) // the first "@", where the name ends
-	for i := 0; i < len(v); i++ {
-		c := v[i]
-		switch {
-		case c == '@' && end == len(v):
-			end = i
-		case c == '$' && strings.HasPrefix(v[i:], "${{"):
-			return "", false
-		case 'A' <= c && c <= 'Z' || c >= 0x80:
-			fold = fold || end == len(v)
-		}
-	}
-	name := strings.TrimSuffix(v[:end], "/")
-	if fold {
-		name = strings.ToLower(name)
-	}
-	return name, true
 }
 
 // pcMayPublishLine reports whether a line of a script (continuations joined) may hold a command

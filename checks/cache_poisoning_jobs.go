@@ -41,7 +41,7 @@ func cpRelevantJobs(file *audit.File) (out map[*actionlint.Job]bool, reportable 
 				continue
 			}
 			for _, n := range j.Needs {
-				if n != nil && out[w.Jobs[strings.ToLower(n.Value)]] {
+				if n != nil && out[w.Jobs[toLower(n.Value)]] {
 					out[j], changed = true, true
 					break
 				}
@@ -78,7 +78,7 @@ func cpReleaseTriggers(w *actionlint.Workflow) (string, string, bool) {
 			}
 			if !we.Branches.IsEmpty() {
 				for _, b := range we.Branches.Values {
-					if b != nil && strings.Contains(strings.ToLower(b.Value), "release") {
+					if b != nil && strings.Contains(toLower(b.Value), "release") {
 						names, release = append(names, fmt.Sprintf("push to branch %q", b.Value)), true
 						break
 					}
@@ -104,22 +104,22 @@ func cpFeeders(file *audit.File, publishers map[string]audit.StepRef) map[string
 	if facts := pcFactsOf(file); facts.any&pcfUpload != 0 {
 		for k, s := range file.Steps() {
 			if facts.steps[k].kind&pcfUpload != 0 {
-				uploads[strings.ToLower(s.Job.ID.Value)] = true
+				uploads[toLower(s.Job.ID.Value)] = true
 			}
 		}
 	}
 	out := map[string]string{}
 	var walk func(id, pub string, depth int)
 	walk = func(id, pub string, depth int) {
-		j := w.Jobs[strings.ToLower(id)]
+		j := w.Jobs[toLower(id)]
 		if j == nil || depth > 32 {
 			return
 		}
 		for _, n := range j.Needs {
-			if n == nil || out[strings.ToLower(n.Value)] != "" {
+			if n == nil || out[toLower(n.Value)] != "" {
 				continue
 			}
-			out[strings.ToLower(n.Value)] = pub
+			out[toLower(n.Value)] = pub
 			walk(n.Value, pub, depth+1)
 		}
 	}
@@ -134,7 +134,7 @@ func cpFeeders(file *audit.File, publishers map[string]audit.StepRef) map[string
 		}
 	}
 	for id := range publishers {
-		delete(out, strings.ToLower(id))
+		delete(out, toLower(id))
 	}
 	return out
 }

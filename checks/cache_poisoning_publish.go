@@ -26,7 +26,7 @@ func pcPublishWords(f []string) (string, string) {
 	if len(f) == 0 {
 		return "", ""
 	}
-	tool := strings.ToLower(f[0])
+	tool := toLower(f[0])
 	if i := strings.LastIndex(tool, "/"); i >= 0 {
 		tool = tool[i+1:]
 	}
@@ -165,7 +165,7 @@ func pcUnwrap(f []string) []string {
 		if len(f) < 2 {
 			return f
 		}
-		tool := strings.ToLower(f[0])
+		tool := toLower(f[0])
 		if i := strings.LastIndex(tool, "/"); i >= 0 {
 			tool = tool[i+1:]
 		}

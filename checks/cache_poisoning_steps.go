@@ -26,7 +26,7 @@ func pcUses(s audit.StepRef) (name, ref string, a *actionlint.ExecAction, ok boo
 		return "", "", a, false
 	}
 	name, ref, _ = strings.Cut(v, "@")
-	return strings.ToLower(strings.TrimSuffix(name, "/")), ref, a, true
+	return toLower(strings.TrimSuffix(name, "/")), ref, a, true
 }
 
 // pcInput returns an action input's trimmed value and its node ("" and nil when it is not set).
@@ -34,7 +34,7 @@ func pcInput(a *actionlint.ExecAction, key string) (string, *actionlint.String) 
 	if a == nil {
 		return "", nil
 	}
-	in := a.Inputs[strings.ToLower(key)]
+	in := a.Inputs[toLower(key)]
 	if in == nil || in.Value == nil {
 		return "", nil
 	}
@@ -62,7 +62,7 @@ func pcMajor(ref string) int {
 
 // pcTrue reports whether an input value reads as true; an expression is not.
 func pcTrue(v string) bool {
-	switch strings.ToLower(strings.Trim(v, `"' `)) {
+	switch toLower(strings.Trim(v, `"' `)) {
 	case "true", "yes", "on", "1":
 		return true
 	}

@@ -76,7 +76,7 @@ func dtClassifyRef(file *audit.File, s *actionlint.String, env func(string) *act
 			best = c
 		}
 	}
-	if m := dtPrRefRe.FindStringSubmatch(strings.ToLower(s.Value)); m != nil {
+	if m := dtPrRefRe.FindStringSubmatch(toLower(s.Value)); m != nil {
 		what := "the pull request head"
 		if m[1] == "merge" {
 			what = "the pull request merge commit"
@@ -143,7 +143,7 @@ func dtIsDeref(n actionlint.ExprNode) bool {
 // untrusted is nil for a checkout of trusted code (the base, the default branch).
 func dtActionCheckout(file *audit.File, ref audit.StepRef, env func(string) *actionlint.String, guardedEvent bool) (untrusted *dtPrCheckout, dir string, ok bool) {
 	a := ref.Uses()
-	if a == nil || a.Uses == nil || !strings.HasPrefix(strings.ToLower(a.Uses.Value), "actions/checkout@") {
+	if a == nil || a.Uses == nil || !strings.HasPrefix(toLower(a.Uses.Value), "actions/checkout@") {
 		return nil, "", false
 	}
 	input := func(name string) *actionlint.String {

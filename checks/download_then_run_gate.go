@@ -40,21 +40,50 @@ func dtrPosixMay(s *shellScript, w *shellWords) bool {
 			i++
 			continue
 		}
-		j := i
-		for j < len(text) && !shellBound[text[j]] {
+		j, seen := i, uint8(0)
+		for j < len(text) {
+			c := dtrWordBytes[text[j]]
+			if c == 0 {
+				break
+			}
+			seen |= c
 			j++
 		}
 		if j == i {
 			i++
 			continue
 		}
-		if g.runsAt(i, j) {
+		// runsAt looks further only at a name of its list or one with a '.' (an extension).
+		if (seen&dtrDot != 0 || dtrNameStart[text[i]]) && g.runsAt(i, j) {
 			return true
 		}
 		i = j
 	}
 	return false
 }
+
+// dtrWordBytes classes the bytes for dtrPosixMay's words: 0 for a byte of shellBound, dtrDot
+// for '.', 1 for any other.
+var dtrWordBytes = func() (t [256]uint8) {
+	for c := range t {
+		if !shellBound[c] {
+			t[c] = 1
+		}
+	}
+	t['.'] |= dtrDot
+	return t
+}()
+
+const dtrDot = 2
+
+// dtrNameStart marks the first bytes of the names that runsAt's switch lists.
+var dtrNameStart = func() (t [256]bool) {
+	for name := range dtrInterpreters {
+		t[name[0]] = true
+	}
+	t['e'], t['s'], t['.'] = true, true, true // eval, source, "."
+	return t
+}()
 
 // dtrGate is what dtrPosixMay knows of a script: its downloads that may be commands, in text
 // order, and the ends of their command lines (see shellLineEnd) once asked for.

@@ -304,7 +304,7 @@ func obfConstant(n actionlint.ExprNode) bool {
 				constant = false
 			}
 		case *actionlint.FuncCallNode:
-			switch strings.ToLower(x.Callee) {
+			switch toLower(x.Callee) {
 			case "success", "failure", "always", "cancelled", "hashfiles":
 				constant = false
 			}

@@ -55,7 +55,7 @@ func shrClassify(j *actionlint.Job) shrRunner {
 		case strings.EqualFold(v, "self-hosted"):
 			return shrRunner{shrSelfHosted, fmt.Sprintf("runs on a self-hosted runner (%s)", shrQuoteAll(labels)), l.Pos}
 		case shrIsHosted(v):
-		case strings.Contains(strings.ToLower(v), "self-hosted") && !strings.Contains(v, "${{"):
+		case strings.Contains(toLower(v), "self-hosted") && !strings.Contains(v, "${{"):
 			return shrRunner{shrSelfHosted, fmt.Sprintf("runs on a runner labelled %q, apparently self-hosted", v), l.Pos}
 		case strings.Contains(v, "${{"):
 			values, known := shrExpand(j, v)

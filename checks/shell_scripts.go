@@ -107,7 +107,7 @@ func shellName(ref audit.StepRef, r *actionlint.ExecRun) string {
 		if i := strings.IndexFunc(first, unicode.IsSpace); i >= 0 {
 			first = first[:i]
 		}
-		name := strings.ToLower(path.Base(first))
+		name := toLower(path.Base(first))
 		name = strings.TrimSuffix(name, ".exe")
 		if name == "powershell" {
 			name = "pwsh"

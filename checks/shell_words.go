@@ -98,6 +98,9 @@ const (
 	// shellScanPub is the bit of shellScanPair for the pairs of shellPublishAt, which every
 	// state lets through (see shellScanBit).
 	shellScanPub
+	// shellScanMaskWord is the bit of shellScanPair for the first two letters of a word of
+	// pcMaskWords, in any ASCII case, which pcPublishMask reads and no state lets through.
+	shellScanMaskWord
 
 	shellAfterAny = shellAfterBound | shellAfterJoin | shellAfterE | shellAfterOther
 )
@@ -109,7 +112,8 @@ const (
 // ']' before ':' (scriptblock]::); the first two bytes of K (Kelvin) and
 // ſ; after a byte of shellJoinTable, a quote before a byte that a word may go on with, and '$'
 // before a quote ($' and $" openers); and shellScanPub at the pairs that shellPublishAt starts
-// from (pu, oa, oy and el, in any ASCII case). The pairs are exact: hit does not see a byte
+// from (pu, oa, oy and el, in any ASCII case); and shellScanMaskWord at the pairs that
+// pcPublishMask starts from. The pairs are exact: hit does not see a byte
 // that cannot matter (a mask of 64 bits per byte, b&63 for a byte b, made it look at ten
 // thousand more bytes per corpus pass, a quote before '\n' as one before 'J'). One load of it
 // per byte (of a table whose used part is small) is the fastest test that we know of.
@@ -138,6 +142,15 @@ var shellScanPair = func() *[1 << 16]uint8 {
 	pair(']', ':', shellAfterAny)
 	pair(0xe2, 0x84, shellAfterAny)
 	pair(0xc5, 0xbf, shellAfterAny)
+	for _, ws := range pcMaskWords {
+		for _, w := range ws {
+			for _, c := range []byte{w.word[0], w.word[0] - 'a' + 'A'} {
+				for _, next := range []byte{w.word[1], w.word[1] - 'a' + 'A'} {
+					pair(c, next, shellScanMaskWord)
+				}
+			}
+		}
+	}
 	for _, p := range []string{"pu", "oa", "oy", "el"} {
 		for _, c := range []byte{p[0], p[0] - 'a' + 'A'} {
 			for _, next := range []byte{p[1], p[1] - 'a' + 'A'} {
@@ -176,7 +189,7 @@ const shellScanStart = shellAfterBound | shellScanPub
 var shellScanLast = func() (t [shellAfterAny + 1][256]bool) {
 	for next := range 256 {
 		for c := range 256 {
-			states := shellScanPair[c|next<<8] &^ shellScanPub
+			states := shellScanPair[c|next<<8] &^ (shellScanPub | shellScanMaskWord)
 			if states == 0 {
 				continue
 			}

@@ -29,7 +29,7 @@ func utJoinMatters(word string) bool {
 	case "install", "binstall", "tool", "global", "upgrade", "run", "add", "i":
 		return true
 	}
-	switch name := strings.ToLower(path.Base(word)); name {
+	switch name := toLower(path.Base(word)); name {
 	case "pipx", "npm", "pnpm", "bun", "go", "cargo", "gem", "choco", "uv", "dotnet", "yarn":
 		return true
 	default:
@@ -46,7 +46,7 @@ func utInstallAt(text string, i int, k shellAnchorKind) bool {
 	case shellRedirTarget(text, s):
 		return true // a redirection may come between the program and its subcommand
 	}
-	name := strings.ToLower(path.Base(shellUnquoteWord(text[s:e])))
+	name := toLower(path.Base(shellUnquoteWord(text[s:e])))
 	var ok bool
 	switch k {
 	case saInstall:

@@ -129,7 +129,7 @@ func utCheck(c *shellCmd) []utProblem {
 	if len(argv) < 2 {
 		return nil
 	}
-	name, a1 := strings.ToLower(c.Name()), argv[1].Text
+	name, a1 := toLower(c.Name()), argv[1].Text
 	rest := func(n int) []*shellWord { return argv[min(n, len(argv)):] }
 	switch {
 	case utPipName(name) && a1 == "install":
@@ -158,7 +158,7 @@ func utCheck(c *shellCmd) []utProblem {
 		for _, w := range rest(2) {
 			mod, ver, ok := strings.Cut(w.Text, "@")
 			if ok && w.Literal && !w.HasExpr && !strings.HasPrefix(mod, ".") && strings.Contains(strings.Split(mod, "/")[0], ".") {
-				switch strings.ToLower(ver) {
+				switch toLower(ver) {
 				case "latest", "master", "main", "head", "develop", "dev", "upstream":
 					out = append(out, utProblem{word: w, msg: fmt.Sprintf("go %s of %q takes the newest code at %q; pin a version tag or commit", a1, mod, ver)})
 				}
@@ -237,7 +237,7 @@ func utPip(cmd string, args []*shellWord) []utProblem {
 		if len(fields) == 0 {
 			continue
 		}
-		base := strings.ToLower(fields[0])
+		base := toLower(fields[0])
 		msg := fmt.Sprintf("%s of %q is not pinned to a version; use %s==VERSION", cmd, t, base)
 		if strings.ContainsAny(t, "<>~=!") {
 			msg = fmt.Sprintf("%s of %q allows a range of versions; pin one with ==", cmd, t)

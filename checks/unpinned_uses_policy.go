@@ -42,7 +42,7 @@ func parseUsesPolicy(settings map[string]any) (usesPolicy, error) {
 		default:
 			return nil, fmt.Errorf("checks.unpinned-uses.policy: pattern %q has policy %v; want %s, %s or %s", k, m[k], hashPin, refPin, anyPin)
 		}
-		pat := strings.ToLower(strings.TrimSpace(k))
+		pat := toLower(strings.TrimSpace(k))
 		if strings.Contains(strings.TrimSuffix(pat, "/*"), "*") && pat != "*" {
 			return nil, fmt.Errorf("checks.unpinned-uses.policy: pattern %q: a \"*\" may only stand alone or end the pattern as \"/*\"", k)
 		}
@@ -59,7 +59,7 @@ func (p usesPolicy) lookup(name string) (pinPolicy, string) {
 			return pol, "*" // the default policy alone
 		}
 	}
-	name = strings.ToLower(name)
+	name = toLower(name)
 	best, bestScore := "*", -1
 	for pat := range p {
 		score := -1
@@ -108,7 +108,7 @@ func parseUsesRef(v string) (usesRef, bool) {
 	if !ok || owner == "" || repo == "" {
 		return usesRef{}, false
 	}
-	r.Owner, r.Repo = strings.ToLower(owner), strings.ToLower(r.Name[:len(owner)+1+len(repo)])
+	r.Owner, r.Repo = toLower(owner), toLower(r.Name[:len(owner)+1+len(repo)])
 	return r, true
 }
 
@@ -179,7 +179,7 @@ func refKind(r usesRef) string {
 		return "short-sha"
 	case isVersionRef(r.Ref):
 		return "tag"
-	case branchNames[strings.ToLower(r.Ref)] || strings.Contains(r.Ref, "/"):
+	case branchNames[toLower(r.Ref)] || strings.Contains(r.Ref, "/"):
 		return "branch"
 	}
 	return "ref"

@@ -88,7 +88,7 @@ func runUseTrustedPublishing(pass *audit.Pass) error {
 		}
 		for k, s := range steps {
 			if facts.steps[k].kind&pcfTrusted != 0 {
-				name, _ := pcUsesName(s)
+				name, _, _, _ := pcUses(s)
 				utpAction(pass, file, s, name, s.Uses())
 			} else if facts.steps[k].mask&pcGateWords != 0 && s.Job != nil {
 				utpRun(pass, file, s, s.Run(), facts.mask(k, s))

@@ -127,9 +127,14 @@ var utpRegistries = []string{"npm", "pypi", "rubygems", "crates", "nuget"}
 
 // utpLowerHas reports whether the lower-cased script holds "publish" or "release" where the words
 // are not there in any ASCII case: only a non-ASCII letter that lower-cases to an ASCII one can.
+// Of those ("İ" to i, "K" to k) only "İ" gives a letter of the words: a script without it holds
+// them lower-cased where it holds them in any ASCII case, as pcGate finds them, with no copy.
 func utpLowerHas(script string) bool {
 	for i := 0; i < len(script); i++ {
 		if script[i] >= 0x80 {
+			if !strings.Contains(script[i:], "\u0130") {
+				return pcGate(script)&(pcwPublish|pcwRelease) != 0
+			}
 			l := strings.ToLower(script)
 			return strings.Contains(l, "publish") || strings.Contains(l, "release")
 		}
