@@ -30,6 +30,8 @@ type tiPlaceholders struct {
 	// whose matrix is plain (tiMatrixPlain), as most are; template-injection looks at the steps
 	// around them only in the other jobs.
 	matrix []int32
+	// set holds lines and matrix again, for tiHolds (tiLineSet).
+	set tiLineSet
 	// secrets are the (line, column) of each "${{" whose expression may mention the secrets
 	// context, and of each escape, in source order; columns are counted in characters, as the
 	// YAML parser counts them.
@@ -118,6 +120,7 @@ func tiScanPlaceholders(file *audit.File) *tiPlaceholders {
 		}
 	}
 	ph.exact = len(ph.lines)+len(ph.matrix)+len(ph.secrets) == 0 || !tiAliased(src, anchors)
+	ph.set = tiLineSetOf(ph.lines, ph.matrix)
 	return ph
 }
 
@@ -319,22 +322,62 @@ func tiHasName(names [][]byte, n []byte) bool {
 // last (inclusive; last < 0 means to the end of the file): one of lines, or of matrix when the
 // matrix context may resolve to a source there.
 func (ph *tiPlaceholders) tiHolds(first, last int, matrix bool) bool {
-	return tiLinesIn(ph.lines, first, last) || matrix && tiLinesIn(ph.matrix, first, last)
+	return ph.set.holds(first, last, matrix)
 }
 
-// tiLinesIn reports whether one of the ascending lines ls lies from first to last (inclusive;
-// last < 0 means to the end of the file).
-func tiLinesIn(ls []int32, first, last int) bool {
-	lo, hi := 0, len(ls)
-	for lo < hi {
-		m := int(uint(lo+hi) >> 1)
-		if int(ls[m]) < first {
-			lo = m + 1
-		} else {
-			hi = m
+// tiLineSet is the index's lines and matrix lines as two bits a line, 2*l%64 (lines) and the
+// next (matrix) of word 2*l/64 for line l: whether a range holds one is read from a word or
+// two with masks, where a search through the lists would take a branch at each step whose way
+// depends on the lines (steps and jobs ask at lines that follow no pattern).
+type tiLineSet []uint64
+
+// tiLineSetOf returns the set of the ascending lines and matrix, nil when both are empty.
+func tiLineSetOf(lines, matrix []int32) tiLineSet {
+	top := int32(-1)
+	if len(lines) > 0 {
+		top = lines[len(lines)-1]
+	}
+	if len(matrix) > 0 {
+		top = max(top, matrix[len(matrix)-1])
+	}
+	if top < 0 {
+		return nil
+	}
+	s := make(tiLineSet, top/32+1)
+	for _, l := range lines {
+		s[l/32] |= 1 << (2 * (l % 32))
+	}
+	for _, l := range matrix {
+		s[l/32] |= 2 << (2 * (l % 32))
+	}
+	return s
+}
+
+// holds reports whether the set holds a line from first to last (inclusive; last < 0 means to
+// the end of the file), of lines, or of either when matrix is true.
+func (s tiLineSet) holds(first, last int, matrix bool) bool {
+	if len(s) == 0 {
+		return false
+	}
+	last = int(min(uint(last), uint(len(s)*32-1))) // last < 0 is the end too
+	first = max(first, 0)
+	if first > last {
+		return false
+	}
+	lo, hi := first/32, last/32
+	from, to := ^uint64(0)<<(2*(first%32)), ^uint64(0)>>(62-2*(last%32))
+	kinds := uint64(0x5555555555555555) // the bits of lines
+	if matrix {
+		kinds = ^uint64(0)
+	}
+	in := s[lo] & from & to // when the range lies in one word
+	if lo < hi {
+		in = s[lo]&from | s[hi]&to
+		for _, w := range s[lo+1 : hi] {
+			in |= w
 		}
 	}
-	return lo < len(ls) && (last < 0 || int(ls[lo]) <= last)
+	return in&kinds != 0
 }
 
 // tiEscapeAt reads the backslash at src[i] as a double-quoted YAML scalar would: code is true
