@@ -30,6 +30,8 @@ type tiPlaceholders struct {
 	// whose matrix is plain (tiMatrixPlain), as most are; template-injection looks at the steps
 	// around them only in the other jobs.
 	matrix []int32
+	// set holds lines and matrix again, for tiHolds (tiLineSet).
+	set tiLineSet
 	// secrets are the (line, column) of each "${{" whose expression may mention the secrets
 	// context, and of each escape, in source order; columns are counted in characters, as the
 	// YAML parser counts them.
@@ -118,6 +120,7 @@ func tiScanPlaceholders(file *audit.File) *tiPlaceholders {
 		}
 	}
 	ph.exact = len(ph.lines)+len(ph.matrix)+len(ph.secrets) == 0 || !tiAliased(src, anchors)
+	ph.set = tiLineSetOf(ph.lines, ph.matrix)
 	return ph
 }
 
@@ -127,135 +130,6 @@ func tiAppendLine(ls []int32, line, n int) []int32 {
 		ls = make([]int32, 0, n)
 	}
 	return append(ls, int32(line))
-}
-
-// tiPlainSafe reports whether the expression at the start of text (after "${{") is a plain read
-// of a context that is never attacker-controlled, alone on its line: spaces, secrets.NAME (or
-// vars, runner, job, strategy, and github.FIELD but github.event and github.head_ref, any
-// properties after), spaces, "}}". Written so on one line, it is the same text in the string's
-// value, where tiSafeExpr finds it safe.
-func tiPlainSafe(text []byte) bool {
-	return tiPlainRead(text).kind == tiPlainSafeRead
-}
-
-// tiPlainKind says what tiPlainRead found.
-type tiPlainKind uint8
-
-const (
-	tiNotPlain        tiPlainKind = iota // something else than a plain read alone on its line
-	tiPlainOtherRead                     // a plain read of another context (inputs, env, github.event...)
-	tiPlainSafeRead                      // a read tiPlainSafe accepts
-	tiPlainMatrixRead                    // a read of the matrix context (its name in any case)
-)
-
-// tiPlain is a plain read as tiPlainRead finds it.
-type tiPlain struct {
-	kind tiPlainKind
-	// secrets is true when a name of the chain holds "secrets" in any case: tiMentionsSecrets of
-	// the expression's text, which is the chain between blanks.
-	secrets bool
-}
-
-// tiPlainRead reads the expression at the start of text (after "${{") as a plain read of any
-// context alone on its line (spaces, NAME, .PROPERTY any number of times, spaces, "}}") in one
-// pass: its kind, tiNotPlain when it is something else, and whether it mentions secrets.
-func tiPlainRead(text []byte) tiPlain {
-	i := 0
-	for i < len(text) && (text[i] == ' ' || text[i] == '\t') {
-		i++
-	}
-	root := i
-	if i >= len(text) || tiByteClass[text[i]]&tiStartByte == 0 {
-		return tiPlain{}
-	}
-	for i++; i < len(text) && tiByteClass[text[i]]&tiIdentByte != 0; i++ {
-	}
-	name := text[root:i]
-	secrets := len(name) >= 7 && tiMentionsSecrets(name)
-	field, fieldEnd := -1, -1
-	for i < len(text) && text[i] == '.' {
-		i++
-		if i >= len(text) || tiByteClass[text[i]]&tiStartByte == 0 {
-			return tiPlain{}
-		}
-		seg := i
-		for i++; i < len(text) && tiByteClass[text[i]]&tiIdentByte != 0; i++ {
-		}
-		if field < 0 {
-			field, fieldEnd = seg, i
-		}
-		if !secrets && i-seg >= 7 {
-			secrets = tiMentionsSecrets(text[seg:i])
-		}
-	}
-	for i < len(text) && (text[i] == ' ' || text[i] == '\t') {
-		i++
-	}
-	if i+1 >= len(text) || text[i] != '}' || text[i+1] != '}' {
-		return tiPlain{}
-	}
-	read := tiPlain{kind: tiPlainOtherRead, secrets: secrets}
-	safe := false
-	switch len(name) { // one comparison per length: this runs for every placeholder of the corpus
-	case 3:
-		safe = tiFold(name, "job")
-	case 4:
-		safe = tiFold(name, "vars")
-	case 7:
-		safe = tiFold(name, "secrets")
-	case 8:
-		safe = tiFold(name, "strategy")
-	case 6:
-		switch {
-		case tiFold(name, "runner"):
-			safe = true
-		case tiFold(name, "matrix"):
-			read.kind = tiPlainMatrixRead
-		case tiFold(name, "github") && field >= 0:
-			f := text[field:fieldEnd]
-			safe = !tiFold(f, "event") && !tiFold(f, "head_ref")
-		}
-	}
-	if safe {
-		read.kind = tiPlainSafeRead
-	}
-	return read
-}
-
-// tiByteClass classes the bytes of an expression's names, as obfIdentByte and tiLetter do: a
-// table read costs less than their comparisons in the loop over every placeholder's chain.
-var tiByteClass = func() (t [256]uint8) {
-	for c := range 256 {
-		if obfIdentByte(byte(c)) {
-			t[c] |= tiIdentByte
-		}
-		if tiLetter(byte(c)) || c == '_' {
-			t[c] |= tiStartByte
-		}
-	}
-	return t
-}()
-
-const (
-	tiIdentByte = 1 << iota // a byte of a name: letter, digit, "_" or "-"
-	tiStartByte             // a name's first byte: letter or "_"
-)
-
-// tiFold is strings.EqualFold for ASCII bytes and a lower-case word.
-func tiFold(b []byte, word string) bool {
-	if len(b) != len(word) {
-		return false
-	}
-	for i := range b {
-		c := b[i]
-		if 'A' <= c && c <= 'Z' {
-			c += 'a' - 'A'
-		}
-		if c != word[i] {
-			return false
-		}
-	}
-	return true
 }
 
 // tiExprEnd returns an offset up to which the source holds the expression that starts at from
@@ -448,22 +322,62 @@ func tiHasName(names [][]byte, n []byte) bool {
 // last (inclusive; last < 0 means to the end of the file): one of lines, or of matrix when the
 // matrix context may resolve to a source there.
 func (ph *tiPlaceholders) tiHolds(first, last int, matrix bool) bool {
-	return tiLinesIn(ph.lines, first, last) || matrix && tiLinesIn(ph.matrix, first, last)
+	return ph.set.holds(first, last, matrix)
 }
 
-// tiLinesIn reports whether one of the ascending lines ls lies from first to last (inclusive;
-// last < 0 means to the end of the file).
-func tiLinesIn(ls []int32, first, last int) bool {
-	lo, hi := 0, len(ls)
-	for lo < hi {
-		m := int(uint(lo+hi) >> 1)
-		if int(ls[m]) < first {
-			lo = m + 1
-		} else {
-			hi = m
+// tiLineSet is the index's lines and matrix lines as two bits a line, 2*l%64 (lines) and the
+// next (matrix) of word 2*l/64 for line l: whether a range holds one is read from a word or
+// two with masks, where a search through the lists would take a branch at each step whose way
+// depends on the lines (steps and jobs ask at lines that follow no pattern).
+type tiLineSet []uint64
+
+// tiLineSetOf returns the set of the ascending lines and matrix, nil when both are empty.
+func tiLineSetOf(lines, matrix []int32) tiLineSet {
+	top := int32(-1)
+	if len(lines) > 0 {
+		top = lines[len(lines)-1]
+	}
+	if len(matrix) > 0 {
+		top = max(top, matrix[len(matrix)-1])
+	}
+	if top < 0 {
+		return nil
+	}
+	s := make(tiLineSet, top/32+1)
+	for _, l := range lines {
+		s[l/32] |= 1 << (2 * (l % 32))
+	}
+	for _, l := range matrix {
+		s[l/32] |= 2 << (2 * (l % 32))
+	}
+	return s
+}
+
+// holds reports whether the set holds a line from first to last (inclusive; last < 0 means to
+// the end of the file), of lines, or of either when matrix is true.
+func (s tiLineSet) holds(first, last int, matrix bool) bool {
+	if len(s) == 0 {
+		return false
+	}
+	last = int(min(uint(last), uint(len(s)*32-1))) // last < 0 is the end too
+	first = max(first, 0)
+	if first > last {
+		return false
+	}
+	lo, hi := first/32, last/32
+	from, to := ^uint64(0)<<(2*(first%32)), ^uint64(0)>>(62-2*(last%32))
+	kinds := uint64(0x5555555555555555) // the bits of lines
+	if matrix {
+		kinds = ^uint64(0)
+	}
+	in := s[lo] & from & to // when the range lies in one word
+	if lo < hi {
+		in = s[lo]&from | s[hi]&to
+		for _, w := range s[lo+1 : hi] {
+			in |= w
 		}
 	}
-	return lo < len(ls) && (last < 0 || int(ls[lo]) <= last)
+	return in&kinds != 0
 }
 
 // tiEscapeAt reads the backslash at src[i] as a double-quoted YAML scalar would: code is true

@@ -1,6 +1,7 @@
 package checks
 
 import (
+	"math/rand/v2"
 	"strings"
 	"testing"
 
@@ -155,5 +156,36 @@ func TestTiSinkExprsLocated(t *testing.T) {
 	t.Logf("%d placeholders checked", checked)
 	if checked < 50 {
 		t.Errorf("only %d placeholders checked", checked)
+	}
+}
+
+// TestTiLineSet checks tiLineSet.holds against a look at each line of the range, on random lists.
+func TestTiLineSet(t *testing.T) {
+	r := rand.New(rand.NewPCG(3, 4))
+	for range 100000 {
+		var lists [2][]int32 // lines, matrix
+		for k := range lists {
+			l := int32(0)
+			for n := r.IntN(6); n > 0; n-- {
+				l += int32(r.IntN(90)) // ascending, may repeat
+				lists[k] = append(lists[k], l)
+			}
+		}
+		set := tiLineSetOf(lists[0], lists[1])
+		first := r.IntN(320) - 2
+		last := first + r.IntN(200) - 3
+		if r.IntN(4) == 0 {
+			last = -1
+		}
+		matrix := r.IntN(2) == 0
+		want := false
+		for k, ls := range lists {
+			for _, l := range ls {
+				want = want || (k == 0 || matrix) && int(l) >= first && (last < 0 || int(l) <= last)
+			}
+		}
+		if got := set.holds(first, last, matrix); got != want {
+			t.Fatalf("holds(%d, %d, %v) of %v = %v, want %v", first, last, matrix, lists, got, want)
+		}
 	}
 }
