@@ -132,48 +132,6 @@ func tiAppendLine(ls []int32, line, n int) []int32 {
 	return append(ls, int32(line))
 }
 
-// tiExprEnd returns an offset up to which the source holds the expression that starts at from
-// (after "${{"), or -1 when it is not known. The expression ends at the first "}}" after an even
-// number of quotes (a string literal may hold "}}", and doubles a quote it holds). In a
-// single-quoted scalar the source doubles each quote: the end is the later of the two readings.
-func tiExprEnd(src []byte, from int) int {
-	verbatim, single := -1, -1
-	quotes := 0
-	for i := from; i+1 < len(src); i++ {
-		if src[i] == '\'' {
-			quotes++
-		} else if src[i] == '}' && src[i+1] == '}' && quotes%2 == 0 {
-			verbatim = i
-			break
-		}
-	}
-	if verbatim < 0 {
-		return -1
-	}
-	if quotes == 0 {
-		return verbatim // no quote before it: both readings end there
-	}
-	quotes = 0
-	for i := from; i+1 < len(src); i++ {
-		switch {
-		case src[i] == '\'' && src[i+1] == '\'':
-			quotes++
-			i++
-		case src[i] == '\'':
-			single = i // the end of the scalar
-		case src[i] == '}' && src[i+1] == '}' && quotes%2 == 0:
-			single = i
-		}
-		if single >= 0 {
-			break
-		}
-	}
-	if single < 0 {
-		return -1
-	}
-	return max(verbatim, single)
-}
-
 // tiMarkBytes are the bytes tiMarks looks at, found in one pass.
 var tiMarkBytes = bytescan.New('\\', '&')
 

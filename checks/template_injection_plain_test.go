@@ -18,22 +18,11 @@ func TestTiPlainRead(t *testing.T) {
 			t.Errorf("tiPlainRead(%q) = %+v, want %+v", text, got, want)
 		}
 	}
-	srcs := corpusSourcesIfAny(t)
-	for _, f := range secwTestFiles(t) {
-		srcs = append(srcs, f.Source)
-	}
 	kinds := map[tiPlainKind]int{}
-	for _, src := range srcs {
-		for off := 0; ; {
-			i := bytes.Index(src[off:], []byte("${{"))
-			if i < 0 {
-				break
-			}
-			off += i + 3
-			check(src[off:])
-			kinds[tiPlainReadRef(src[off:]).kind]++
-		}
-	}
+	tiEachOpening(t, func(src []byte, off int) {
+		check(src[off:])
+		kinds[tiPlainReadRef(src[off:]).kind]++
+	})
 	for k := tiNotPlain; k <= tiPlainMatrixRead; k++ {
 		if kinds[k] == 0 {
 			t.Errorf("no placeholder of kind %d among the sources", k)
@@ -52,6 +41,26 @@ func TestTiPlainRead(t *testing.T) {
 		check(b)
 	}
 	t.Logf("%d texts checked", checked)
+}
+
+// tiEachOpening calls visit at each "${{" of the corpus (when it is there) and of the test files,
+// with the source and the offset after the "${{"; it returns how many sources it read.
+func tiEachOpening(t *testing.T, visit func(src []byte, off int)) int {
+	srcs := corpusSourcesIfAny(t)
+	for _, f := range secwTestFiles(t) {
+		srcs = append(srcs, f.Source)
+	}
+	for _, src := range srcs {
+		for off := 0; ; {
+			i := bytes.Index(src[off:], []byte("${{"))
+			if i < 0 {
+				break
+			}
+			off += i + 3
+			visit(src, off)
+		}
+	}
+	return len(srcs)
 }
 
 // corpusSourcesIfAny is corpusSources, or none when the corpus is not there.
