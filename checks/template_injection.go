@@ -365,7 +365,7 @@ func (sc tiScope) safeChain(name, rest, text string) bool {
 	} else {
 		chain = name + rest[:j]
 	}
-	for _, s := range sc.resolve(strings.ToLower(chain)) {
+	for _, s := range sc.resolve(toLower(chain)) {
 		if s.kind != tiSafe {
 			return false
 		}

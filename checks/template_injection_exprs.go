@@ -47,7 +47,7 @@ func (sc tiScope) sinkExprs(s *actionlint.String, buf []tiSinkExpr) []tiSinkExpr
 	for i := range out {
 		e := &out[i]
 		if text, ok := tiPlainChain(e.Raw[3 : len(e.Raw)-2]); ok {
-			e.Text, e.path = text, strings.ToLower(text)
+			e.Text, e.path = text, toLower(text)
 			continue
 		}
 		if es := sc.file.Exprs(&actionlint.String{Value: e.Raw}); len(es) == 1 {
