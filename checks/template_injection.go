@@ -283,26 +283,6 @@ func tiSafeExpr(text string) bool {
 	return obfScanReads(text, tiSafeRoot) == obfScanClosed
 }
 
-// tiSafeRoot reports whether a context read, its name then the text after it, is never
-// attacker-controlled.
-func tiSafeRoot(name, rest string) bool {
-	for _, safe := range []string{"secrets", "vars", "runner", "job", "strategy"} {
-		if strings.EqualFold(name, safe) {
-			return true
-		}
-	}
-	if !strings.EqualFold(name, "github") || !strings.HasPrefix(rest, ".") {
-		return false
-	}
-	rest = strings.TrimLeft(rest[1:], " \t\n\r")
-	j := 0
-	for j < len(rest) && obfIdentByte(rest[j]) {
-		j++
-	}
-	field := rest[:j]
-	return field != "" && !strings.EqualFold(field, "event") && !strings.EqualFold(field, "head_ref")
-}
-
 // mayHaveSource reports whether a value holds a ${{ }} expression that may read a context other
 // than those that are never attacker-controlled (secrets, vars, runner, job, strategy and the
 // github fields outside github.event and github.head_ref), reading each expression token by
