@@ -16,11 +16,9 @@ func tiExprEnd(src []byte, from int) int {
 	// e is the first "}}" at or after a start no later than i: still the first after i while e >= i.
 	for i, e := from, -1; ; {
 		if e < i {
-			k := bytes.Index(src[i:], tiCloseBraces)
-			if k < 0 {
+			if e = tiCloseBraces(src, i); e < 0 {
 				return -1 // no "}}" after an even number of quotes
 			}
-			e = i + k
 		}
 		q := bytes.IndexByte(src[i:e], '\'')
 		if q < 0 {
@@ -45,9 +43,8 @@ func tiExprEnd(src []byte, from int) int {
 		lim := len(src)
 		if quotes%2 == 0 {
 			if e < i {
-				e = len(src) // no "}}" at or after i, nor later
-				if k := bytes.Index(src[i:], tiCloseBraces); k >= 0 {
-					e = i + k
+				if e = tiCloseBraces(src, i); e < 0 {
+					e = len(src) // no "}}" at or after i, nor later
 				}
 			}
 			lim = e
@@ -72,5 +69,18 @@ func tiExprEnd(src []byte, from int) int {
 	}
 }
 
-// tiCloseBraces ends an expression.
-var tiCloseBraces = []byte("}}")
+// tiCloseBraces returns the offset of the first "}}" at or after from, or -1. It looks for each
+// "}" with bytes.IndexByte: bytes.Index's choice between its ways of searching costs more than
+// the search itself, which most often ends at the first "}".
+func tiCloseBraces(src []byte, from int) int {
+	for i := from; ; {
+		k := bytes.IndexByte(src[i:], '}')
+		if k < 0 {
+			return -1
+		}
+		i += k + 1
+		if i < len(src) && src[i] == '}' {
+			return i - 1
+		}
+	}
+}
