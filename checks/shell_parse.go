@@ -23,6 +23,20 @@ func (s *shellScript) Cmds() []*shellCmd {
 	return m.cmds
 }
 
+// CmdsIfPlain returns Cmds when that costs no parse: the script was read already, or it is a
+// POSIX script that plainCmds reads. ok is false, and nothing is done, otherwise; a check that can
+// tell without the commands that a script holds nothing for it then spares the parse.
+func (s *shellScript) CmdsIfPlain() (cmds []*shellCmd, ok bool) {
+	m := s.lazy()
+	if !m.parsed {
+		if !s.shellPosix() || !s.plainCmds() {
+			return nil, false
+		}
+		m.parsed = true
+	}
+	return m.cmds, true
+}
+
 var shellParsers = sync.Pool{New: func() any { return syntax.NewParser(syntax.Variant(syntax.LangBash)) }}
 
 // parse parses a POSIX script and collects its commands.

@@ -3,18 +3,23 @@ package checks
 import "strings"
 
 // plainCmds reads the commands of a POSIX script as the parse gives them (see Cmds), without
-// the parse, for a script so plain that the parse cannot read it otherwise: utSimpleCmds' lists
-// of commands, with parameters and with output redirections. It returns false, having set
-// nothing, for any other script, which is then parsed. Most of the scripts that the checks parse
-// are not plain; the plain ones are mostly short, and for them the parser's setup is most of
-// what the parse costs.
+// the parse, for a script so plain that the parse cannot read it otherwise. It returns false,
+// having set nothing, for any other script, which is then parsed. Most of the scripts that the
+// checks parse are not plain; the plain ones are mostly short, and for them the parser's setup is
+// most of what the parse costs (and most scripts that hold an install are such lists:
+// pip install -r requirements.txt).
 //
-// Beyond what utSimpleCmds reads, words may hold $NAME and ${NAME}, outside quotes and inside
-// double quotes; a command (not its first token) may be followed by >, >> or >& redirections,
-// with a file descriptor's digits right before the operator, and a word for target (digits
-// only, for >&); declarations are read with their assignments. A script with a ${{ }}
-// placeholder is parsed: the parse reads it with the placeholder blanked out. So is, without a
-// closer look, a script with a '(' or a '[' anywhere, even in quotes: most of the scripts that
+// The script may hold only: blanks; newlines; comments (not ending with a backslash, which the
+// parse reads as a line continuation); line continuations between words; the operators ;, &, &&,
+// || and | between commands (&&, || and | may be followed by newlines and comments before the
+// next command); words of the bytes of shellWordTable, $NAME and ${NAME} (outside quotes and
+// inside double quotes), single-quoted text and double-quoted text without ` or a backslash,
+// neither with a carriage return; no reserved word (shellReserved) anywhere. A command (not its
+// first token) may be followed by >, >> or >& redirections, with a file descriptor's digits right
+// before the operator, and a word for target (digits only, for >&). Leading NAME=value words are
+// assignments, and declarations are read with their assignments, as in the parse. A script with a
+// ${{ }} placeholder is parsed: the parse reads it with the placeholder blanked out. So is, without
+// a closer look, a script with a '(' or a '[' anywhere, even in quotes: most of the scripts that
 // are not plain have one ($( ), if [ ], [[ ]]), and two IndexByte find them faster than reading
 // up to the first thing that is not plain.
 func (s *shellScript) plainCmds() bool {
@@ -174,7 +179,7 @@ func (r *shellPlainReader) end() bool {
 	c.Offset = words[0].Offset
 	c.Redirs = r.redirs
 	k := 0
-	for k < len(words) && utAssignWord(text[words[k].Offset:words[k].End]) {
+	for k < len(words) && shellAssignWord(text[words[k].Offset:words[k].End]) {
 		c.Assigns = append(c.Assigns, shellPlainAssign(text, words[k]))
 		k++
 	}
@@ -188,7 +193,7 @@ func (r *shellPlainReader) end() bool {
 			for _, w := range words[1:] {
 				raw := text[w.Offset:w.End]
 				switch {
-				case utAssignWord(raw):
+				case shellAssignWord(raw):
 					c.Assigns = append(c.Assigns, shellPlainAssign(text, w))
 				case shellPlainName(raw):
 					c.Assigns = append(c.Assigns, shellAssign{Name: raw}) // export NAME
@@ -256,7 +261,7 @@ func shellPlainDigits(s string) bool {
 }
 
 // shellPlainWord reads the word that starts at text[i] into w and returns where it ends: bytes
-// of utWordTable, single-quoted text without carriage returns, double-quoted text without `,
+// of shellWordTable, single-quoted text without carriage returns, double-quoted text without `,
 // backslash, carriage return or a $ that does not start a parameter, and the parameters $NAME
 // and ${NAME}. Its text is the parse's: quotes removed, parameters as written.
 func shellPlainWord(w *shellWord, text string, i int) (end int, ok bool) {
@@ -309,7 +314,7 @@ func shellPlainWord(w *shellWord, text string, i int) (end int, ok bool) {
 			}
 			quoted = true
 			i++
-		case utWordTable[c]:
+		case shellWordTable[c]:
 			if b != nil {
 				b = append(b, c)
 			}
@@ -326,7 +331,7 @@ done:
 	if b != nil {
 		w.Text = string(b)
 	}
-	if i == start || utReserved(w.Text) {
+	if i == start || shellReserved(w.Text) {
 		return 0, false
 	}
 	return i, true
@@ -355,4 +360,32 @@ func shellPlainParam(text string, i int) (int, string) {
 		k++
 	}
 	return k, name
+}
+
+// shellWordTable marks the bytes that a plain word (see plainCmds) may hold outside quotes.
+var shellWordTable = func() (t [256]bool) {
+	for c := range t {
+		t[c] = shellIdentTable[c] || strings.IndexByte("-./:=@+,%^~*?#", byte(c)) >= 0
+	}
+	return t
+}()
+
+// shellAssignWord reports whether a word as written is an assignment: a name, then = or +=.
+func shellAssignWord(raw string) bool {
+	j := 0
+	for j < len(raw) && (shellIdentTable[raw[j]] && (j > 0 || raw[j] < '0' || raw[j] > '9')) {
+		j++
+	}
+	return j > 0 && (strings.HasPrefix(raw[j:], "=") || strings.HasPrefix(raw[j:], "+="))
+}
+
+// shellReserved reports whether a word is one of the shell's reserved words (or one that only
+// they give a meaning to), which make a command something else than a list of words.
+func shellReserved(w string) bool {
+	switch w {
+	case "if", "then", "else", "elif", "fi", "for", "while", "until", "do", "done", "case", "esac",
+		"function", "select", "time", "coproc", "in":
+		return true
+	}
+	return false
 }

@@ -89,18 +89,13 @@ func utScript(pass *audit.Pass, s *shellScript) {
 	if !joined && !utMay(s, w) || !utMaybe(s.Folded()) {
 		return
 	}
-	// When no other check has parsed the script already: a plain list of commands is read
-	// without the parse (see utSimpleCmds); else, with installs on simple lines only, utCheck
-	// can tell without the parse that there is nothing to report.
-	var cmds []*shellCmd
-	simple := false
-	if s.more == nil || !s.more.parsed {
-		cmds, simple = utSimpleCmds(s.Text)
-		if !simple && !joined && utNoneAt(s, w) {
+	// A plain list of commands is read without the parse (see plainCmds); else, with installs on
+	// simple lines only, utCheck can tell without the parse that there is nothing to report.
+	cmds, plain := s.CmdsIfPlain()
+	if !plain {
+		if !joined && utNoneAt(s, w) {
 			return
 		}
-	}
-	if !simple {
 		cmds = s.Cmds()
 	}
 	{
