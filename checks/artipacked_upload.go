@@ -112,7 +112,7 @@ func artipUsesGitAuth(steps []*actionlint.Step) bool {
 			// becomes an ASCII letter, k), so an ASCII fold of each byte is the same test.
 			name, _, _ := strings.Cut(u.Value, "@")
 			for _, w := range [...]string{"stefanzweifel/git-auto-commit-action", "endbug/add-and-commit"} {
-				if len(name) == len(w) && bcFoldAt(name, 0, w) {
+				if len(name) == len(w) && asciiFoldAt(name, 0, w) {
 					return true
 				}
 			}

@@ -110,43 +110,26 @@ func bcMayName(v string) bool {
 		}
 		switch v[i] | 0x20 {
 		case 'b':
-			if bcFoldAt(v, i, "bot") {
+			if asciiFoldAt(v, i, "bot") {
 				bot = true
 				botTag = botTag || i > 0 && v[i-1] == '[' && i+3 < len(v) && v[i+3] == ']'
 			}
 		case 'a':
-			if bcFoldAt(v, i, "actor_id") {
+			if asciiFoldAt(v, i, "actor_id") {
 				return true
 			}
 		case 's':
-			if bcFoldAt(v, i, "sender") {
+			if asciiFoldAt(v, i, "sender") {
 				return true
 			}
-			affix = affix || bcFoldAt(v, i, "startswith")
+			affix = affix || asciiFoldAt(v, i, "startswith")
 		case 'e':
-			affix = affix || bcFoldAt(v, i, "endswith")
+			affix = affix || asciiFoldAt(v, i, "endswith")
 		case 'r':
-			renovate = renovate || bcFoldAt(v, i, "renovate")
+			renovate = renovate || asciiFoldAt(v, i, "renovate")
 		}
 	}
 	return botTag || (bot || renovate) && affix
-}
-
-// bcFoldAt reports whether v holds word (lower-case ASCII) at i in any ASCII case.
-func bcFoldAt(v string, i int, word string) bool {
-	if i+len(word) > len(v) {
-		return false
-	}
-	for j := 0; j < len(word); j++ {
-		c := v[i+j]
-		if 'A' <= c && c <= 'Z' {
-			c += 'a' - 'A'
-		}
-		if c != word[j] {
-			return false
-		}
-	}
-	return true
 }
 
 // bcCondition reports the bot check of one condition, if it holds one.

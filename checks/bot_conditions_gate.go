@@ -43,6 +43,6 @@ func bcMentions(v string) bool {
 
 // bcMentionAt reports whether v holds one of bcMentions' words with its pair's second byte at k.
 func bcMentionAt(v string, k int) bool {
-	return k >= 2 && bcFoldAt(v, k-2, "bot") || k >= 6 && bcFoldAt(v, k-6, "actor_id") ||
-		k >= 3 && bcFoldAt(v, k-3, "sender") || k >= 4 && bcFoldAt(v, k-4, "renovate")
+	return k >= 2 && asciiFoldAt(v, k-2, "bot") || k >= 6 && asciiFoldAt(v, k-6, "actor_id") ||
+		k >= 3 && asciiFoldAt(v, k-3, "sender") || k >= 4 && asciiFoldAt(v, k-4, "renovate")
 }

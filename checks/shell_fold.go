@@ -25,6 +25,20 @@ func (s *shellScript) Folded() string {
 	return m.folded
 }
 
+// asciiFoldAt reports whether s holds word (lower-case ASCII) at i in any ASCII case; only the
+// letters A to Z fold, as in shellFoldTable.
+func asciiFoldAt(s string, i int, word string) bool {
+	if i < 0 || i+len(word) > len(s) {
+		return false
+	}
+	for k := 0; k < len(word); k++ {
+		if shellFoldTable[s[i+k]] != word[k] {
+			return false
+		}
+	}
+	return true
+}
+
 // shellFoldTable maps each byte to itself, ASCII upper-case letters to lower case.
 var shellFoldTable = func() (t [256]byte) {
 	for i := range t {

@@ -16,10 +16,10 @@ import (
 // strings.EqualFold as before.
 func tiSafeRoot(name, rest string) bool {
 	if n := len(name); n < len(tiSafeNames) {
-		if w := tiSafeNames[n]; w != "" && tiFoldIs(name, w) {
+		if w := tiSafeNames[n]; w != "" && asciiFoldAt(name, 0, w) {
 			return true
 		}
-		if n == len("github") && tiFoldIs(name, "github") {
+		if n == len("github") && asciiFoldAt(name, 0, "github") {
 			return tiSafeGitHubField(rest)
 		}
 	}
@@ -47,7 +47,7 @@ func tiSafeRootFold(name, rest string) bool {
 
 // tiSafeGitHubField reports whether the text after "github" reads a field of it that is never
 // attacker-controlled: any but event and head_ref, in any case. The field's bytes are ASCII
-// (obfIdentByte), for which tiFoldIs is strings.EqualFold.
+// (obfIdentByte), for which asciiFoldAt is strings.EqualFold.
 func tiSafeGitHubField(rest string) bool {
 	if !strings.HasPrefix(rest, ".") {
 		return false
@@ -61,20 +61,9 @@ func tiSafeGitHubField(rest string) bool {
 	case 0:
 		return false
 	case 5:
-		return !tiFoldIs(field, "event")
+		return !asciiFoldAt(field, 0, "event")
 	case 8:
-		return !tiFoldIs(field, "head_ref")
-	}
-	return true
-}
-
-// tiFoldIs reports whether s, of word's length, is word (ASCII, lower case) in any ASCII case:
-// strings.EqualFold(s, word) when s is ASCII; false when it is not.
-func tiFoldIs(s, word string) bool {
-	for i := 0; i < len(word); i++ {
-		if shellFoldTable[s[i]] != word[i] {
-			return false
-		}
+		return !asciiFoldAt(field, 0, "head_ref")
 	}
 	return true
 }

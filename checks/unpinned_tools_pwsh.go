@@ -37,7 +37,7 @@ func utPwshCmds(text string) [][2]int {
 // utPwshCmdAt returns the end of the match of utPwshCmds that starts at text[i], -1 for none.
 func utPwshCmdAt(text string, i int) int {
 	for _, n := range utPwshNames {
-		if !utFoldAt(text, i, n.name) {
+		if !asciiFoldAt(text, i, n.name) {
 			continue
 		}
 		j := i + len(n.name)
@@ -55,7 +55,7 @@ func utPwshCmdAt(text string, i int) int {
 
 // utPwshRest matches (\.exe)?\s+[^\n;|&]* at text[j:] and returns its end, -1 for none.
 func utPwshRest(text string, j int) int {
-	if utFoldAt(text, j, ".exe") {
+	if asciiFoldAt(text, j, ".exe") {
 		if end := utPwshTail(text, j+len(".exe")); end >= 0 {
 			return end
 		}
@@ -81,18 +81,4 @@ func utPwshTail(text string, j int) int {
 
 func utPwshSpace(c byte) bool {
 	return c == ' ' || c == '\t' || c == '\n' || c == '\f' || c == '\r'
-}
-
-// utFoldAt reports whether text[i:] starts with word (ASCII lower case), ASCII letters
-// compared in any case.
-func utFoldAt(text string, i int, word string) bool {
-	if i+len(word) > len(text) {
-		return false
-	}
-	for k := 0; k < len(word); k++ {
-		if shellFoldTable[text[i+k]] != word[k] {
-			return false
-		}
-	}
-	return true
 }
