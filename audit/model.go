@@ -78,8 +78,16 @@ type File struct {
 	ignores   int8 // whether the source holds "ignore[": 0 not yet known, 1 no, 2 yes
 	anchors   int8 // whether the source may hold a YAML anchor (mayHaveAnchors): 0 not yet known, 1 no, 2 yes
 	memo      map[any]any
-	derived   derived // what File.Jobs, Steps, Strings and ExprsOf computed
+	// memoFew holds the first values that Memo stores (memoN of them), memo the others: most
+	// files have fewer keys than that, and a look through them compares a type word each,
+	// where a look in the map hashes the interface key (~300 instructions, paid by every
+	// Memo call of every check; the few keys of the checks' per-file data come first).
+	memoFew [8]memoEntry
+	memoN   uint8
+	derived derived // what File.Jobs, Steps, Strings and ExprsOf computed
 }
+
+type memoEntry struct{ key, val any }
 
 // derived holds the per-file data that nearly every check asks for, in fields of their own rather
 // than under Memo keys: Memo hashes an interface key on each call, and ExprsOf alone is called
@@ -103,13 +111,25 @@ func (f *File) derivedData() *derived { return &f.derived }
 // comparable values of a type private to the caller. The checks of one target run one after the
 // other, so Memo needs no lock.
 func (f *File) Memo(key any, fn func() any) any {
-	if v, ok := f.memo[key]; ok {
+	for i := range f.memoN {
+		if e := &f.memoFew[i]; e.key == key {
+			return e.val
+		}
+	}
+	if f.memo != nil {
+		if v, ok := f.memo[key]; ok {
+			return v
+		}
+	}
+	v := fn()
+	if f.memoN < uint8(len(f.memoFew)) {
+		f.memoFew[f.memoN] = memoEntry{key, v}
+		f.memoN++
 		return v
 	}
 	if f.memo == nil {
 		f.memo = map[any]any{}
 	}
-	v := fn()
 	f.memo[key] = v
 	return v
 }
@@ -346,7 +366,7 @@ func (t *Target) Clone() *Target {
 	c.Files = make([]*File, len(t.Files))
 	for i, f := range t.Files {
 		nf := *f
-		nf.memo, nf.lines, nf.ignores, nf.derived, nf.exprCache = nil, nil, 0, derived{}, nil // anchors stays: it depends on the source only
+		nf.memo, nf.memoFew, nf.memoN, nf.lines, nf.ignores, nf.derived, nf.exprCache = nil, [8]memoEntry{}, 0, nil, 0, derived{}, nil // anchors stays: it depends on the source only
 		c.Files[i] = &nf
 	}
 	return &c
