@@ -20,9 +20,10 @@ type shellWords struct {
 	// parse whose last path element is made of shellJoinTable bytes is in the text as it is,
 	// unless it is one of the words the joins make (see Joined).
 	Anchors []shellAnchor
-	// PwshExec: iex or invoke-expression (found by their x) or scriptblock]:: (found by its
-	// "]::"), ASCII letters in any case; every match of dtrPwshRe holds one, or a letter of
-	// OddFold: K (Kelvin, U+212A) or ſ (long s, U+017F), see shellOddFold.
+	// PwshExec: iex before the end or a byte that is not regexp's \w, or invoke-exp (found by
+	// their x), or scriptblock]:: (found by its "]::"), ASCII letters in any case; every match of
+	// dtrPwshRe holds one, or a letter of OddFold: K (Kelvin, U+212A) or ſ (long s, U+017F), see
+	// shellOddFold.
 	PwshExec, OddFold bool
 	// Images: docker or podman where a word may start (at the start or after a byte that is
 	// not shellWordByte), found by "do" and "po": every line of uiCommandLines holds one.
@@ -107,8 +108,8 @@ const (
 
 // shellScanPair says, at c|next<<8, after which states (a bit of each) the byte c followed by
 // next makes shellScanWords look closer: where a word starts, the first two bytes of the
-// anchors and i before a byte that may end a word; after e or E, x and X (iex,
-// invoke-expression); after a byte that is not shellWordByte, do and po (docker, podman);
+// anchors and i before a byte that may end a word; after e or E, x and X before a byte that is
+// not regexp's \w (iex) or before p or P (invoke-expression); after a byte that is not shellWordByte, do and po (docker, podman);
 // ']' before ':' (scriptblock]::); the first two bytes of K (Kelvin) and
 // ſ; after a byte of shellJoinTable, a quote before a byte that a word may go on with, and '$'
 // before a quote ($' and $" openers); and shellScanPub at the pairs that shellPublishAt starts
@@ -128,8 +129,10 @@ var shellScanPair = func() *[1 << 16]uint8 {
 		if shellEndBound[c] || c == '/' { // the word i
 			pair('i', c, shellAfterBound)
 		}
-		pair('x', c, shellAfterE)
-		pair('X', c, shellAfterE)
+		if !shellIdentTable[c] || c|0x20 == 'p' { // iex as a \w word, or invoke-expression (see hit)
+			pair('x', c, shellAfterE)
+			pair('X', c, shellAfterE)
+		}
 		if shellJoinTable[c] || c == '"' || c == '\\' || c == '$' || c == '\'' {
 			pair('"', c, shellAfterJoin|shellAfterE)
 			pair('\'', c, shellAfterJoin|shellAfterE)
@@ -256,9 +259,15 @@ func shellScanWords(w *shellWords, text string) {
 func (w *shellWords) hit(text string, i int, start bool) {
 	switch c := text[i]; c {
 	case 'x', 'X':
-		// text[i-1] is e or E (see shellScanMask).
-		if !w.PwshExec && i >= 2 && (shellFoldTable[text[i-2]] == 'i' ||
-			text[i-2] == '-' && i >= 8 && strings.EqualFold(text[i-8:i], "invoke-e")) {
+		// text[i-1] is e or E (see shellScanMask). dtrPwshRe wants iex before a \b (the end, or
+		// a byte that is not \w: "exit", "export" and "next" are most of the x after an e),
+		// and invoke-expression's x before a p.
+		next := byte(' ')
+		if i+1 < len(text) {
+			next = text[i+1]
+		}
+		if !w.PwshExec && i >= 2 && (shellFoldTable[text[i-2]] == 'i' && !shellIdentTable[next] ||
+			text[i-2] == '-' && next|0x20 == 'p' && i >= 8 && strings.EqualFold(text[i-8:i], "invoke-e")) {
 			w.PwshExec = true
 		}
 		return

@@ -114,6 +114,36 @@ func TestShellWordsImages(t *testing.T) {
 	shellRandomTexts(3, 20000, 10, pieces, check)
 }
 
+// TestShellWordsPwshExec checks that the word scan finds PwshExec or OddFold in every script
+// where dtrPwshRe matches (download-then-run reads no other), on every script of the corpus and
+// on random texts made of its words, their pieces and the bytes around them.
+func TestShellWordsPwshExec(t *testing.T) {
+	matches := 0
+	check := func(text string) {
+		t.Helper()
+		if !dtrPwshRe.MatchString(text) {
+			return
+		}
+		matches++
+		var w shellWords
+		shellScanWords(&w, text)
+		if !w.PwshExec && !w.OddFold {
+			t.Fatalf("%q: dtrPwshRe matches, but no PwshExec", text)
+		}
+	}
+	for _, text := range corpusScriptTexts(t) {
+		check(text)
+	}
+	pieces := []string{"iex", "IEX", "iEx", "Invoke-Expression", "invoke-expression", "INVOKE-EXPRESSION", "[scriptblock]::create(",
+		"ScriptBlock]::Create(", "iwr", "irm", "Invoke-WebRequest", "invoke-restmethod", "DownloadString", "curl", "wget",
+		"i", "e", "x", "X", "p", "P", "ex", "exp", "-", "_", "0", "(", ")", "$", " ", "\n", "|", "'", "\"", ".", "\u212a", "\u017f",
+		"https://x/i.ps1", "exit", "export", "next"}
+	shellRandomTexts(4, 50000, 10, pieces, check)
+	if matches < 1000 {
+		t.Fatalf("dtrPwshRe matched %d texts only", matches)
+	}
+}
+
 // corpusScriptTexts returns the text of every script of the shared corpus.
 func corpusScriptTexts(tb testing.TB) []string {
 	var out []string
