@@ -96,6 +96,45 @@ var tiContextSegs = func() [][]string {
 	return out
 }()
 
+// tiContextsByField lists, by the field X, the entries of tiContexts that a path github.event.X...
+// (X not "*") may match (segsMatch) only when its X is theirs, and tiContextsAnyField those that
+// it may match whatever its X (an entry github, github.event or github.event.*...: none, today);
+// the entries left out (github.head_ref) match no such path. tiContextsAll lists every entry.
+var tiContextsByField, tiContextsAnyField, tiContextsAll = func() (by map[string][]int, anyField, all []int) {
+	by = map[string][]int{}
+	is := func(segs []string, i int, want string) bool {
+		return len(segs) <= i || segs[i] == want || segs[i] == "*"
+	}
+	for i, segs := range tiContextSegs {
+		all = append(all, i)
+		switch {
+		case !is(segs, 0, "github") || !is(segs, 1, "event"):
+		case len(segs) >= 3 && segs[2] != "*":
+			by[segs[2]] = append(by[segs[2]], i)
+		default:
+			anyField = append(anyField, i)
+		}
+	}
+	return by, anyField, all
+}()
+
+// tiContextCandidates returns the entries of tiContexts that a path (split at its dots) may
+// match: every other entry fails segsMatch. A path github.event.X (X not "*") can match only the
+// entries under github.event.X and those that any X matches: an entry under github.event.Y, or
+// outside github.event, differs from it at a segment where neither holds "*". Most paths
+// classifyGitHub sees are such, and the table holds some fifty entries: the match is tried on a
+// few instead of all. Other paths (github.event, github.head_ref, github.event.*) try them all.
+// The order does not matter to classifyGitHub: it keeps the highest kind and a set of events.
+func tiContextCandidates(segs []string) []int {
+	if len(segs) < 3 || segs[0] != "github" || segs[1] != "event" || segs[2] == "*" {
+		return tiContextsAll
+	}
+	if len(tiContextsAnyField) == 0 {
+		return tiContextsByField[segs[2]]
+	}
+	return append(slices.Clip(tiContextsByField[segs[2]]), tiContextsAnyField...)
+}
+
 // tiFreeText are field names that hold free text; a github.event field with one of these names
 // that the table does not list is reported with low confidence.
 var tiFreeText = map[string]bool{
@@ -134,7 +173,14 @@ func classifyGitHubIn(file *audit.File, path string) (tiKind, []string) {
 // classifyGitHub says how far an attacker controls a github.* context path (lower case, "*" for indexes).
 // events are the triggers whose payload sets it, for attacker- and maintainer-controlled paths.
 func classifyGitHub(path string) (tiKind, []string) {
-	segs := strings.Split(path, ".")
+	return classifyGitHubAmong(path, tiContextCandidates)
+}
+
+// classifyGitHubAmong is classifyGitHub trying the entries of tiContexts that candidates returns
+// for the path's segments (tiContextCandidates, or every entry in its test).
+func classifyGitHubAmong(path string, candidates func(segs []string) []int) (tiKind, []string) {
+	var buf [8]string
+	segs := tiSplitDots(path, buf[:0])
 	if len(segs) >= 3 && segs[1] == "event" {
 		switch segs[2] {
 		case "inputs":
@@ -144,7 +190,8 @@ func classifyGitHub(path string) (tiKind, []string) {
 		}
 	}
 	kind, events := tiSafe, map[string]bool{}
-	for i, c := range tiContexts {
+	for _, i := range candidates(segs) {
+		c := tiContexts[i]
 		if !segsMatch(segs, tiContextSegs[i]) {
 			continue
 		}
