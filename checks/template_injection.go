@@ -134,7 +134,7 @@ func runTemplateInjection(pass *audit.Pass) error {
 		var jobOf *actionlint.Job
 		jobGate, hasJob, hasJT := "", false, false
 		tiEachStep(file, ph, func(ref audit.StepRef, sink tiSink, jobEnd int) {
-			resolved.reset()
+			resolved.enter(file, ref.Job)
 			sc := tiScope{file: file, wf: file.Workflow, job: ref.Job, step: ref.Step, ph: ph, jobEnd: jobEnd, resolved: &resolved}
 			exprs = sc.sinkExprs(sink.value, exprs)
 			where := ""

@@ -133,7 +133,7 @@ func TestTiSinkExprsLocated(t *testing.T) {
 			if !ok {
 				continue
 			}
-			resolved.reset()
+			resolved.enter(f, ref.Job)
 			sc := tiScope{file: f, wf: f.Workflow, job: ref.Job, step: ref.Step, ph: ph, jobEnd: -1, resolved: &resolved}
 			all := f.ExprsOf(sink.value)
 			for _, e := range sc.sinkExprs(sink.value, nil) {

@@ -37,18 +37,81 @@ type tiScope struct {
 	// known: they tell a matrix that holds no placeholder worth resolving (tiMatrixPlain).
 	ph     *tiPlaceholders
 	jobEnd int
-	// resolved, when set, keeps what resolve returned in this scope (at depth 0): the step's
-	// prefilter (mayHaveSource) and its findings' sources resolve the same paths.
+	// resolved, when set, keeps what resolve returned at depth 0 in this scope's file, job and
+	// step, each path at the widest of the three where its sources are the same: the step's
+	// prefilter (mayHaveSource) and its findings' sources resolve the same paths, and the steps
+	// of a file read the same few contexts (of ~1,430 resolutions of a corpus pass, ~400 repeat
+	// one of the same job, ~180 more one of the same file).
 	resolved *tiResolved
 }
 
-// tiResolved is a step's few resolved paths, in the order first asked for.
+// tiResolved is what resolve returned for the steps of one file at the top level, by where the
+// sources of a path are the same (tiResolvedLevel): for the whole file, for the job at hand (for
+// the steps of a composite action, the whole file again), or for the step at hand.
 type tiResolved struct {
+	file                  *audit.File
+	job                   *actionlint.Job
+	inFile, inJob, inStep tiResolvedList
+}
+
+// tiResolvedList is a few resolved paths, in the order first asked for.
+type tiResolvedList struct {
 	paths []string
 	srcs  [][]tiSource
 }
 
-func (r *tiResolved) reset() { r.paths, r.srcs = r.paths[:0], r.srcs[:0] }
+func (l *tiResolvedList) reset() { l.paths, l.srcs = l.paths[:0], l.srcs[:0] }
+
+// enter prepares r for a step of job in file: it forgets the paths of the step before, those of
+// its job too when that step was of another job, and all when it was of another file.
+func (r *tiResolved) enter(file *audit.File, job *actionlint.Job) {
+	if r.file != file {
+		r.inFile.reset()
+	}
+	if r.file != file || r.job != job {
+		r.inJob.reset()
+	}
+	r.file, r.job = file, job
+	r.inStep.reset()
+}
+
+// list returns the list that keeps path in step (see tiResolvedLevel).
+func (r *tiResolved) list(step *actionlint.Step, path string) *tiResolvedList {
+	switch tiResolvedLevel(step, path) {
+	case tiInFile:
+		return &r.inFile
+	case tiInJob:
+		return &r.inJob
+	}
+	return &r.inStep
+}
+
+// Where the sources of a path are the same.
+const (
+	tiInFile = iota
+	tiInJob
+	tiInStep
+)
+
+// tiResolvedLevel says where the sources of path (lower case) are the same, as resolveOnce finds
+// them: in the whole file for the contexts it resolves against the workflow (github, inputs,
+// needs); in a step for a read of the env context where the step has an env:, which may define
+// it; in a job for the others (env, matrix, steps). It looks at the path's first byte only (no
+// call to split it): resolveOnce resolves any other context to nothing, wherever it is read.
+func tiResolvedLevel(step *actionlint.Step, path string) int {
+	if path == "" {
+		return tiInJob
+	}
+	switch path[0] {
+	case 'g', 'i', 'n': // github, inputs, needs
+		return tiInFile
+	case 'e': // env
+		if step != nil && step.Env != nil {
+			return tiInStep
+		}
+	}
+	return tiInJob
+}
 
 // tiValues returns the context paths whose data may flow into the value of n. Booleans
 // (comparisons, !, contains() and the like) and literals carry none; a && b yields a only when a
@@ -172,13 +235,14 @@ func (sc tiScope) resolve(path string) []tiSource {
 	if r == nil || sc.depth > 0 {
 		return sc.resolveOnce(path)
 	}
-	for i, p := range r.paths {
+	l := r.list(sc.step, path)
+	for i, p := range l.paths {
 		if p == path {
-			return r.srcs[i]
+			return l.srcs[i]
 		}
 	}
 	out := sc.resolveOnce(path)
-	r.paths, r.srcs = append(r.paths, path), append(r.srcs, out)
+	l.paths, l.srcs = append(l.paths, path), append(l.srcs, out)
 	return out
 }
 
