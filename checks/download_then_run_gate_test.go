@@ -46,6 +46,13 @@ func TestDtrPosixMay(t *testing.T) {
 	}
 	pieces := []string{"curl -sL https://x/i.sh", "wget -O i.sh u", "curl u -o run.py", " ", "\n", " | ", "|", ";", "&&",
 		"sh", "bash", "python3", "node", "sudo ", "eval", "source", ".", " $(", "<(", "`", "./i.sh", "i.sh", "run.py",
-		"/tmp/", "x", "-c", "ruby", "e", "s", "p", ".", "\"", "'", "zsh", "kshx", "a.rb"}
+		"/tmp/", "x", "-c", "ruby", "e", "s", "p", ".", "\"", "'", "zsh", "kshx", "a.rb", "powershell", "powershellx", "pwsh",
+		"a.b.sh", "python3.11", "sh.x", "..", "source", "longername.sh", "\t"}
 	shellRandomTexts(7, 50000, 10, pieces, check)
+	// The same, cut at every length (dtrPosixMay reads eight bytes at a time).
+	shellRandomTexts(8, 2000, 10, pieces, func(text string) {
+		for n := range len(text) + 1 {
+			check(text[:n])
+		}
+	})
 }

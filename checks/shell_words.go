@@ -3,6 +3,8 @@ package checks
 import (
 	"math/bits"
 	"strings"
+	"unicode"
+	"unicode/utf8"
 )
 
 // shellWords is what one pass over a script's raw text finds for the checks that look for
@@ -25,6 +27,10 @@ type shellWords struct {
 	// dtrPwshRe holds one, or a letter of OddFold: K (Kelvin, U+212A) or ſ (long s, U+017F), see
 	// shellOddFold.
 	PwshExec, OddFold bool
+	// FieldsSpace: a byte that strings.Fields splits at and shellBound lacks: \v, \f or a
+	// Unicode space (found by its first two bytes). Without one, a word that strings.Fields
+	// makes of the text (quotes trimmed) is one that an anchor may start (see utPwshSubMaybe).
+	FieldsSpace bool
 	// Images: docker or podman where a word may start (at the start or after a byte that is
 	// not shellWordByte), found by "do" and "po": every line of uiCommandLines holds one.
 	Images bool
@@ -111,7 +117,7 @@ const (
 // anchors and i before a byte that may end a word; after e or E, x and X before a byte that is
 // not regexp's \w (iex) or before p or P (invoke-expression); after a byte that is not shellWordByte, do and po (docker, podman);
 // ']' before ':' (scriptblock]::); the first two bytes of K (Kelvin) and
-// ſ; after a byte of shellJoinTable, a quote before a byte that a word may go on with, and '$'
+// ſ; \v and \f, and the first two bytes of the Unicode spaces (FieldsSpace); after a byte of shellJoinTable, a quote before a byte that a word may go on with, and '$'
 // before a quote ($' and $" openers); and shellScanPub at the pairs that shellPublishAt starts
 // from (pu, oa, oy and el, in any ASCII case); and shellScanMaskWord at the pairs that
 // pcPublishMask starts from. The pairs are exact: hit does not see a byte
@@ -145,6 +151,15 @@ var shellScanPair = func() *[1 << 16]uint8 {
 	pair(']', ':', shellAfterAny)
 	pair(0xe2, 0x84, shellAfterAny)
 	pair(0xc5, 0xbf, shellAfterAny)
+	for next := range 256 {
+		pair('\v', byte(next), shellAfterAny)
+		pair('\f', byte(next), shellAfterAny)
+	}
+	// The first two bytes of the Unicode spaces: U+0085, U+00A0, U+1680, U+2000 to U+200A,
+	// U+2028, U+2029, U+202F, U+205F, U+3000.
+	for _, p := range [][2]byte{{0xc2, 0x85}, {0xc2, 0xa0}, {0xe1, 0x9a}, {0xe2, 0x80}, {0xe2, 0x81}, {0xe3, 0x80}} {
+		pair(p[0], p[1], shellAfterAny)
+	}
 	for _, ws := range pcMaskWords {
 		for _, w := range ws {
 			for _, c := range []byte{w.word[0], w.word[0] - 'a' + 'A'} {
@@ -278,6 +293,10 @@ func (w *shellWords) hit(text string, i int, start bool) {
 		return
 	case 0xe2:
 		w.OddFold = w.OddFold || strings.HasPrefix(text[i:], "\u212a")
+		w.FieldsSpace = w.FieldsSpace || shellFieldsSpaceAt(text, i)
+		return
+	case '\v', '\f', 0xc2, 0xe1, 0xe3:
+		w.FieldsSpace = w.FieldsSpace || shellFieldsSpaceAt(text, i)
 		return
 	case 0xc5:
 		w.OddFold = w.OddFold || strings.HasPrefix(text[i:], "\u017f")
@@ -309,6 +328,13 @@ func (w *shellWords) hit(text string, i int, start bool) {
 	if k := shellAnchorAt(text, i); k != 0 {
 		w.Anchors = append(w.Anchors, shellAnchor{k, int32(i)})
 	}
+}
+
+// shellFieldsSpaceAt reports whether the character at text[i] is one that strings.Fields
+// splits at.
+func shellFieldsSpaceAt(text string, i int) bool {
+	r, _ := utf8.DecodeRuneInString(text[i:])
+	return unicode.IsSpace(r)
 }
 
 // shellImagesAt reports whether the word name starts at text[i] as uiCommandLines finds it.

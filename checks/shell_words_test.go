@@ -5,6 +5,7 @@ import (
 	"reflect"
 	"strings"
 	"testing"
+	"unicode"
 )
 
 // TestShellWordsPublish checks that the word scan finds the publishing words as pcGate does,
@@ -79,7 +80,7 @@ func TestShellScanPairs(t *testing.T) {
 		"run", "add", "i", "iex", "IEX", "invoke-expression", "[scriptblock]::", "\u212a", "\u017f", "publish", "push",
 		"upload", "deploy", "release", "PUSH", "c\"url\"", "it's", "$'x'", "$\"y\"", "\\\n", "/", " ", "\n", "\t", ";",
 		"|", "&", "(", ")", "\"", "'", "$", "e", "E", "x", "X", "]", ":", "a", "-", ".", "_", "J", "\xe2", "\x84", "\xc5", "\xbf",
-		"docker", "podman", "do", "po", "=", "pu"}
+		"docker", "podman", "do", "po", "=", "pu", "\v", "\f", "\u00a0", "\u2003", "\u3000", "\u205f", "\u2019", "\xc2", "\xe3"}
 	shellRandomTexts(2, 5000, 16, pieces, func(text string) {
 		for n := range len(text) + 1 {
 			check(text[:n])
@@ -112,6 +113,43 @@ func TestShellWordsImages(t *testing.T) {
 	pieces := []string{"docker", "podman", "doc", "ker", "pod", "man", " run ", " pull ", " image ", "/", " ", "\n", "\\\n",
 		"\"", "'", "=", "x", "-", "$", "po", "do", "pu"}
 	shellRandomTexts(3, 20000, 10, pieces, check)
+}
+
+// TestShellWordsFieldsSpace checks that the word scan finds FieldsSpace in the texts that
+// hold a character that strings.Fields splits at, other than the ASCII blanks of shellBound,
+// and only there: on every script of the corpus, on every character up to U+3000 between words,
+// and on random texts of spaces, their bytes and other characters, cut at every length.
+func TestShellWordsFieldsSpace(t *testing.T) {
+	found := 0
+	check := func(text string) {
+		t.Helper()
+		want := strings.ContainsFunc(text, func(r rune) bool { return unicode.IsSpace(r) && !strings.ContainsRune(" \t\r\n", r) })
+		var w shellWords
+		shellScanWords(&w, text)
+		if w.FieldsSpace != want {
+			t.Fatalf("%q: FieldsSpace %v, strings.Fields splits at another space %v", text, w.FieldsSpace, want)
+		}
+		if want {
+			found++
+		}
+	}
+	for _, text := range corpusScriptTexts(t) {
+		check(text)
+	}
+	for r := rune(0); r <= 0x3000; r++ {
+		check("pip install" + string(r) + "x")
+		check(string(r))
+	}
+	pieces := []string{"\v", "\f", "\u0085", "\u00a0", "\u1680", "\u2000", "\u200a", "\u200b", "\u2028", "\u2029", "\u202f",
+		"\u205f", "\u3000", "\u2019", "\u212a", "\xc2", "\xe1", "\xe2", "\xe3", "\x80", "\x85", "\xa0", "\x9a", "x", " ", "\n"}
+	shellRandomTexts(5, 3000, 10, pieces, func(text string) {
+		for n := range len(text) + 1 {
+			check(text[:n])
+		}
+	})
+	if found < 1000 {
+		t.Fatalf("%d texts only with such a space", found)
+	}
 }
 
 // TestShellWordsPwshExec checks that the word scan finds PwshExec or OddFold in every script

@@ -76,7 +76,7 @@ func runUnpinnedTools(pass *audit.Pass) error {
 func utScript(pass *audit.Pass, s *shellScript) {
 	if !s.shellPosix() {
 		// Every match of utPwshCmds starts with one of its names (see shellPwshToolMaybe).
-		if utPwshSubMaybe(s.Text) && shellPwshToolMaybe(s.Text) && utPwshMaybe(s.Folded()) {
+		if utPwshSubMaybe(s) && shellPwshToolMaybe(s.Text) && utPwshMaybe(s.Folded()) {
 			utPwsh(pass, s)
 		}
 		return
@@ -182,9 +182,31 @@ func utFollowed(f, name string, subs ...string) bool {
 }
 
 // utPwshSubMaybe reports whether a PowerShell or cmd script may hold a subcommand that utCheck
-// needs (a word of utPwsh is compared as it is, its quotes trimmed): install (binstall), tool,
-// global, upgrade, run or add, or else i, which needs -g or --global.
-func utPwshSubMaybe(text string) bool {
+// needs: install (binstall), tool, global, upgrade, run or add, or else i, which needs -g,
+// --global or --location global. utPwsh compares a word as it is, its quotes trimmed, and finds
+// the words with strings.Fields: such a word is in the text after a blank or a quote and before
+// one, or before the end of its command (a newline, ';', '|', '&' or the end of the text), so
+// the word scan has an anchor there, unless the text holds a space that strings.Fields splits
+// at and shellBound lacks (FieldsSpace); utPwshSubMaybeText then decides.
+func utPwshSubMaybe(s *shellScript) bool {
+	w := s.Words()
+	if w.FieldsSpace {
+		return utPwshSubMaybeText(s.Text)
+	}
+	i := false
+	for _, a := range w.Anchors {
+		switch a.Kind {
+		case saInstall, saBinstall, saTool, saGlobal, saUpgrade, saRun, saAdd:
+			return true
+		case saI:
+			i = true
+		}
+	}
+	return i && (strings.Contains(s.Text, "-g") || strings.Contains(s.Text, "global"))
+}
+
+// utPwshSubMaybeText is utPwshSubMaybe by the text alone: the subcommands, or -g, anywhere in it.
+func utPwshSubMaybeText(text string) bool {
 	for _, w := range []string{"install", "tool", "global", "upgrade", "run", "add", "-g"} {
 		if strings.Contains(text, w) {
 			return true

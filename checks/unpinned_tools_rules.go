@@ -276,19 +276,7 @@ func utNpm(cmd string, ops []*shellWord) []utProblem {
 // utPwsh checks PowerShell and cmd scripts line by line, splitting each install command into words.
 func utPwsh(pass *audit.Pass, s *shellScript) {
 	for _, loc := range utPwshCmds(s.Text) {
-		seg := s.Text[loc[0]:loc[1]]
-		c := &shellCmd{Offset: loc[0]}
-		off := loc[0]
-		for _, f := range strings.Fields(seg) {
-			if strings.HasPrefix(f, "#") {
-				break
-			}
-			i := strings.Index(s.Text[off:], f) + off
-			t := strings.Trim(f, `"'`)
-			c.Args = append(c.Args, &shellWord{Text: t, Literal: !strings.ContainsAny(t, "$%"), HasExpr: strings.Contains(t, "${{"), Offset: i, End: i + len(f)})
-			off = i + len(f)
-		}
-		for _, p := range utCheck(c) {
+		for _, p := range utCheck(utPwshCmd(s.Text, loc)) {
 			f := pass.Reportf(s.Ref.File, s.Pos(p.word.Offset), "%s", p.msg)
 			if p.low {
 				f.Confidence = audit.LowConfidence
@@ -296,4 +284,21 @@ func utPwsh(pass *audit.Pass, s *shellScript) {
 			f.Key = s.Ref.Label() + " " + p.msg
 		}
 	}
+}
+
+// utPwshCmd returns the command of utPwshCmds at loc, split into words by strings.Fields up to a
+// comment, each with its quotes trimmed.
+func utPwshCmd(text string, loc [2]int) *shellCmd {
+	c := &shellCmd{Offset: loc[0]}
+	off := loc[0]
+	for _, f := range strings.Fields(text[loc[0]:loc[1]]) {
+		if strings.HasPrefix(f, "#") {
+			break
+		}
+		i := strings.Index(text[off:], f) + off
+		t := strings.Trim(f, `"'`)
+		c.Args = append(c.Args, &shellWord{Text: t, Literal: !strings.ContainsAny(t, "$%"), HasExpr: strings.Contains(t, "${{"), Offset: i, End: i + len(f)})
+		off = i + len(f)
+	}
+	return c
 }
