@@ -73,25 +73,25 @@ func isFullSHA(s string) bool {
 	if len(s) != 40 {
 		return false
 	}
-	// Most uses: of the corpus end in one, so that all 40 bytes are looked at: one lookup each,
-	// and-ed together without a branch, costs less than isHexDigit's ranges and early exit.
+	// Most uses: of the corpus end in one, so that all 40 bytes are looked at: eight at a time
+	// (hexWords), five words and-ed together without a branch, where a lookup a byte cost
+	// ~290 instructions a SHA.
 	s = s[:40]
-	m := byte(1)
-	for i := 0; i < 40; i++ {
-		m &= hexDigitTable[s[i]]
-	}
-	return m != 0
+	return hexWords(lowerLoad(s[0:8]), lowerLoad(s[8:16]), lowerLoad(s[16:24]), lowerLoad(s[24:32]), lowerLoad(s[32:40]))
 }
 
-// hexDigitTable holds 1 for the bytes of isHexDigit, 0 for the others.
-var hexDigitTable = func() (t [256]byte) {
-	for c := range t {
-		if isHexDigit(byte(c)) {
-			t[c] = 1
-		}
+// hexWords reports whether every byte of the words is isHexDigit's. Once no byte has its high
+// bit, no sum below carries into the next byte: b+0x50 has its high bit when b >= '0', b+0x46
+// when b > '9'; with l = b|0x20 (which maps 'A'..'F' to 'a'..'f' and nothing else there),
+// l+0x1f has it when l >= 'a', l+0x19 when l > 'f'.
+func hexWords(a, b, c, d, e uint64) bool {
+	const lo, hi = 0x0101010101010101, 0x8080808080808080
+	in := func(x uint64) uint64 {
+		l := x | 0x20*lo
+		return (x+0x50*lo)&^(x+0x46*lo) | (l+0x1f*lo)&^(l+0x19*lo)
 	}
-	return t
-}()
+	return (a|b|c|d|e)&hi == 0 && in(a)&in(b)&in(c)&in(d)&in(e)&hi == hi
+}
 
 func isHexDigit(c byte) bool {
 	return '0' <= c && c <= '9' || 'a' <= c && c <= 'f' || 'A' <= c && c <= 'F'

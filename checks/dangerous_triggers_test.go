@@ -87,3 +87,29 @@ func TestDtGitFetches(t *testing.T) {
 		check(t, lines)
 	})
 }
+
+// TestDtMayCheckPermission holds the prefilter to dtPermissionCheckRe: no text it passes over
+// matches, on every script of the corpus and random texts of the words' pieces in any case, with
+// the letters that fold onto ASCII ones; and it passes the matches of crafted ones.
+func TestDtMayCheckPermission(t *testing.T) {
+	check := func(s string) {
+		t.Helper()
+		if got, want := dtMayCheckPermission(s), dtPermissionCheckRe.MatchString(s); want && !got {
+			t.Fatalf("dtMayCheckPermission(%q) = false, and dtPermissionCheckRe matches", s)
+		}
+	}
+	for _, s := range []string{"author_association", "AUTHOR_ASSOCIATION", "authorAssociation", "x.getCollaboratorPermissionLevel(",
+		"GETCOLLABORATORPERMISSIONLEVEL", "/repos/o/r/collaborators/$U/permission", "/COLLABORATORS/x/PERMISSION",
+		"author_a\u017f\u017fociation", "/collaborators/\u212a/permission"} {
+		if !dtPermissionCheckRe.MatchString(s) || !dtMayCheckPermission(s) {
+			t.Errorf("%q: the regular expression %v, the prefilter %v; want both true", s, dtPermissionCheckRe.MatchString(s), dtMayCheckPermission(s))
+		}
+	}
+	for _, s := range corpusScriptTexts(t) {
+		check(s)
+	}
+	pieces := []string{"author", "AUTHOR", "_", "a", "A", "ssociation", "SSOCIATION", "\u017f", "\u212a", "ociation", "ociatio", "get",
+		"Collaborator", "COLLABORATOR", "ollaborator", "c", "s", "Permission", "PERMISSION", "Level", "/", "collaborators", "/x/",
+		"permission", " ", "\n", "é", "o", "O"}
+	shellRandomTexts(7, 50000, 10, pieces, check)
+}

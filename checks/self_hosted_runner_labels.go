@@ -100,8 +100,14 @@ func shrIsHosted(v string) bool {
 			return shrHosted.MatchString(v)
 		}
 	}
+	if v == "" {
+		return false
+	}
+	// The first byte, folded, leaves one or two prefixes to compare (asciiFoldAt is
+	// strings.EqualFold on ASCII), where each of the thirteen took a call.
+	c := shellFoldTable[v[0]]
 	for _, p := range shrHostedPrefixes {
-		if len(v) >= len(p) && strings.EqualFold(v[:len(p)], p) {
+		if p[0] == c && asciiFoldAt(v, 0, p) {
 			return true
 		}
 	}

@@ -19,6 +19,30 @@ func TestShrIsHosted(t *testing.T) {
 			t.Errorf("shrIsHosted(%q) = %v, regexp says %v", v, got, want)
 		}
 	}
+	// Every runs-on label of the corpus, and random ones of the prefixes' pieces in any case.
+	check := func(v string) {
+		t.Helper()
+		if got, want := shrIsHosted(v), shrHosted.MatchString(v); got != want {
+			t.Fatalf("shrIsHosted(%q) = %v, regexp says %v", v, got, want)
+		}
+	}
+	for _, tg := range corpusTargets(t) {
+		for _, f := range tg.Workflows() {
+			for _, j := range f.Jobs() {
+				if j.RunsOn != nil {
+					for _, l := range j.RunsOn.Labels {
+						check(strings.TrimSpace(l.Value))
+					}
+				}
+			}
+		}
+	}
+	var pieces []string
+	for _, p := range shrHostedPrefixes {
+		pieces = append(pieces, p, strings.ToUpper(p), p[:len(p)/2], p[len(p)/2:])
+	}
+	pieces = append(pieces, "-", "=", "/", "latest", "x", "K", "é", " ")
+	shellRandomTexts(8, 50000, 4, pieces, check)
 }
 
 // TestShrPropertyChain checks that the fast path reads a plain property chain as actionlint's

@@ -177,8 +177,7 @@ func uuAppendQuote(b []byte, s string) []byte {
 // checkUses reports one uses: value that its policy does not accept.
 func checkUses(pass *audit.Pass, file *audit.File, uses *actionlint.String, what string, where usesWhere, policy usesPolicy, configured bool, self string, pins *uuPins, buf *[]byte) {
 	v := strings.TrimSpace(uses.Value)
-	at := strings.LastIndexByte(v, '@')
-	sha := isFullSHA(v[at+1:])
+	at, sha := uuSplitSHA(v)
 	pins.note(v, at, sha)
 	if strings.HasPrefix(v, "docker://") {
 		checkDockerUses(pass, file, uses, where, policy, configured)

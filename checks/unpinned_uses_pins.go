@@ -28,8 +28,8 @@ func uuPinsOf(file *audit.File) uuPins {
 		var p uuPins
 		arEachUse(file, func(s *actionlint.String, _ *actionlint.Job, _ *actionlint.Step, _ int) {
 			v := strings.TrimSpace(s.Value)
-			at := strings.LastIndexByte(v, '@')
-			p.note(v, at, isFullSHA(v[at+1:]))
+			at, sha := uuSplitSHA(v)
+			p.note(v, at, sha)
 		})
 		return p
 	}).(uuPins)
@@ -43,7 +43,9 @@ func (p uuPins) keep(file *audit.File) {
 // note counts one uses:: v is its trimmed value, at the index of its last "@" (-1 for none),
 // and sha whether what follows that "@" is a full commit SHA.
 func (p *uuPins) note(v string, at int, sha bool) {
-	bot := !p.renovate && len(v) > len("renovatebot/") && strings.EqualFold(v[:len("renovatebot/")], "renovatebot/")
+	// strings.EqualFold with an ASCII pattern without "k" or "s" matches only ASCII: v starts
+	// with "r" or "R" (c|0x20 is 'r' for those alone), which the other uses: of the corpus fail.
+	bot := !p.renovate && len(v) > len("renovatebot/") && v[0]|0x20 == 'r' && strings.EqualFold(v[:len("renovatebot/")], "renovatebot/")
 	if !sha && !bot {
 		return
 	}
@@ -52,28 +54,70 @@ func (p *uuPins) note(v string, at int, sha bool) {
 		return
 	}
 	// arParseUse lower-cases the owner; it is ASCII, where strings.EqualFold is that.
-	p.renovate = p.renovate || strings.EqualFold(owner, "renovatebot")
+	p.renovate = p.renovate || len(owner) == len("renovatebot") && strings.EqualFold(owner, "renovatebot")
 	if sha {
 		p.n++
 	}
 }
 
+// uuSplitSHA returns the index of v's last "@" (-1 for none) and whether what follows it is a
+// full commit SHA. Most uses: of the corpus end in "@" and a SHA: the "@" 41 bytes from the end
+// is then the last one (no hex digit is an "@"), found without strings.LastIndexByte's
+// byte-by-byte walk back over the SHA.
+func uuSplitSHA(v string) (at int, sha bool) {
+	if n := len(v) - 41; n >= 0 && v[n] == '@' && isFullSHA(v[n+1:]) {
+		return n, true
+	}
+	at = strings.LastIndexByte(v, '@')
+	return at, isFullSHA(v[at+1:])
+}
+
 // arUseOwner returns the owner of a trimmed value as written, and whether arParseUse takes the
 // value: its checks without the strings it builds. at is the index of v's last "@" (-1 for none).
+//
+// One walk over owner and name (arUseClass) does what arParseUse's prefix tests, cuts and
+// validity loops do: a value that starts with "." or "docker://" has no valid owner, and a
+// "${{" cannot stand in a valid owner or name (nor run across their end, a name byte), so only
+// the rest of the value is searched for one.
 func arUseOwner(v string, at int) (owner string, ok bool) {
-	if v == "" || strings.HasPrefix(v, ".") || strings.HasPrefix(v, "docker://") || strings.Contains(v, "${{") {
+	if at <= 0 || at == len(v)-1 {
 		return "", false
 	}
-	if at < 0 || at == len(v)-1 {
+	i := 0
+	for i < at && arUseClass[v[i]]&(arAlnum|arHyphen) != 0 {
+		i++
+	}
+	if i == 0 || i == at || v[i] != '/' || arUseClass[v[0]]&arAlnum == 0 || arUseClass[v[i-1]]&arAlnum == 0 {
 		return "", false
 	}
-	owner, rest, ok := strings.Cut(v[:at], "/")
-	if !ok {
+	j := i + 1
+	for j < at && arUseClass[v[j]] != 0 {
+		j++
+	}
+	if j == i+1 || j < at && v[j] != '/' || strings.Contains(v[j:], "${{") {
 		return "", false
 	}
-	name, _, _ := strings.Cut(rest, "/")
-	if !arValidOwner(owner) || !arValidName(name) {
-		return "", false
-	}
-	return owner, true
+	return v[:i], true
 }
+
+// The classes of arUseClass: arValidOwner's bytes are arAlnum and inner arHyphen, arValidName's
+// any of the three.
+const (
+	arAlnum  = 1 << iota // isAlnum
+	arHyphen             // "-"
+	arDotUnd             // "." and "_"
+)
+
+var arUseClass = func() (t [256]byte) {
+	for c := range t {
+		switch {
+		case isAlnum(byte(c)):
+			t[c] = arAlnum
+		case c == '-':
+			t[c] = arHyphen
+		case c == '.' || c == '_':
+			t[c] = arDotUnd
+		}
+	}
+	return t
+}()

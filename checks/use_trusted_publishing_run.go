@@ -104,7 +104,7 @@ var utpRegistryNames = map[string]string{"npm": "npm", "pypi": "PyPI", "rubygems
 // utpTokenOnly reports a step that is given a registry's publish token from a secret and runs
 // something that publishes (a release script), when no publishing command was recognised.
 func utpTokenOnly(pass *audit.Pass, file *audit.File, s audit.StepRef, r *actionlint.ExecRun, m pcWords) {
-	if s.Step.Env == nil || len(s.Step.Env.Vars) == 0 {
+	if s.Step.Env == nil || !utpEnvHasTokenVar(s.Step.Env.Vars) {
 		return // no token in the step's env
 	}
 	if m&(pcwPublish|pcwRelease) == 0 && !utpLowerHas(r.Run.Value) {

@@ -28,3 +28,43 @@ func TestUtpLowerHas(t *testing.T) {
 		"\u017f", "sh", "é", "\xff", "\xc4", " ", "p", "ublish", "release", "Publish"}
 	shellRandomTexts(6, 50000, 8, pieces, check)
 }
+
+// TestUtpIsTokenVar holds utpIsTokenVar's switch to utpTokenVars: it takes each name lower-cased
+// and nothing else of the corpus's and fixtures' env: names, nor the names a byte away.
+func TestUtpIsTokenVar(t *testing.T) {
+	want := map[string]bool{}
+	for _, names := range utpTokenVars {
+		for _, n := range names {
+			want[strings.ToLower(n)] = true
+		}
+	}
+	var keys []string
+	for k := range want {
+		keys = append(keys, k, strings.ToUpper(k), k[1:], k[:len(k)-1], k+"_", "x"+k)
+	}
+	for _, f := range secwTestFiles(t) {
+		for _, s := range f.Steps() {
+			if s.Step.Env != nil {
+				for k := range s.Step.Env.Vars {
+					keys = append(keys, k)
+				}
+			}
+		}
+	}
+	for _, tg := range corpusTargets(t) {
+		for _, f := range tg.Files {
+			for _, s := range f.Steps() {
+				if s.Step.Env != nil {
+					for k := range s.Step.Env.Vars {
+						keys = append(keys, k)
+					}
+				}
+			}
+		}
+	}
+	for _, k := range keys {
+		if got := utpIsTokenVar(k); got != want[k] {
+			t.Errorf("utpIsTokenVar(%q) = %v, want %v", k, got, want[k])
+		}
+	}
+}

@@ -19,6 +19,33 @@ func utpStepEnv(st *actionlint.Step, name string) string {
 	return ""
 }
 
+// utpEnvHasTokenVar reports whether an env: map (whose keys are lower-cased) has a name of
+// utpTokenVars. A step's env: holds a few names, most often none of those: one look at each
+// settles what utpTokenOnly's fourteen lookups (two map reads each) would find, and spares the
+// script's utpLowerHas.
+func utpEnvHasTokenVar(vars map[string]*actionlint.EnvVar) bool {
+	for k := range vars {
+		if utpIsTokenVar(k) {
+			return true
+		}
+	}
+	return false
+}
+
+// utpIsTokenVar reports whether k is a name of utpTokenVars in lower case: a switch, which
+// compares lengths first, rather than a map read that hashes k.
+func utpIsTokenVar(k string) bool {
+	switch k {
+	case "node_auth_token", "npm_token", "npm_auth_token",
+		"twine_password", "uv_publish_token", "poetry_pypi_token_pypi", "hatch_index_auth", "pdm_publish_password", "flit_password",
+		"gem_host_api_key", "rubygems_api_key",
+		"cargo_registry_token",
+		"nuget_api_key", "nuget_auth_token":
+		return true
+	}
+	return false
+}
+
 // utpLowerNames maps each name of utpTokenVars to its lower case, the key of an env: map.
 var utpLowerNames = func() map[string]string {
 	out := map[string]string{}
