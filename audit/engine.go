@@ -3,7 +3,6 @@ package audit
 import (
 	"fmt"
 	"os"
-	"path"
 	"runtime"
 	"runtime/debug"
 	"slices"
@@ -158,17 +157,20 @@ func (e *Engine) audit(loaders []TargetLoader, opts AuditOptions, release bool) 
 		total += len(r.findings)
 	}
 	runs := make([][]*Finding, len(results))
+	// Paths in the report are joined to their target's name when there are several targets.
+	var paths []targetPath
+	if multi {
+		paths = make([]targetPath, len(results))
+		for i, r := range results {
+			paths[i] = newTargetPath(r.info.Name)
+		}
+	}
 	for i, r := range results {
-		// Findings come grouped by file: the last joined path is remembered.
-		var lastIn, lastOut string
 		prefix := func(p string) string {
-			if !multi || p == "" {
+			if !multi {
 				return p
 			}
-			if p != lastIn {
-				lastIn, lastOut = p, path.Join(strings.TrimSuffix(filepathToSlash(r.info.Name), "/"), p)
-			}
-			return lastOut
+			return paths[i].join(p)
 		}
 		runs[i] = r.findings
 		for _, fe := range r.errors {
@@ -202,18 +204,7 @@ func (e *Engine) audit(loaders []TargetLoader, opts AuditOptions, release bool) 
 	// The findings' paths are joined to their target's name as they are copied into the report.
 	var file func(run int, p string) string
 	if multi {
-		// Findings come grouped by file: each target's last joined path is remembered.
-		lastIn, lastOut := make([]string, len(results)), make([]string, len(results))
-		file = func(run int, p string) string {
-			if p == "" {
-				return p
-			}
-			if p != lastIn[run] || lastOut[run] == "" {
-				lastIn[run] = p
-				lastOut[run] = path.Join(strings.TrimSuffix(filepathToSlash(results[run].info.Name), "/"), p)
-			}
-			return lastOut[run]
-		}
+		file = func(run int, p string) string { return paths[run].join(p) }
 	}
 	rep.Findings = mergeRuns(runs, total, file)
 	sr := Score(rep.Findings, known)
