@@ -87,11 +87,10 @@ func process(t *Target, raw []*Finding, opts ProcessOptions) ([]*Finding, []Exce
 		file := files.get(kept[start].File)
 		group := kept[start:end]
 		fp.file(file, group)
-		// A file with no ignore comment (most) needs no look at its findings' lines. Once the
-		// file's line index exists (fingerprints and many checks make it), looking at each
-		// finding's two lines costs less than searching the whole file for one; without it, or
-		// once that search was made, the search's answer decides. Either way gives the same answer.
-		ignores := file != nil && ((file.lines != nil && file.ignores == 0) || file.hasIgnores())
+		// A file with no ignore comment (most) needs no look at its findings' lines. One search
+		// of the whole file for the marker's rare '[' costs less than looking at each finding's
+		// two lines (which was done while the search went from the marker's common 'i').
+		ignores := file != nil && file.hasIgnores()
 		for _, f := range group {
 			if ignores {
 				if s := inlineSuppression(file, f, opts.ZizmorIDs); s != nil {
