@@ -110,6 +110,8 @@ func (e *Engine) audit(loaders []TargetLoader, opts AuditOptions, release bool) 
 		go func() {
 			defer wg.Done()
 			cache := exprCache{}
+			// The rest of a target's last block of findings serves the next target (see Pass.Reportf).
+			var slab []Finding
 			for {
 				i := int(next.Add(1) - 1)
 				if i >= len(loaders) {
@@ -123,7 +125,7 @@ func (e *Engine) audit(loaders []TargetLoader, opts AuditOptions, release bool) 
 				for _, f := range t.Files {
 					f.exprCache = cache
 				}
-				results[i] = e.auditTarget(t, opts, zizmor, texts)
+				results[i] = e.auditTarget(t, opts, zizmor, texts, &slab)
 				for _, f := range t.Files {
 					f.exprCache = nil
 				}
@@ -321,7 +323,7 @@ func unauditedFiles(t *Target) int {
 	return n
 }
 
-func (e *Engine) auditTarget(t *Target, opts AuditOptions, zizmor map[string]bool, texts map[*Check][2]string) targetResult {
+func (e *Engine) auditTarget(t *Target, opts AuditOptions, zizmor map[string]bool, texts map[*Check][2]string, slab *[]Finding) targetResult {
 	r := targetResult{checks: make([]checkOutcome, len(e.Checks)),
 		info: TargetInfo{Kind: t.Kind, Name: t.Name, Ref: t.Ref}, stats: targetStats(t)}
 	cfg := opts.Config
@@ -329,9 +331,8 @@ func (e *Engine) auditTarget(t *Target, opts AuditOptions, zizmor map[string]boo
 		cfg = t.Config
 	}
 	r.errors = append(r.errors, t.Errors...)
-	// The passes share one slice of findings and one supply of Finding blocks (see Pass.Reportf).
+	// The passes share one slice of findings and the worker's supply of Finding blocks (see Pass.Reportf).
 	var raw []*Finding
-	var slab []Finding
 	for i, c := range e.Checks {
 		cc := cfg.CheckSettings(c.ID)
 		if cc.Disable {
@@ -346,7 +347,7 @@ func (e *Engine) auditTarget(t *Target, opts AuditOptions, zizmor map[string]boo
 			continue
 		}
 		pass := &Pass{Check: c, Target: t, Settings: cc.Settings, Config: cfg, remediation: texts[c][0], url: texts[c][1],
-			findings: raw, first: len(raw), slab: slab}
+			findings: raw, first: len(raw), slab: *slab}
 		if c.Online && opts.OnlineFor != nil {
 			pass.Online = opts.OnlineFor(t)
 		}
@@ -358,7 +359,7 @@ func (e *Engine) auditTarget(t *Target, opts AuditOptions, zizmor map[string]boo
 		if e.Timed != nil {
 			e.Timed(c.ID, time.Since(began))
 		}
-		slab = pass.slab
+		*slab = pass.slab
 		if err != nil {
 			r.failed = true
 			r.errors = append(r.errors, FileError{Message: fmt.Sprintf("check %s failed: %v", c.ID, err)})
