@@ -258,11 +258,14 @@ var ignoreMarker = []byte("ignore[")
 
 // fingerprinter gives each finding an id that survives line moves: the check, the file, and the
 // check's key or else the text of the finding's line; repeats get an occurrence number, counted
-// in the findings' order, which is that of comparePlace. Findings come grouped by file, so a
-// file is known by its number rather than its path.
+// in the findings' order, which is that of comparePlace. Findings come grouped by file, so
+// repeats are counted within a file's findings: by looking back over them when they are few
+// (a file has about six; two map operations a finding cost ~3 M instructions a corpus pass and
+// the maps 0.4 MB), by a map when they are many.
 type fingerprinter struct {
-	count map[fingerprintKey]int
-	files int // the files given so far; the current one's number
+	seen  []fingerprintKey       // the check and key or line of the current file's findings so far
+	count map[fingerprintKey]int // repeats of the files with many findings, made when first needed
+	files int                    // the files given so far; the current one's number
 	// The fingerprints are written side by side into one string and handed out as slices of it:
 	// one allocation for the target instead of one per finding.
 	hexes strings.Builder
@@ -270,7 +273,7 @@ type fingerprinter struct {
 }
 
 // fingerprintKey is what repeats are counted by: the file, by its number (the findings come
-// grouped by file), the check and the key or line.
+// grouped by file; looking back, always the current one), the check and the key or line.
 type fingerprintKey struct {
 	file       int
 	check, key string
@@ -278,9 +281,13 @@ type fingerprintKey struct {
 
 const fingerprintSize = 2 * 12
 
+// fingerprintLookBack is the most findings of a file whose repeats are counted by looking back:
+// 2,016 comparisons for 64 findings, about the cost of their map operations.
+const fingerprintLookBack = 64
+
 // init makes room for n fingerprints.
 func (fp *fingerprinter) init(n int) {
-	fp.count = make(map[fingerprintKey]int, n)
+	fp.seen = make([]fingerprintKey, 0, min(n, fingerprintLookBack))
 	fp.buf = make([]byte, 0, 256)
 	fp.hexes.Grow(fingerprintSize * n)
 }
@@ -289,22 +296,37 @@ func (fp *fingerprinter) init(n int) {
 func (fp *fingerprinter) file(file *File, fs []*Finding) {
 	fp.files++
 	buf := fp.buf
+	fp.seen = fp.seen[:0]
+	if len(fs) > fingerprintLookBack && fp.count == nil {
+		fp.count = make(map[fingerprintKey]int, len(fs))
+	}
 	for _, f := range fs {
-		k := fingerprintKey{fp.files, f.Check, f.Key}
-		if f.Key == "" && file != nil {
+		key := f.Key
+		if key == "" && file != nil {
 			// The line's text is looked at in place, not copied: the source does not change
-			// during an audit, and the map is dropped with the fingerprinter.
+			// during an audit, and the keys are dropped with the fingerprinter.
 			if line := bytes.TrimSpace(file.lineBytes(f.Line)); len(line) > 0 {
-				k.key = unsafe.String(&line[0], len(line))
+				key = unsafe.String(&line[0], len(line))
 			}
 		}
-		n := fp.count[k]
-		fp.count[k] = n + 1
+		k := fingerprintKey{fp.files, f.Check, key}
+		n := 0
+		if len(fs) <= fingerprintLookBack {
+			for _, s := range fp.seen {
+				if s.key == key && s.check == f.Check {
+					n++
+				}
+			}
+			fp.seen = append(fp.seen, k)
+		} else {
+			n = fp.count[k]
+			fp.count[k] = n + 1
+		}
 		buf = append(buf[:0], f.Check...)
 		buf = append(buf, 0)
 		buf = append(buf, f.File...)
 		buf = append(buf, 0)
-		buf = append(buf, k.key...)
+		buf = append(buf, key...)
 		buf = append(buf, 0)
 		buf = strconv.AppendInt(buf, int64(n), 10)
 		sum := sha256.Sum256(buf)
