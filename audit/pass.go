@@ -10,7 +10,8 @@ import (
 )
 
 // Pass is what a check sees when it runs: the target's parsed files, the check's settings,
-// and the means to report findings.
+// and the means to report findings. It is the check's until its Run returns: the engine then
+// hands it to the target's next check.
 type Pass struct {
 	Check  *Check
 	Target *Target

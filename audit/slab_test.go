@@ -46,3 +46,34 @@ func TestFindingBlocksAcrossTargets(t *testing.T) {
 		}
 	}
 }
+
+// TestPassPerCheck: the engine hands one Pass to each check in turn; what one check left in it
+// (unknowns, its findings, its check) is not the next one's.
+func TestPassPerCheck(t *testing.T) {
+	var seen []string
+	unsure := &Check{ID: "unsure", Title: "t", Severity: Low, Confidence: HighConfidence, Category: CategoryHygiene,
+		Run: func(p *Pass) error {
+			p.Unknown("cannot tell")
+			p.Reportf(p.Target.Files[0], At(1, 1), "one")
+			return nil
+		}}
+	quiet := &Check{ID: "quiet", Title: "t", Severity: Low, Confidence: HighConfidence, Category: CategoryHygiene,
+		Run: func(p *Pass) error {
+			seen = append(seen, fmt.Sprint(p.Check.ID, len(p.Findings()), len(p.unknown)))
+			return nil
+		}}
+	tg := &Target{Kind: "dir", Name: "x"}
+	tg.AddSource(".github/workflows/ci.yml", []byte("on: push\n"))
+	res := (&Engine{Checks: []*Check{unsure, quiet, unsure, quiet}}).Audit([]*Target{tg}, AuditOptions{})
+	if fmt.Sprint(seen) != "[quiet0 0 quiet0 0]" {
+		t.Errorf("the quiet check saw %v, want its own empty passes", seen)
+	}
+	if len(res.Report.Findings) != 1 || len(res.Report.Skipped) != 2 {
+		t.Errorf("findings %v, skipped %v: want unsure's one finding, and unsure partly unknown twice", res.Report.Findings, res.Report.Skipped)
+	}
+	for _, s := range res.Report.Skipped {
+		if s.Check != "unsure" {
+			t.Errorf("%s skipped: %s", s.Check, s.Reason)
+		}
+	}
+}
