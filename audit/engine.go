@@ -149,8 +149,9 @@ func (e *Engine) audit(loaders []TargetLoader, opts AuditOptions, release bool) 
 		infos[i] = r.info
 	}
 	rep.Target = targetInfo(infos)
-	known := map[Category]bool{}
-	// Why each check was skipped, by index in e.Checks: the last target's reason is kept.
+	// Whether each check ran on some target, and why it was skipped (the last target's reason),
+	// by index in e.Checks; the categories known are worked out from the former once.
+	ran := make([]bool, len(e.Checks))
 	skipped := make([]checkOutcome, len(e.Checks))
 	res := &Result{Report: rep}
 	multi := len(results) > 1
@@ -183,10 +184,8 @@ func (e *Engine) audit(loaders []TargetLoader, opts AuditOptions, release bool) 
 			x.Path = prefix(x.Path)
 			rep.Exceptions = append(rep.Exceptions, x)
 		}
-		for j, c := range e.Checks {
-			if r.checks[j].ran {
-				known[c.Category] = true
-			}
+		for j := range e.Checks {
+			ran[j] = ran[j] || r.checks[j].ran
 			if r.checks[j].skipped {
 				skipped[j] = r.checks[j]
 			}
@@ -198,7 +197,11 @@ func (e *Engine) audit(loaders []TargetLoader, opts AuditOptions, release bool) 
 		rep.Stats.Dependabot += r.stats.Dependabot
 		rep.Stats.Dockerfiles += r.stats.Dockerfiles
 	}
+	known := map[Category]bool{}
 	for j, c := range e.Checks {
+		if ran[j] {
+			known[c.Category] = true
+		}
 		if skip := skipped[j]; skip.skipped {
 			rep.Skipped = append(rep.Skipped, Skipped{Check: c.ID, Reason: skip.why})
 		}
