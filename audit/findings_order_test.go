@@ -168,3 +168,15 @@ func TestFormatMessageIsSprintf(t *testing.T) {
 		}
 	}
 }
+
+// TestSamePlaceIsComparePlace: samePlace says what comparePlace's zero says, on pairs of random
+// findings (paths equal as strings but not as pointers among them).
+func TestSamePlaceIsComparePlace(t *testing.T) {
+	r := rand.New(rand.NewSource(6))
+	for range 20000 {
+		fs := randomPlaced(r, 2)
+		if got, want := samePlace(fs[0], fs[1]), comparePlace(fs[0], fs[1]) == 0; got != want {
+			t.Fatalf("samePlace(%+v, %+v) = %v, want %v", *fs[0], *fs[1], got, want)
+		}
+	}
+}

@@ -185,7 +185,7 @@ func mergeByPlace(out, a, b []*Finding) {
 func sortWithinPlaces(fs []*Finding) {
 	for start := 0; start < len(fs); {
 		end := start + 1
-		for end < len(fs) && comparePlace(fs[start], fs[end]) == 0 {
+		for end < len(fs) && samePlace(fs[start], fs[end]) {
 			end++
 		}
 		if end-start > 1 {
@@ -357,13 +357,19 @@ func comparePlace(a, b *Finding) int {
 	return cmp.Compare(a.Column, b.Column)
 }
 
+// samePlace is comparePlace(a, b) == 0 without the order: the numbers, which mostly differ, are
+// compared first, and the paths, mostly one string, for equality only.
+func samePlace(a, b *Finding) bool {
+	return a.Line == b.Line && a.Column == b.Column && a.File == b.File
+}
+
 // dropRepeats keeps the first of the findings with the same check, place and message, in
 // findings ordered by place.
 func dropRepeats(fs []*Finding) []*Finding {
 	out := fs[:0]
 	group := 0 // where the findings at the current place start in out
 	for _, f := range fs {
-		if len(out) > group && comparePlace(out[group], f) != 0 {
+		if len(out) > group && !samePlace(out[group], f) {
 			group = len(out)
 		}
 		repeat := false
