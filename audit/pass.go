@@ -149,7 +149,7 @@ func formatMessage(format string, args []any) string {
 			case 's', 'v':
 				b = append(b, a...)
 			case 'q':
-				b = strconv.AppendQuote(b, a)
+				b = appendQuote(b, a)
 			default:
 				return fmt.Sprintf(format, args...)
 			}
@@ -167,4 +167,18 @@ func formatMessage(format string, args []any) string {
 		return fmt.Sprintf(format, args...)
 	}
 	return string(b)
+}
+
+// appendQuote is strconv.AppendQuote, which decodes and tests each rune (~2,000 instructions for
+// a step's command in a message): a string of printable ASCII with no '"' or '\\' in it is only
+// put between quotes.
+func appendQuote(b []byte, s string) []byte {
+	for i := 0; i < len(s); i++ {
+		if c := s[i]; c < ' ' || c > '~' || c == '"' || c == '\\' {
+			return strconv.AppendQuote(b, s)
+		}
+	}
+	b = append(b, '"')
+	b = append(b, s...)
+	return append(b, '"')
 }
