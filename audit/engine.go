@@ -3,7 +3,6 @@ package audit
 import (
 	"fmt"
 	"os"
-	"path"
 	"runtime"
 	"runtime/debug"
 	"slices"
@@ -91,12 +90,12 @@ func (e *Engine) audit(loaders []TargetLoader, opts AuditOptions, release bool) 
 	}
 	zizmor := map[string]bool{}
 	// Each check's remediation and link, which every finding carries, are worked out once.
-	texts := make(map[*Check][2]string, len(e.Checks))
-	for _, c := range e.Checks {
+	texts := make([][2]string, len(e.Checks)) // by index in e.Checks
+	for i, c := range e.Checks {
 		if c.Equivalents["zizmor"] == c.ID {
 			zizmor[c.ID] = true
 		}
-		texts[c] = [2]string{firstParagraph(c.Fix), c.URL()}
+		texts[i] = [2]string{firstParagraph(c.Fix), c.URL()}
 	}
 	results := make([]targetResult, len(loaders))
 	errs := make([]error, len(loaders))
@@ -111,6 +110,8 @@ func (e *Engine) audit(loaders []TargetLoader, opts AuditOptions, release bool) 
 		go func() {
 			defer wg.Done()
 			cache := exprCache{}
+			// The rest of a target's last block of findings serves the next target (see Pass.Reportf).
+			var slab []Finding
 			for {
 				i := int(next.Add(1) - 1)
 				if i >= len(loaders) {
@@ -124,7 +125,7 @@ func (e *Engine) audit(loaders []TargetLoader, opts AuditOptions, release bool) 
 				for _, f := range t.Files {
 					f.exprCache = cache
 				}
-				results[i] = e.auditTarget(t, opts, zizmor, texts)
+				results[i] = e.auditTarget(t, opts, zizmor, texts, &slab)
 				for _, f := range t.Files {
 					f.exprCache = nil
 				}
@@ -148,8 +149,9 @@ func (e *Engine) audit(loaders []TargetLoader, opts AuditOptions, release bool) 
 		infos[i] = r.info
 	}
 	rep.Target = targetInfo(infos)
-	known := map[Category]bool{}
-	// Why each check was skipped, by index in e.Checks: the last target's reason is kept.
+	// Whether each check ran on some target, and why it was skipped (the last target's reason),
+	// by index in e.Checks; the categories known are worked out from the former once.
+	ran := make([]bool, len(e.Checks))
 	skipped := make([]checkOutcome, len(e.Checks))
 	res := &Result{Report: rep}
 	multi := len(results) > 1
@@ -158,17 +160,20 @@ func (e *Engine) audit(loaders []TargetLoader, opts AuditOptions, release bool) 
 		total += len(r.findings)
 	}
 	runs := make([][]*Finding, len(results))
+	// Paths in the report are joined to their target's name when there are several targets.
+	var paths []targetPath
+	if multi {
+		paths = make([]targetPath, len(results))
+		for i, r := range results {
+			paths[i] = newTargetPath(r.info.Name)
+		}
+	}
 	for i, r := range results {
-		// Findings come grouped by file: the last joined path is remembered.
-		var lastIn, lastOut string
 		prefix := func(p string) string {
-			if !multi || p == "" {
+			if !multi {
 				return p
 			}
-			if p != lastIn {
-				lastIn, lastOut = p, path.Join(strings.TrimSuffix(filepathToSlash(r.info.Name), "/"), p)
-			}
-			return lastOut
+			return paths[i].join(p)
 		}
 		runs[i] = r.findings
 		for _, fe := range r.errors {
@@ -179,10 +184,8 @@ func (e *Engine) audit(loaders []TargetLoader, opts AuditOptions, release bool) 
 			x.Path = prefix(x.Path)
 			rep.Exceptions = append(rep.Exceptions, x)
 		}
-		for j, c := range e.Checks {
-			if r.checks[j].ran {
-				known[c.Category] = true
-			}
+		for j := range e.Checks {
+			ran[j] = ran[j] || r.checks[j].ran
 			if r.checks[j].skipped {
 				skipped[j] = r.checks[j]
 			}
@@ -194,7 +197,11 @@ func (e *Engine) audit(loaders []TargetLoader, opts AuditOptions, release bool) 
 		rep.Stats.Dependabot += r.stats.Dependabot
 		rep.Stats.Dockerfiles += r.stats.Dockerfiles
 	}
+	known := map[Category]bool{}
 	for j, c := range e.Checks {
+		if ran[j] {
+			known[c.Category] = true
+		}
 		if skip := skipped[j]; skip.skipped {
 			rep.Skipped = append(rep.Skipped, Skipped{Check: c.ID, Reason: skip.why})
 		}
@@ -202,18 +209,7 @@ func (e *Engine) audit(loaders []TargetLoader, opts AuditOptions, release bool) 
 	// The findings' paths are joined to their target's name as they are copied into the report.
 	var file func(run int, p string) string
 	if multi {
-		// Findings come grouped by file: each target's last joined path is remembered.
-		lastIn, lastOut := make([]string, len(results)), make([]string, len(results))
-		file = func(run int, p string) string {
-			if p == "" {
-				return p
-			}
-			if p != lastIn[run] || lastOut[run] == "" {
-				lastIn[run] = p
-				lastOut[run] = path.Join(strings.TrimSuffix(filepathToSlash(results[run].info.Name), "/"), p)
-			}
-			return lastOut[run]
-		}
+		file = func(run int, p string) string { return paths[run].join(p) }
 	}
 	rep.Findings = mergeRuns(runs, total, file)
 	sr := Score(rep.Findings, known)
@@ -330,7 +326,7 @@ func unauditedFiles(t *Target) int {
 	return n
 }
 
-func (e *Engine) auditTarget(t *Target, opts AuditOptions, zizmor map[string]bool, texts map[*Check][2]string) targetResult {
+func (e *Engine) auditTarget(t *Target, opts AuditOptions, zizmor map[string]bool, texts [][2]string, slab *[]Finding) targetResult {
 	r := targetResult{checks: make([]checkOutcome, len(e.Checks)),
 		info: TargetInfo{Kind: t.Kind, Name: t.Name, Ref: t.Ref}, stats: targetStats(t)}
 	cfg := opts.Config
@@ -338,9 +334,11 @@ func (e *Engine) auditTarget(t *Target, opts AuditOptions, zizmor map[string]boo
 		cfg = t.Config
 	}
 	r.errors = append(r.errors, t.Errors...)
-	// The passes share one slice of findings and one supply of Finding blocks (see Pass.Reportf).
+	// The passes share one slice of findings and the worker's supply of Finding blocks (see Pass.Reportf).
 	var raw []*Finding
-	var slab []Finding
+	// One Pass serves each check in turn (a check keeps none after its Run): ~2,800 allocations
+	// of 160 bytes a corpus pass were one a check and target.
+	pass := new(Pass)
 	for i, c := range e.Checks {
 		cc := cfg.CheckSettings(c.ID)
 		if cc.Disable {
@@ -354,8 +352,8 @@ func (e *Engine) auditTarget(t *Target, opts AuditOptions, zizmor map[string]boo
 			r.checks[i] = checkOutcome{skipped: true, why: opts.OfflineReason}
 			continue
 		}
-		pass := &Pass{Check: c, Target: t, Settings: cc.Settings, Config: cfg, remediation: texts[c][0], url: texts[c][1],
-			findings: raw, first: len(raw), slab: slab}
+		*pass = Pass{Check: c, Target: t, Settings: cc.Settings, Config: cfg, remediation: texts[i][0], url: texts[i][1],
+			findings: raw, first: len(raw), slab: *slab}
 		if c.Online && opts.OnlineFor != nil {
 			pass.Online = opts.OnlineFor(t)
 		}
@@ -367,7 +365,7 @@ func (e *Engine) auditTarget(t *Target, opts AuditOptions, zizmor map[string]boo
 		if e.Timed != nil {
 			e.Timed(c.ID, time.Since(began))
 		}
-		slab = pass.slab
+		*slab = pass.slab
 		if err != nil {
 			r.failed = true
 			r.errors = append(r.errors, FileError{Message: fmt.Sprintf("check %s failed: %v", c.ID, err)})

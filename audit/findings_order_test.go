@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"math/rand"
 	"slices"
+	"strconv"
 	"testing"
 )
 
@@ -166,5 +167,40 @@ func TestFormatMessageIsSprintf(t *testing.T) {
 		if got, want := formatMessage(c.format, c.args), fmt.Sprintf(c.format, c.args...); got != want {
 			t.Errorf("formatMessage(%q, %v) = %q, want %q", c.format, c.args, got, want)
 		}
+	}
+}
+
+// TestSamePlaceIsComparePlace: samePlace says what comparePlace's zero says, on pairs of random
+// findings (paths equal as strings but not as pointers among them).
+func TestSamePlaceIsComparePlace(t *testing.T) {
+	r := rand.New(rand.NewSource(6))
+	for range 20000 {
+		fs := randomPlaced(r, 2)
+		if got, want := samePlace(fs[0], fs[1]), comparePlace(fs[0], fs[1]) == 0; got != want {
+			t.Fatalf("samePlace(%+v, %+v) = %v, want %v", *fs[0], *fs[1], got, want)
+		}
+	}
+}
+
+// TestAppendQuoteIsStrconv: appendQuote gives strconv.AppendQuote's text, for every single byte
+// and for random strings of plain letters, quotes, backslashes, controls, DEL, multi-byte runes
+// and invalid bytes.
+func TestAppendQuoteIsStrconv(t *testing.T) {
+	check := func(s string) {
+		if got, want := string(appendQuote([]byte("x"), s)), string(strconv.AppendQuote([]byte("x"), s)); got != want {
+			t.Fatalf("appendQuote(%q) = %s, want %s", s, got, want)
+		}
+	}
+	for c := range 256 {
+		check(string([]byte{byte(c)}))
+	}
+	r := rand.New(rand.NewSource(13))
+	pieces := []string{"a", "Z", " ", "~", "$", "{", "\"", "\\", "\n", "\t", "\x00", "\x7f", "é", "\u2028", "\xff", "\U0001F600"}
+	for range 20000 {
+		var s string
+		for range r.Intn(8) {
+			s += pieces[r.Intn(len(pieces))]
+		}
+		check(s)
 	}
 }

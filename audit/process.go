@@ -5,7 +5,6 @@ import (
 	"cmp"
 	"crypto/sha256"
 	"encoding/hex"
-	"regexp"
 	"slices"
 	"strconv"
 	"strings"
@@ -25,8 +24,6 @@ type ProcessOptions struct {
 	// ZizmorIDs are the check ids that are also zizmor's, for `# zizmor: ignore[...]`.
 	ZizmorIDs map[string]bool
 }
-
-var ignoreComment = regexp.MustCompile(`#\s*(rampart|zizmor)\s*:\s*ignore\[([^\]]*)\](.*)$`)
 
 // Process turns raw findings of one target into the report's findings, all in one place:
 // severity remaps, fingerprints, inline ignores, config exceptions, filters, de-duplication
@@ -87,11 +84,10 @@ func process(t *Target, raw []*Finding, opts ProcessOptions) ([]*Finding, []Exce
 		file := files.get(kept[start].File)
 		group := kept[start:end]
 		fp.file(file, group)
-		// A file with no ignore comment (most) needs no look at its findings' lines. Once the
-		// file's line index exists (fingerprints and many checks make it), looking at each
-		// finding's two lines costs less than searching the whole file for one; without it, or
-		// once that search was made, the search's answer decides. Either way gives the same answer.
-		ignores := file != nil && ((file.lines != nil && file.ignores == 0) || file.hasIgnores())
+		// A file with no ignore comment (most) needs no look at its findings' lines. One search
+		// of the whole file for the marker's rare '[' costs less than looking at each finding's
+		// two lines (which was done while the search went from the marker's common 'i').
+		ignores := file != nil && file.hasIgnores()
 		for _, f := range group {
 			if ignores {
 				if s := inlineSuppression(file, f, opts.ZizmorIDs); s != nil {
@@ -186,7 +182,7 @@ func mergeByPlace(out, a, b []*Finding) {
 func sortWithinPlaces(fs []*Finding) {
 	for start := 0; start < len(fs); {
 		end := start + 1
-		for end < len(fs) && comparePlace(fs[start], fs[end]) == 0 {
+		for end < len(fs) && samePlace(fs[start], fs[end]) {
 			end++
 		}
 		if end-start > 1 {
@@ -235,20 +231,20 @@ func inlineSuppression(file *File, f *Finding, zizmorIDs map[string]bool) *Suppr
 		if !bytes.Contains(line, ignoreMarker) {
 			continue
 		}
-		m := ignoreComment.FindStringSubmatch(string(line))
-		if m == nil {
+		tool, ids, rest, ok := parseIgnore(line)
+		if !ok {
 			continue
 		}
-		if m[1] == "zizmor" && !zizmorIDs[f.Check] {
+		if tool == "zizmor" && !zizmorIDs[f.Check] {
 			continue
 		}
-		for _, id := range strings.Split(m[2], ",") {
+		for _, id := range strings.Split(string(ids), ",") {
 			if strings.TrimSpace(id) == f.Check {
-				reason := strings.TrimSpace(m[3])
+				reason := strings.TrimSpace(string(rest))
 				if reason == "" {
 					reason = "(no reason given)"
 				}
-				return &Suppression{Kind: "inline", Reason: m[1] + ": " + reason}
+				return &Suppression{Kind: "inline", Reason: tool + ": " + reason}
 			}
 		}
 	}
@@ -257,13 +253,68 @@ func inlineSuppression(file *File, f *Finding, zizmorIDs map[string]bool) *Suppr
 
 var ignoreMarker = []byte("ignore[")
 
+// parseIgnore finds an ignore comment in a line (which has no line break) as the regular
+// expression `#\s*(rampart|zizmor)\s*:\s*ignore\[([^\]]*)\](.*)$` would (its submatches are
+// tool, ids and rest), written out: the expression took ~13,000 instructions a line, ~1 M a
+// corpus pass. The match starts at the first '#' from which the rest follows: "\s*", "rampart"
+// or "zizmor", "\s*:\s*ignore[", the ids up to the first ']', and the rest of the line.
+func parseIgnore(line []byte) (tool string, ids, rest []byte, ok bool) {
+	for i := 0; ; {
+		j := bytes.IndexByte(line[i:], '#')
+		if j < 0 {
+			return "", nil, nil, false
+		}
+		i += j + 1
+		k := skipRESpace(line, i)
+		switch {
+		case bytes.HasPrefix(line[k:], []byte("rampart")):
+			tool = "rampart"
+		case bytes.HasPrefix(line[k:], []byte("zizmor")):
+			tool = "zizmor"
+		default:
+			continue
+		}
+		k = skipRESpace(line, k+len(tool))
+		if k == len(line) || line[k] != ':' {
+			continue
+		}
+		k = skipRESpace(line, k+1)
+		if !bytes.HasPrefix(line[k:], ignoreMarker) {
+			continue
+		}
+		k += len(ignoreMarker)
+		end := bytes.IndexByte(line[k:], ']')
+		if end < 0 {
+			continue
+		}
+		return tool, line[k : k+end], line[k+end+1:], true
+	}
+}
+
+// skipRESpace skips the bytes of "\s" (RE2's: tab, line feed, form feed, carriage return and
+// space) from line[i] on.
+func skipRESpace(line []byte, i int) int {
+	for i < len(line) {
+		switch line[i] {
+		case '\t', '\n', '\f', '\r', ' ':
+			i++
+		default:
+			return i
+		}
+	}
+	return i
+}
+
 // fingerprinter gives each finding an id that survives line moves: the check, the file, and the
 // check's key or else the text of the finding's line; repeats get an occurrence number, counted
-// in the findings' order, which is that of comparePlace. Findings come grouped by file, so a
-// file is known by its number rather than its path.
+// in the findings' order, which is that of comparePlace. Findings come grouped by file, so
+// repeats are counted within a file's findings: by looking back over them when they are few
+// (a file has about six; two map operations a finding cost ~3 M instructions a corpus pass and
+// the maps 0.4 MB), by a map when they are many.
 type fingerprinter struct {
-	count map[fingerprintKey]int
-	files int // the files given so far; the current one's number
+	seen  []fingerprintKey       // the check and key or line of the current file's findings so far
+	count map[fingerprintKey]int // repeats of the files with many findings, made when first needed
+	files int                    // the files given so far; the current one's number
 	// The fingerprints are written side by side into one string and handed out as slices of it:
 	// one allocation for the target instead of one per finding.
 	hexes strings.Builder
@@ -271,7 +322,7 @@ type fingerprinter struct {
 }
 
 // fingerprintKey is what repeats are counted by: the file, by its number (the findings come
-// grouped by file), the check and the key or line.
+// grouped by file; looking back, always the current one), the check and the key or line.
 type fingerprintKey struct {
 	file       int
 	check, key string
@@ -279,9 +330,13 @@ type fingerprintKey struct {
 
 const fingerprintSize = 2 * 12
 
+// fingerprintLookBack is the most findings of a file whose repeats are counted by looking back:
+// 2,016 comparisons for 64 findings, about the cost of their map operations.
+const fingerprintLookBack = 64
+
 // init makes room for n fingerprints.
 func (fp *fingerprinter) init(n int) {
-	fp.count = make(map[fingerprintKey]int, n)
+	fp.seen = make([]fingerprintKey, 0, min(n, fingerprintLookBack))
 	fp.buf = make([]byte, 0, 256)
 	fp.hexes.Grow(fingerprintSize * n)
 }
@@ -290,22 +345,37 @@ func (fp *fingerprinter) init(n int) {
 func (fp *fingerprinter) file(file *File, fs []*Finding) {
 	fp.files++
 	buf := fp.buf
+	fp.seen = fp.seen[:0]
+	if len(fs) > fingerprintLookBack && fp.count == nil {
+		fp.count = make(map[fingerprintKey]int, len(fs))
+	}
 	for _, f := range fs {
-		k := fingerprintKey{fp.files, f.Check, f.Key}
-		if f.Key == "" && file != nil {
+		key := f.Key
+		if key == "" && file != nil {
 			// The line's text is looked at in place, not copied: the source does not change
-			// during an audit, and the map is dropped with the fingerprinter.
+			// during an audit, and the keys are dropped with the fingerprinter.
 			if line := bytes.TrimSpace(file.lineBytes(f.Line)); len(line) > 0 {
-				k.key = unsafe.String(&line[0], len(line))
+				key = unsafe.String(&line[0], len(line))
 			}
 		}
-		n := fp.count[k]
-		fp.count[k] = n + 1
+		k := fingerprintKey{fp.files, f.Check, key}
+		n := 0
+		if len(fs) <= fingerprintLookBack {
+			for _, s := range fp.seen {
+				if s.key == key && s.check == f.Check {
+					n++
+				}
+			}
+			fp.seen = append(fp.seen, k)
+		} else {
+			n = fp.count[k]
+			fp.count[k] = n + 1
+		}
 		buf = append(buf[:0], f.Check...)
 		buf = append(buf, 0)
 		buf = append(buf, f.File...)
 		buf = append(buf, 0)
-		buf = append(buf, k.key...)
+		buf = append(buf, key...)
 		buf = append(buf, 0)
 		buf = strconv.AppendInt(buf, int64(n), 10)
 		sum := sha256.Sum256(buf)
@@ -336,13 +406,19 @@ func comparePlace(a, b *Finding) int {
 	return cmp.Compare(a.Column, b.Column)
 }
 
+// samePlace is comparePlace(a, b) == 0 without the order: the numbers, which mostly differ, are
+// compared first, and the paths, mostly one string, for equality only.
+func samePlace(a, b *Finding) bool {
+	return a.Line == b.Line && a.Column == b.Column && a.File == b.File
+}
+
 // dropRepeats keeps the first of the findings with the same check, place and message, in
 // findings ordered by place.
 func dropRepeats(fs []*Finding) []*Finding {
 	out := fs[:0]
 	group := 0 // where the findings at the current place start in out
 	for _, f := range fs {
-		if len(out) > group && comparePlace(out[group], f) != 0 {
+		if len(out) > group && !samePlace(out[group], f) {
 			group = len(out)
 		}
 		repeat := false

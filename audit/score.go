@@ -70,8 +70,19 @@ func Score(findings []Finding, known map[Category]bool) ScoreResult {
 		cost float64
 		fp   uint64 // the fingerprint's first bytes, which order most ties without reading the finding
 	}
+	// The cost of each severity at each confidence is looked up in the maps once, not twice for
+	// each finding (a map lookup is a call and often a mispredicted branch).
+	var costs [Critical + 1][HighConfidence + 1]float64
+	for s := range costs {
+		for c := range costs[s] {
+			costs[s][c] = Penalties[Severity(s)] * ConfidenceFactors[Confidence(c)]
+		}
+	}
+	// rawPoints holds each finding's cost until it is placed in items.
+	rawPoints := make([]float64, len(findings))
 	ids := map[groupKey]int{}
 	var groups []group
+	last := -1                          // the group of the last finding that costs something
 	gid := make([]int32, len(findings)) // group of each finding, -1 for those that cost nothing
 	for i := range findings {
 		f := &findings[i]
@@ -79,15 +90,27 @@ func Score(findings []Finding, known map[Category]bool) ScoreResult {
 		if !f.Counts() {
 			continue
 		}
-		if Penalties[f.Severity]*ConfidenceFactors[f.Confidence] == 0 {
+		var cost float64
+		if uint(f.Severity) < uint(len(costs)) && uint(f.Confidence) < uint(len(costs[0])) {
+			cost = costs[f.Severity][f.Confidence]
+		} else {
+			cost = Penalties[f.Severity] * ConfidenceFactors[f.Confidence]
+		}
+		if cost == 0 {
 			continue
 		}
-		k := groupKey{f.Category, f.Check}
-		g, ok := ids[k]
-		if !ok {
-			g = len(groups)
-			ids[k] = g
-			groups = append(groups, group{category: f.Category, check: f.Check})
+		rawPoints[i] = cost
+		// Neighbours in report order are often of one check (half of the corpus's findings).
+		g := last
+		if g < 0 || groups[g].check != f.Check || groups[g].category != f.Category {
+			k := groupKey{f.Category, f.Check}
+			var ok bool
+			if g, ok = ids[k]; !ok {
+				g = len(groups)
+				ids[k] = g
+				groups = append(groups, group{category: f.Category, check: f.Check})
+			}
+			last = g
 		}
 		gid[i] = int32(g)
 		groups[g].end++ // the count, for now
@@ -103,8 +126,8 @@ func Score(findings []Finding, known map[Category]bool) ScoreResult {
 		if g < 0 {
 			continue
 		}
-		f := &findings[i]
-		items[groups[g].end] = item{i, Penalties[f.Severity] * ConfidenceFactors[f.Confidence], prefixKey(f.Fingerprint)}
+		items[groups[g].end] = item{i, rawPoints[i], prefixKey(findings[i].Fingerprint)}
+		rawPoints[i] = 0 // a finding of a category that is not in Categories gets no points
 		groups[g].end++
 	}
 	// Within a group the findings are ranked by cost, most costly first, ties by fingerprint. The
@@ -134,7 +157,6 @@ func Score(findings []Finding, known map[Category]bool) ScoreResult {
 	// on the order of the findings (a sum at .5 decides the rounding).
 	slices.SortFunc(groups, func(a, b group) int { return strings.Compare(a.check, b.check) })
 	var weightSum, weighted float64
-	rawPoints := make([]float64, len(findings))
 	for _, c := range Categories {
 		cs := CategoryScore{ID: c.ID, Title: c.Title, Weight: c.Weight, Known: known[c.ID]}
 		deduction := 0.0

@@ -162,3 +162,28 @@ func TestScoreIsScoreBeforeAtOneCost(t *testing.T) {
 		}
 	}
 }
+
+// TestScoreIsScoreBeforeOddValues: findings of severities and confidences outside the named ones
+// (which Score looks up in the maps, not its table; some given a cost here), of a category outside
+// Categories, and runs of one check in several categories (Score remembers the last group).
+func TestScoreIsScoreBeforeOddValues(t *testing.T) {
+	Penalties[Severity(6)] = 7
+	ConfidenceFactors[Confidence(4)] = 0.5
+	defer func() {
+		delete(Penalties, Severity(6))
+		delete(ConfidenceFactors, Confidence(4))
+	}()
+	r := rand.New(rand.NewSource(9))
+	cats := []Category{CategoryInjection, CategoryTriggers, CategoryHygiene, Category("other")}
+	for range 3000 {
+		fs := make([]Finding, r.Intn(50))
+		for j := range fs {
+			fs[j] = mk(fmt.Sprintf("c%d", r.Intn(2)), cats[r.Intn(len(cats))], Severity(r.Intn(8)-1), Confidence(r.Intn(6)-1), fmt.Sprint(r.Intn(20)))
+			fs[j].Suppressed = r.Intn(10) == 0
+		}
+		got, want := Score(fs, offlineKnown), scoreBefore(fs, offlineKnown)
+		if fmt.Sprint(got) != fmt.Sprint(want) {
+			t.Fatalf("Score differs from before:\n got %v\nwant %v", got, want)
+		}
+	}
+}
