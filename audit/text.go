@@ -2,7 +2,6 @@ package audit
 
 import (
 	"bytes"
-	"math/bits"
 	"strconv"
 	"unicode/utf8"
 
@@ -19,16 +18,28 @@ var newline = bytescan.New('\n')
 // lineStarts indexes the byte offset of each line.
 func (f *File) lineStarts() []int {
 	if f.lines == nil {
-		lines := append(make([]int, 0, bytes.Count(f.Source, []byte{'\n'})+1), 0)
-		var sc bytescan.Scanner
-		for sc.Reset(newline, f.Source); sc.Next(); {
-			for m := sc.Hits; m != 0; m &= m - 1 {
-				lines = append(lines, sc.Base+bits.TrailingZeros64(m)+1)
-			}
-		}
-		f.lines = lines
+		f.lines = lineStartsOf(f.Source)
 	}
 	return f.lines
+}
+
+// lineStartsOf returns the offset of each line of src: 0 and the offset after each line break.
+// bytescan.Fill writes the offsets of a block's line breaks four at a time (a loop per line
+// break mispredicted its end about once a block, ~70 K times a corpus pass): the slice has room
+// for three more past the last.
+func lineStartsOf(src []byte) []int {
+	n := bytes.Count(src, []byte{'\n'}) + 1
+	lines := make([]int, n, n+3)
+	var sc bytescan.Scanner
+	sc.Reset(newline, src)
+	for w := 1; ; {
+		k := bytescan.Fill(&sc, lines[w:cap(lines)], 1)
+		if k == 0 {
+			break
+		}
+		w += k
+	}
+	return lines
 }
 
 // Line returns the text of a 1-based line, without its line break; "" when out of range.

@@ -1,6 +1,7 @@
 package audit
 
 import (
+	"bytes"
 	"io/fs"
 	"os"
 	"path/filepath"
@@ -34,8 +35,9 @@ func TestLineStarts(t *testing.T) {
 		for i := range b {
 			b[i] = "ab\n"[(i*7+n)%3]
 		}
-		srcs = append(srcs, b)
+		srcs = append(srcs, b, bytes.Repeat([]byte{'\n'}, n))
 	}
+	srcs = append(srcs, corpusSourcesIfAny(t)...)
 	for _, src := range srcs {
 		want := []int{0}
 		for i, c := range src {
@@ -47,6 +49,12 @@ func TestLineStarts(t *testing.T) {
 			t.Errorf("lineStarts(%q) = %v, want %v", src, got, want)
 		}
 	}
+}
+
+// corpusSourcesIfAny is corpusSources, or none (a skipped subtest) when the corpus is absent.
+func corpusSourcesIfAny(t *testing.T) (srcs [][]byte) {
+	t.Run("corpus", func(t *testing.T) { srcs = corpusSources(t) })
+	return srcs
 }
 
 // BenchmarkLineStarts indexes the lines of every file of the corpus.
