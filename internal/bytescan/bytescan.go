@@ -15,10 +15,13 @@ import (
 
 // Set is up to eight bytes to look for.
 type Set struct {
-	// pat holds each byte repeated sixteen times, the way the kernel compares it; the slots past
-	// the given bytes repeat the first, so that the kernel compares 1, 2, 4 or 8 of them (n).
-	pat [8][16]byte
-	n   int
+	// tabs[:8] holds each byte repeated sixteen times, the way the kernel compares it; the slots
+	// past the given bytes repeat the first, so that the kernel compares 1, 2, 4 or 8 of them (n).
+	// tabs[8] holds, for each low nibble, bit k set when the set's k-th byte has it, and tabs[9]
+	// the same for high nibbles: a byte is in the set when the bits of its nibbles meet (each
+	// byte has its own bit), the way the SSSE3 kernel compares.
+	tabs [10][16]byte
+	n    int
 	// has is 1 for the bytes of the set: the pure-Go kernel's table.
 	has [256]uint8
 }
@@ -33,7 +36,7 @@ func New(bs ...byte) *Set {
 			uniq = append(uniq, b)
 		}
 	}
-	if len(uniq) == 0 || len(uniq) > len(s.pat) {
+	if len(uniq) == 0 || len(uniq) > 8 {
 		panic("bytescan: a set holds one to eight bytes")
 	}
 	switch {
@@ -44,13 +47,17 @@ func New(bs ...byte) *Set {
 	default:
 		s.n = 8
 	}
-	for k := range s.pat {
+	for k, b := range uniq {
+		s.tabs[8][b&15] |= 1 << k
+		s.tabs[9][b>>4] |= 1 << k
+	}
+	for k := range 8 {
 		b := uniq[0]
 		if k < len(uniq) {
 			b = uniq[k]
 		}
-		for j := range s.pat[k] {
-			s.pat[k][j] = b
+		for j := range s.tabs[k] {
+			s.tabs[k][j] = b
 		}
 	}
 	return s
