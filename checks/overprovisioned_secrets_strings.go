@@ -15,8 +15,6 @@ import (
 // position and the next one's.
 type secwWalk struct {
 	cands []tiPos
-	// keys are the cands as line<<32 | col, for secwFirstAtOrAfter.
-	keys []int64
 	// best[i] is the string that starts last among those visited that start after cands[i-1]
 	// and at or before cands[i].
 	best []secwBest
@@ -27,15 +25,17 @@ type secwWalk struct {
 type secwBest struct {
 	s   *actionlint.String
 	job *actionlint.Job
+	// key is the candidate's position (secwKey), for secwFirstAtOrAfter.
+	key int64
 }
 
 // secwPruned is secwIndex's search for an exact file (tiPlaceholders.exact): the strings that
 // hold a placeholder which may read secrets, with their jobs, in source order. ok is false when
 // the walk cannot tell.
 func secwPruned(file *audit.File, cands []tiPos) (refs []audit.StringRef, ok bool) {
-	w := &secwWalk{cands: cands, keys: make([]int64, len(cands)), best: make([]secwBest, len(cands))}
+	w := &secwWalk{cands: cands, best: make([]secwBest, len(cands))}
 	for i, c := range cands {
-		w.keys[i] = secwKey(int(c.line), int(c.col))
+		w.best[i].key = secwKey(int(c.line), int(c.col))
 	}
 	file.VisitStrings(w.candsIn, func(r audit.StringRef) { w.one(r.S, r.Job) })
 	if w.tie {
@@ -67,14 +67,14 @@ func secwPruned(file *audit.File, cands []tiPos) (refs []audit.StringRef, ok boo
 // candsIn reports whether a candidate starts on a line from first to last (inclusive; last < 0
 // means to the end of the file).
 func (w *secwWalk) candsIn(first, last int) bool {
-	lo := secwFirstAtOrAfter(w.keys, secwKey(first, 0))
+	lo := secwFirstAtOrAfter(w.best, secwKey(first, 0))
 	return lo < len(w.cands) && (last < 0 || int(w.cands[lo].line) <= last)
 }
 
 func (w *secwWalk) one(s *actionlint.String, job *actionlint.Job) {
 	line, col := s.Pos.Line, s.Pos.Col
 	// The first candidate at or after the string's start.
-	lo := secwFirstAtOrAfter(w.keys, secwKey(line, col))
+	lo := secwFirstAtOrAfter(w.best, secwKey(line, col))
 	if lo == len(w.cands) {
 		return
 	}
@@ -95,20 +95,21 @@ func (w *secwWalk) one(s *actionlint.String, job *actionlint.Job) {
 // secwKey orders source positions: line, then column (both non-negative, below 2^31).
 func secwKey(line, col int) int64 { return int64(line)<<32 | int64(col) }
 
-// secwFirstAtOrAfter returns the index of the first of the ascending keys that is at least k,
-// len(keys) when none is. Its steps move the base without a branch on the keys: a binary search
-// that branches mispredicts about every other step, and the walk makes one per string it visits.
-func secwFirstAtOrAfter(keys []int64, k int64) int {
-	if len(keys) == 0 {
+// secwFirstAtOrAfter returns the index of the first of the candidates, ascending, whose key is
+// at least k, len(bs) when none is. Its steps move the base without a branch on the keys: a
+// binary search that branches mispredicts about every other step, and the walk makes one per
+// string it visits.
+func secwFirstAtOrAfter(bs []secwBest, k int64) int {
+	if len(bs) == 0 {
 		return 0
 	}
-	// keys[i]-k is negative, its sign bit a mask of all ones, when keys[i] < k (keys and k
-	// are non-negative: no overflow). Go compiles a comparison here to a branch.
-	base, n := 0, len(keys)
+	// key-k is negative, its sign bit a mask of all ones, when key < k (keys and k are
+	// non-negative: no overflow). Go compiles a comparison here to a branch.
+	base, n := 0, len(bs)
 	for n > 1 {
 		half := n / 2
-		base += half & int((keys[base+half]-k)>>63)
+		base += half & int((bs[base+half].key-k)>>63)
 		n -= half
 	}
-	return base - int((keys[base]-k)>>63)
+	return base - int((bs[base].key-k)>>63)
 }

@@ -194,18 +194,18 @@ func TestSecwMentionsBytes(t *testing.T) {
 // length up to 40 (with repeats) and every key around them.
 func TestSecwFirstAtOrAfter(t *testing.T) {
 	for n := range 41 {
-		keys := make([]int64, n)
-		for i := range keys {
-			keys[i] = secwKey(1+i/3*2, 1+i%3/2*5) // columns 1, 1, 6
+		bs := make([]secwBest, n)
+		for i := range bs {
+			bs[i].key = secwKey(1+i/3*2, 1+i%3/2*5) // columns 1, 1, 6
 		}
 		for line := 0; line <= n+2; line++ {
 			for col := 0; col <= 12; col++ {
 				k := secwKey(line, col)
 				want := 0
-				for want < n && keys[want] < k {
+				for want < n && bs[want].key < k {
 					want++
 				}
-				if got := secwFirstAtOrAfter(keys, k); got != want {
+				if got := secwFirstAtOrAfter(bs, k); got != want {
 					t.Fatalf("%d keys, line %d col %d: got %d, want %d", n, line, col, got, want)
 				}
 			}
