@@ -2,7 +2,6 @@ package audit
 
 import (
 	"bytes"
-	"math/bits"
 	"strconv"
 	"unicode/utf8"
 
@@ -19,36 +18,28 @@ var newline = bytescan.New('\n')
 // lineStarts indexes the byte offset of each line.
 func (f *File) lineStarts() []int {
 	if f.lines == nil {
-		n := bytes.Count(f.Source, []byte{'\n'}) + 1
-		// A block's first four line breaks are written whether it has them or not (a missing one
-		// writes a number past the block, which the next block's or the end's cut overwrites):
-		// a loop that stopped after each block's last one mispredicted its end about once a block
-		// (47 K times a corpus pass), where a block seldom has more than four (lines are longer
-		// than 16 bytes), and these are then written one by one.
-		lines := make([]int, n+3)
-		k := 1 // the next line's index
-		var sc bytescan.Scanner
-		for sc.Reset(newline, f.Source); sc.Next(); {
-			m, base := sc.Hits, sc.Base+1
-			c := bits.OnesCount64(m)
-			w := lines[k : k+4 : k+4] // k+c <= n: the block's breaks are among the n-k left
-			w[0] = base + bits.TrailingZeros64(m)
-			m &= m - 1
-			w[1] = base + bits.TrailingZeros64(m)
-			m &= m - 1
-			w[2] = base + bits.TrailingZeros64(m)
-			m &= m - 1
-			w[3] = base + bits.TrailingZeros64(m)
-			m &= m - 1
-			for j := k + 4; m != 0; j++ {
-				lines[j] = base + bits.TrailingZeros64(m)
-				m &= m - 1
-			}
-			k += c
-		}
-		f.lines = lines[:n:n]
+		f.lines = lineStartsOf(f.Source)
 	}
 	return f.lines
+}
+
+// lineStartsOf returns the offset of each line of src: 0 and the offset after each line break.
+// bytescan.Fill writes the offsets of a block's line breaks four at a time (a loop per line
+// break mispredicted its end about once a block, ~70 K times a corpus pass): the slice has room
+// for three more past the last.
+func lineStartsOf(src []byte) []int {
+	n := bytes.Count(src, []byte{'\n'}) + 1
+	lines := make([]int, n, n+3)
+	var sc bytescan.Scanner
+	sc.Reset(newline, src)
+	for w := 1; ; {
+		k := bytescan.Fill(&sc, lines[w:cap(lines)], 1)
+		if k == 0 {
+			break
+		}
+		w += k
+	}
+	return lines
 }
 
 // Line returns the text of a 1-based line, without its line break; "" when out of range.
@@ -113,25 +104,9 @@ func (f *File) PosAt(off int) (line, col int) {
 func (f *File) hasIgnores() bool {
 	if f.ignores == 0 {
 		f.ignores = 1
-		if containsIgnoreMarker(f.Source) {
+		if bytes.Contains(f.Source, []byte("ignore[")) {
 			f.ignores = 2
 		}
 	}
 	return f.ignores == 2
-}
-
-// containsIgnoreMarker is bytes.Contains(src, ignoreMarker), found from the marker's last byte:
-// '[' is rare in workflows (about one in a thousand bytes), where bytes.Contains stops at each of
-// the many 'i's. The whole search costs less than looking at each finding's lines for the marker.
-func containsIgnoreMarker(src []byte) bool {
-	for i := 0; ; {
-		j := bytes.IndexByte(src[i:], '[')
-		if j < 0 {
-			return false
-		}
-		i += j + 1
-		if i >= len(ignoreMarker) && bytes.Equal(src[i-len(ignoreMarker):i], ignoreMarker) {
-			return true
-		}
-	}
 }

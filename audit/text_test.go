@@ -3,7 +3,6 @@ package audit
 import (
 	"bytes"
 	"io/fs"
-	"math/rand"
 	"os"
 	"path/filepath"
 	"slices"
@@ -36,24 +35,9 @@ func TestLineStarts(t *testing.T) {
 		for i := range b {
 			b[i] = "ab\n"[(i*7+n)%3]
 		}
-		srcs = append(srcs, b)
+		srcs = append(srcs, b, bytes.Repeat([]byte{'\n'}, n))
 	}
-	// Blocks of 64 bytes with from none to many line breaks (more than the four written at once),
-	// at the ends of blocks too.
-	r := rand.New(rand.NewSource(8))
-	for range 2000 {
-		b := make([]byte, r.Intn(300))
-		gap := 1 + r.Intn(40)
-		for i := range b {
-			if r.Intn(gap) == 0 {
-				b[i] = '\n'
-			} else {
-				b[i] = 'x'
-			}
-		}
-		srcs = append(srcs, b)
-	}
-	srcs = append(srcs, corpusSources(t)...)
+	srcs = append(srcs, corpusSourcesIfAny(t)...)
 	for _, src := range srcs {
 		want := []int{0}
 		for i, c := range src {
@@ -67,6 +51,12 @@ func TestLineStarts(t *testing.T) {
 	}
 }
 
+// corpusSourcesIfAny is corpusSources, or none (a skipped subtest) when the corpus is absent.
+func corpusSourcesIfAny(t *testing.T) (srcs [][]byte) {
+	t.Run("corpus", func(t *testing.T) { srcs = corpusSources(t) })
+	return srcs
+}
+
 // BenchmarkLineStarts indexes the lines of every file of the corpus.
 func BenchmarkLineStarts(b *testing.B) {
 	srcs := corpusSources(b)
@@ -74,37 +64,5 @@ func BenchmarkLineStarts(b *testing.B) {
 		for _, src := range srcs {
 			(&File{Source: src}).lineStarts()
 		}
-	}
-}
-
-// TestContainsIgnoreMarker compares the search from '[' with bytes.Contains on the corpus files,
-// on their pieces (cut at every '[', where the marker may begin or end the piece), and on random
-// bytes made of the marker's letters.
-func TestContainsIgnoreMarker(t *testing.T) {
-	check := func(src []byte) {
-		if got, want := containsIgnoreMarker(src), bytes.Contains(src, ignoreMarker); got != want {
-			t.Fatalf("containsIgnoreMarker(%q) = %v, want %v", src, got, want)
-		}
-	}
-	for _, src := range corpusSources(t) {
-		check(src)
-		for i, c := range src {
-			if c == '[' {
-				check(src[:i+1])
-				check(src[max(0, i-6):])
-			}
-		}
-	}
-	r := rand.New(rand.NewSource(3))
-	for range 100000 {
-		b := make([]byte, r.Intn(20))
-		for i := range b {
-			b[i] = "ignore[ #"[r.Intn(9)]
-		}
-		if r.Intn(4) == 0 {
-			i := r.Intn(len(b) + 1)
-			b = append(b[:i], append([]byte("ignore["), b[i:]...)...)
-		}
-		check(b)
 	}
 }

@@ -3,6 +3,8 @@ package checks
 import (
 	"math/bits"
 	"math/rand/v2"
+	"slices"
+	"strings"
 	"testing"
 
 	"github.com/rampart-sec/rampart/internal/bytescan"
@@ -21,19 +23,36 @@ var hcMayContexts = [][2]string{
 	{"  DB_PASS", " \n    hunter2-but-longer\n"},
 }
 
-// TestHCAssignMay checks that hcAssignAt returns false wherever hcAssignMay does, for every pair
-// of bytes before a ":" or "=", in every context of hcMayContexts, and at every ":" and "=" of
-// the corpus.
+// TestHCAssignMay checks that hcAssignAt returns false wherever hcAssignMay does, for every
+// three bytes before a ":" or "=" (every third byte before the pairs that the second and last
+// bytes let through alone), in every context of hcMayContexts, and at every ":" and "=" of the
+// corpus.
 func TestHCAssignMay(t *testing.T) {
-	for _, ctx := range hcMayContexts {
+	// And the start of each word of hcAssignEnds, whose last three bytes are a, b and c.
+	contexts := hcMayContexts
+	for _, w := range hcAssignEnds {
+		contexts = append(contexts, [2]string{"env:\n  X_" + w[:len(w)-3], " Qz8Lm3Rt7Vw2Np9Ks4Hj\n"},
+			[2]string{"run: " + strings.ToLower(w[:len(w)-3]), "'Qz8Lm3Rt7Vw2Np9Ks4Hj'\n"})
+	}
+	for _, ctx := range contexts {
 		for _, op := range []byte(":=") {
 			for b := range 256 {
 				for c := range 256 {
-					src := []byte(ctx[0] + string([]byte{byte(b), byte(c), op}) + ctx[1])
-					i := len(ctx[0]) + 2
-					for _, action := range []bool{false, true} {
-						if !hcAssignMay(byte(b), byte(c)) && hcAssignAt(src, i, action) {
-							t.Fatalf("hcAssignMay dismisses %q at %d, which hcAssignAt accepts", src, i)
+					// Every a after the pairs that only a may dismiss; a few after the others.
+					as := []byte{0, 'K', 'k', '\\', ' ', 0xc5}
+					if e := hcEndPairs[c]; e>>((b|0x20)&63)&1 != 0 && e != ^uint64(0) {
+						as = make([]byte, 256)
+						for a := range as {
+							as[a] = byte(a)
+						}
+					}
+					for _, a := range as {
+						src := []byte(ctx[0] + string([]byte{byte(a), byte(b), byte(c), op}) + ctx[1])
+						i := len(ctx[0]) + 3
+						for _, action := range []bool{false, true} {
+							if !hcAssignMay(byte(a), byte(b), byte(c)) && hcAssignAt(src, i, action) {
+								t.Fatalf("hcAssignMay dismisses %q at %d, which hcAssignAt accepts", src, i)
+							}
 						}
 					}
 				}
@@ -41,7 +60,7 @@ func TestHCAssignMay(t *testing.T) {
 		}
 	}
 	hcEachCorpusHit(t, func(src []byte, i int) {
-		if (src[i] == ':' || src[i] == '=') && i >= 2 && !hcAssignMay(src[i-2], src[i-1]) {
+		if (src[i] == ':' || src[i] == '=') && i >= 3 && !hcAssignMay(src[i-3], src[i-2], src[i-1]) {
 			for _, action := range []bool{false, true} {
 				if hcAssignAt(src, i, action) {
 					t.Fatalf("hcAssignMay dismisses %q, which hcAssignAt accepts", hcTestLineAt(src, i))
@@ -106,11 +125,47 @@ func hcTestLineAt(src []byte, i int) []byte {
 	return src[s:e]
 }
 
-// hcPreDismisses reports whether hcPre dismisses the hit at src[i].
+// hcPreDismisses reports whether hcSift dismisses the hit at src[i].
 func hcPreDismisses(src []byte, i int) bool {
-	p := &hcPre[hcTriggerOf[src[i]]]
-	return i >= hcPreReach && i+hcPreReach < len(src) &&
-		p.t1[src[i+p.o1]]&hcClassBit[src[i+p.o2]]|p.t3[src[i+p.o3]]&hcClassBit[src[i+p.o4]] == 0
+	return hcSift(src, []int32{int32(i)}) == 0
+}
+
+// hcSiftBytes are the bytes of TestHCSift's random texts: triggers and their neighbours.
+const hcSiftBytes = ":=-_A\\? akyn/\nſ"
+
+// TestHCSift compares hcSift with hcPre's looks made one hit at a time, at the hits of every
+// corpus file and of random texts dense with them (and their prefixes, for the ends).
+func TestHCSift(t *testing.T) {
+	dismissed := func(src []byte, i int) bool {
+		p := &hcPre[hcTriggerOf[src[i]]]
+		return i >= hcPreReach && i+hcWindow-hcPreReach <= len(src) &&
+			p.t1[src[i+p.o1]]&hcClassBit[src[i+p.o2]]|p.t3[src[i+p.o3]]&hcClassBit[src[i+p.o4]] == 0
+	}
+	check := func(src []byte) {
+		hits := hcTriggerSet.Append(nil, src)
+		var want []int32
+		for _, h := range hits {
+			if !dismissed(src, int(h)) {
+				want = append(want, h)
+			}
+		}
+		if got := hits[:hcSift(src, hits)]; !slices.Equal(got, want) {
+			t.Fatalf("hcSift keeps %v of %q, want %v", got, src, want)
+		}
+	}
+	for _, src := range corpusSources(t) {
+		check(src)
+	}
+	r := rand.New(rand.NewPCG(5, 6))
+	for range 20000 {
+		b := make([]byte, r.IntN(100))
+		for i := range b {
+			b[i] = hcSiftBytes[r.IntN(len(hcSiftBytes))]
+		}
+		for n := range len(b) {
+			check(b[:n])
+		}
+	}
 }
 
 // hcHitMatters reports whether the hit at src[i] matters to hcCandidates: a look at hcNameBytes

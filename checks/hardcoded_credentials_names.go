@@ -71,14 +71,17 @@ func hcAssignAt(src []byte, r int, action bool) bool {
 			return false
 		}
 	}
+	// In a double-quoted scalar an escaped name starts after the escape ("\tAPI_KEY"); a hex
+	// escape may spell any letter of it.
+	if escaped && (name[0] == 'x' || name[0] == 'u' || name[0] == 'U') {
+		return true
+	}
+	if hcValueReadsVar(src, r+1, yaml) {
+		// Most credential names of a workflow are given an expression: the name is not read.
+		return false
+	}
 	cred, password, _ := hcCredentialNameASCII(name)
 	if escaped {
-		// In a double-quoted scalar the name starts after the escape ("\tAPI_KEY"); a hex
-		// escape may spell any letter of it.
-		switch name[0] {
-		case 'x', 'u', 'U':
-			return true
-		}
 		c2, p2, _ := hcCredentialNameASCII(name[1:])
 		cred, password = cred || c2, password || p2
 	}
@@ -89,6 +92,22 @@ func hcAssignAt(src []byte, r int, action bool) bool {
 		return hcYAMLLiteralAt(src, r+1, password, action, len(name) == 8 && hcUpperIs(name, "PASSWORD"))
 	}
 	return hcScriptLiteralAt(src, r+1, password)
+}
+
+// hcValueReadsVar reports whether the value that starts at src[v], after a YAML key's ":" (yaml)
+// or a script's "=", is one that hcYAMLLiteralAt or hcScriptLiteralAt dismisses whatever the name:
+// an expression ("${{", quoted or not) after a key, a variable ("$") after "=".
+func hcValueReadsVar(src []byte, v int, yaml bool) bool {
+	for v < len(src) && (src[v] == ' ' || src[v] == '\t' || src[v] == '\f' || src[v] == '\r') {
+		v++
+	}
+	if !yaml {
+		return v < len(src) && src[v] == '$'
+	}
+	if v < len(src) && (src[v] == '"' || src[v] == '\'') {
+		v++
+	}
+	return v+3 <= len(src) && string(src[v:v+3]) == "${{"
 }
 
 // hcMayEndCredential is a quick look at the end of a name before hcCredentialNameASCII: every

@@ -29,3 +29,39 @@ func TestHCCredentialNameASCII(t *testing.T) {
 		}
 	}
 }
+
+// TestHCValueReadsVar checks that where hcValueReadsVar reports a value that reads a variable,
+// hcYAMLLiteralAt (after ":") or hcScriptLiteralAt (after "=") reports false for every name's
+// flags, at every ":" and "=" of the corpus and of random texts around placeholders.
+func TestHCValueReadsVar(t *testing.T) {
+	check := func(src []byte, i int) {
+		yaml := src[i] == ':'
+		if !hcValueReadsVar(src, i+1, yaml) {
+			return
+		}
+		for _, password := range []bool{false, true} {
+			for _, action := range []bool{false, true} {
+				for _, passwordKey := range []bool{false, true} {
+					if yaml && hcYAMLLiteralAt(src, i+1, password, action, passwordKey) ||
+						!yaml && hcScriptLiteralAt(src, i+1, password) {
+						t.Fatalf("hcValueReadsVar dismisses the value at %d of %q, which may be reported", i+1, src)
+					}
+				}
+			}
+		}
+	}
+	hcEachCorpusHit(t, func(src []byte, i int) {
+		if src[i] == ':' || src[i] == '=' {
+			check(src, i)
+		}
+	})
+	pieces := []string{"${{", "$", "{{", "}}", " ", "\t", "\r", "\f", "\n", "\"", "'", "x", "Qz8Lm3Rt7Vw2Np9Ks4Hj", "secrets.X", "|", "#"}
+	r := rand.New(rand.NewSource(9))
+	for range 100000 {
+		b := []byte{":="[r.Intn(2)]}
+		for range r.Intn(8) {
+			b = append(b, pieces[r.Intn(len(pieces))]...)
+		}
+		check(b, 0)
+	}
+}

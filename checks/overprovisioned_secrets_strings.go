@@ -25,6 +25,8 @@ type secwWalk struct {
 type secwBest struct {
 	s   *actionlint.String
 	job *actionlint.Job
+	// key is the candidate's position (secwKey), for secwFirstAtOrAfter.
+	key int64
 }
 
 // secwPruned is secwIndex's search for an exact file (tiPlaceholders.exact): the strings that
@@ -32,6 +34,9 @@ type secwBest struct {
 // the walk cannot tell.
 func secwPruned(file *audit.File, cands []tiPos) (refs []audit.StringRef, ok bool) {
 	w := &secwWalk{cands: cands, best: make([]secwBest, len(cands))}
+	for i, c := range cands {
+		w.best[i].key = secwKey(int(c.line), int(c.col))
+	}
 	file.VisitStrings(w.candsIn, func(r audit.StringRef) { w.one(r.S, r.Job) })
 	if w.tie {
 		return nil, false
@@ -62,33 +67,15 @@ func secwPruned(file *audit.File, cands []tiPos) (refs []audit.StringRef, ok boo
 // candsIn reports whether a candidate starts on a line from first to last (inclusive; last < 0
 // means to the end of the file).
 func (w *secwWalk) candsIn(first, last int) bool {
-	cs := w.cands
-	lo, hi := 0, len(cs)
-	for lo < hi {
-		m := int(uint(lo+hi) >> 1)
-		if int(cs[m].line) < first {
-			lo = m + 1
-		} else {
-			hi = m
-		}
-	}
-	return lo < len(cs) && (last < 0 || int(cs[lo].line) <= last)
+	lo := secwFirstAtOrAfter(w.best, secwKey(first, 0))
+	return lo < len(w.cands) && (last < 0 || int(w.cands[lo].line) <= last)
 }
 
 func (w *secwWalk) one(s *actionlint.String, job *actionlint.Job) {
 	line, col := s.Pos.Line, s.Pos.Col
-	cs := w.cands
-	lo, hi := 0, len(cs)
-	for lo < hi {
-		m := int(uint(lo+hi) >> 1)
-		if !cs[m].before(line, col) || int(cs[m].line) == line && int(cs[m].col) == col {
-			hi = m
-		} else {
-			lo = m + 1
-		}
-	}
-	// cs[lo] is the first candidate at or after the string's start.
-	if lo == len(cs) {
+	// The first candidate at or after the string's start.
+	lo := secwFirstAtOrAfter(w.best, secwKey(line, col))
+	if lo == len(w.cands) {
 		return
 	}
 	b := &w.best[lo]
@@ -103,4 +90,26 @@ func (w *secwWalk) one(s *actionlint.String, job *actionlint.Job) {
 		return
 	}
 	b.s, b.job = s, job
+}
+
+// secwKey orders source positions: line, then column (both non-negative, below 2^31).
+func secwKey(line, col int) int64 { return int64(line)<<32 | int64(col) }
+
+// secwFirstAtOrAfter returns the index of the first of the candidates, ascending, whose key is
+// at least k, len(bs) when none is. Its steps move the base without a branch on the keys: a
+// binary search that branches mispredicts about every other step, and the walk makes one per
+// string it visits.
+func secwFirstAtOrAfter(bs []secwBest, k int64) int {
+	if len(bs) == 0 {
+		return 0
+	}
+	// key-k is negative, its sign bit a mask of all ones, when key < k (keys and k are
+	// non-negative: no overflow). Go compiles a comparison here to a branch.
+	base, n := 0, len(bs)
+	for n > 1 {
+		half := n / 2
+		base += half & int((bs[base+half].key-k)>>63)
+		n -= half
+	}
+	return base - int((bs[base].key-k)>>63)
 }

@@ -189,3 +189,26 @@ func TestSecwMentionsBytes(t *testing.T) {
 		}
 	}
 }
+
+// TestSecwFirstAtOrAfter compares the search with a linear scan, on ascending keys of every
+// length up to 40 (with repeats) and every key around them.
+func TestSecwFirstAtOrAfter(t *testing.T) {
+	for n := range 41 {
+		bs := make([]secwBest, n)
+		for i := range bs {
+			bs[i].key = secwKey(1+i/3*2, 1+i%3/2*5) // columns 1, 1, 6
+		}
+		for line := 0; line <= n+2; line++ {
+			for col := 0; col <= 12; col++ {
+				k := secwKey(line, col)
+				want := 0
+				for want < n && bs[want].key < k {
+					want++
+				}
+				if got := secwFirstAtOrAfter(bs, k); got != want {
+					t.Fatalf("%d keys, line %d col %d: got %d, want %d", n, line, col, got, want)
+				}
+			}
+		}
+	}
+}

@@ -41,10 +41,6 @@ type tiPlaceholders struct {
 // tiPos is a 1-based source position.
 type tiPos struct{ line, col int32 }
 
-func (a tiPos) before(line, col int) bool {
-	return int(a.line) < line || int(a.line) == line && int(a.col) <= col
-}
-
 type tiPlaceholdersKey struct{}
 
 // tiPlaceholdersOf returns the file's placeholder index.

@@ -163,3 +163,44 @@ func BenchmarkScan(b *testing.B) {
 		})
 	}
 }
+
+// TestFill compares Fill, called with a random room each time (a block that does not fit waits
+// for the next call), with the plain loop, for both element types and an added constant, on
+// sources dense with hits and on sources with up to 64 in a block.
+func TestFill(t *testing.T) {
+	r := rand.New(rand.NewPCG(7, 8))
+	for _, set := range testSets {
+		s := New(set...)
+		for round := range 200 {
+			src := randomBytes(r, set, r.IntN(64*chunkBlocks*2+100))
+			if round%10 == 0 {
+				src = bytes.Repeat(set[:1], len(src))
+			}
+			add := r.IntN(3)
+			var want []int
+			for _, i := range naive(set, src) {
+				want = append(want, int(i)+add)
+			}
+			var got []int
+			var got32 []int32
+			var sc, sc32 Scanner
+			sc.Reset(s, src)
+			sc32.Reset(s, src)
+			for {
+				room := 64 + r.IntN(150)
+				dst, dst32 := make([]int, room), make([]int32, room)
+				n, n32 := Fill(&sc, dst, add), Fill(&sc32, dst32, int32(add))
+				if n != n32 {
+					t.Fatalf("set %q: Fill wrote %d ints but %d int32s", set, n, n32)
+				}
+				if n == 0 {
+					break
+				}
+				got, got32 = append(got, dst[:n]...), append(got32, dst32[:n]...)
+			}
+			if !slices.Equal(got, want) || !slices.EqualFunc(got32, want, func(a int32, b int) bool { return int(a) == b }) {
+				t.Fatalf("set %q, %d bytes: the offsets differ", set, len(src))
+			}
+		}
+	}
+}

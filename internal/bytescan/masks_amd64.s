@@ -58,16 +58,18 @@
 	POR     X4, X0;      \
 	PMOVMSKB X0, reg
 
-// STORE joins the four 16-bit masks of a 64-byte block into one, stores it at (DI) and the
-// block's number (DX) at (R12), and moves DI and R12 past them when the mask is not zero:
-// without a branch, which hits at random would mispredict.
-#define STORE \
+// JOIN joins the four 16-bit masks of a 64-byte block, in R8-R11, into one in R8.
+#define JOIN \
 	SHLQ  $16, R9;      \
 	SHLQ  $32, R10;     \
 	SHLQ  $48, R11;     \
 	ORQ   R9, R8;       \
 	ORQ   R11, R10;     \
-	ORQ   R10, R8;      \
+	ORQ   R10, R8
+
+// PUT stores the mask in R8 at (DI) and the block's number (DX) at (R12), and moves DI and R12
+// past them when the mask is not zero: without a branch, which hits at random would mispredict.
+#define PUT \
 	MOVQ  R8, (DI);     \
 	MOVB  DX, (R12);    \
 	XORL  AX, AX;       \
@@ -79,9 +81,27 @@
 	ADDQ  $64, SI;      \
 	DECQ  CX
 
-// func masksSSE2(pat *[8][16]byte, n int, src []byte, out []uint64, blocks []uint8) int
-TEXT ·masksSSE2(SB), NOSPLIT, $0-96
-	MOVQ  pat+0(FP), AX
+// NIB compares the 16 bytes at off(SI) with the set by nibbles: X13 holds, for each low nibble,
+// a bit per byte of the set that has it (X14 the same for high nibbles), and a byte is in the
+// set when the bits of its two nibbles meet. It leaves in reg a bit per byte that is NOT in the
+// set (the caller inverts the joined mask). X15 is 0x0f in every byte, X12 zero; X0-X3 scratch.
+#define NIB(off, reg) \
+	MOVOU   off(SI), X0; \
+	MOVO    X0, X1;      \
+	PSRLW   $4, X1;      \
+	PAND    X15, X0;     \
+	PAND    X15, X1;     \
+	MOVO    X13, X2;     \
+	MOVO    X14, X3;     \
+	PSHUFB  X0, X2;      \
+	PSHUFB  X1, X3;      \
+	PAND    X3, X2;      \
+	PCMPEQB X12, X2;     \
+	PMOVMSKB X2, reg
+
+// func masksAsm(tabs *[10][16]byte, n int, src []byte, out []uint64, blocks []uint8) int
+TEXT ·masksAsm(SB), NOSPLIT, $0-96
+	MOVQ  tabs+0(FP), AX
 	MOVQ  n+8(FP), BX
 	MOVQ  src_base+16(FP), SI
 	MOVQ  out_base+40(FP), DI
@@ -98,19 +118,42 @@ TEXT ·masksSSE2(SB), NOSPLIT, $0-96
 	MOVOU 112(AX), X15
 	TESTQ CX, CX
 	JZ    done
+	TESTQ BX, BX
+	JZ    nibbles
 	CMPQ  BX, $1
 	JEQ   loop1
 	CMPQ  BX, $2
 	JEQ   loop2
 	CMPQ  BX, $4
 	JEQ   loop4
+	JMP   loop8
+
+nibbles:
+	MOVOU 128(AX), X13
+	MOVOU 144(AX), X14
+	PXOR  X12, X12
+	MOVQ  $0x0f0f0f0f0f0f0f0f, R8
+	MOVQ  R8, X15
+	PUNPCKLQDQ X15, X15
+
+nibloop:
+	NIB(0, R8)
+	NIB(16, R9)
+	NIB(32, R10)
+	NIB(48, R11)
+	JOIN
+	NOTQ  R8
+	PUT
+	JNZ   nibloop
+	JMP   done
 
 loop8:
 	CMP8(0, R8)
 	CMP8(16, R9)
 	CMP8(32, R10)
 	CMP8(48, R11)
-	STORE
+	JOIN
+	PUT
 	JNZ loop8
 	JMP done
 
@@ -119,7 +162,8 @@ loop4:
 	CMP4(16, R9)
 	CMP4(32, R10)
 	CMP4(48, R11)
-	STORE
+	JOIN
+	PUT
 	JNZ loop4
 	JMP done
 
@@ -128,7 +172,8 @@ loop2:
 	CMP2(16, R9)
 	CMP2(32, R10)
 	CMP2(48, R11)
-	STORE
+	JOIN
+	PUT
 	JNZ loop2
 	JMP done
 
@@ -137,7 +182,8 @@ loop1:
 	CMP1(16, R9)
 	CMP1(32, R10)
 	CMP1(48, R11)
-	STORE
+	JOIN
+	PUT
 	JNZ loop1
 
 done:
