@@ -3,7 +3,6 @@ package checks
 import (
 	"strconv"
 	"strings"
-	"unicode/utf8"
 
 	"github.com/rampart-sec/rampart/audit"
 	"github.com/rhysd/actionlint"
@@ -107,11 +106,28 @@ func artipSteps(pass *audit.Pass, file *audit.File, job *actionlint.Job, steps [
 	// asked, from the end down to the step after the checkout that asks: later checkouts stand
 	// after that one, and a step at or before it cannot count for them.
 	lastAuth, authKnown := -1, false
+	// Each step's action is told once (artipKindOf): a checkout then looks for an upload among
+	// the kinds of the steps after it, not among their uses: values.
+	var kindBuf [32]artipKind
+	kinds, last := kindBuf[:0], -1 // last is the last checkout's index
+	if len(steps) > len(kindBuf) {
+		kinds = make([]artipKind, 0, len(steps))
+	}
 	for i, st := range steps {
-		uses := artipUses(st)
-		if uses == nil || !artipIs(uses.Value, "actions/checkout") {
+		k := artipOther
+		if uses := artipUses(st); uses != nil {
+			k = artipKindOf(uses.Value)
+		}
+		kinds = append(kinds, k)
+		if k == artipCheckout {
+			last = i // a conditional move, no branch: kinds come in no order a branch could learn
+		}
+	}
+	for i, st := range steps[:last+1] {
+		if kinds[i] != artipCheckout {
 			continue
 		}
+		uses := artipUses(st)
 		persist, explicit := artipPersist(st)
 		if !persist {
 			continue
@@ -121,7 +137,7 @@ func artipSteps(pass *audit.Pass, file *audit.File, job *actionlint.Job, steps [
 		var leak *actionlint.Step
 		var leakIdx int
 		for k := i + 1; k < len(steps) && leak == nil; k++ {
-			if artipLeaksWorkspace(file, steps[k]) {
+			if kinds[k] == artipUpload && artipLeaksWorkspace(file, steps[k]) {
 				leak, leakIdx = steps[k], k
 			}
 		}
@@ -184,33 +200,6 @@ func artipUses(st *actionlint.Step) *actionlint.String {
 		return a.Uses
 	}
 	return nil
-}
-
-// artipIs reports whether a uses: value names the action repo (lower-case ASCII; any ref, no
-// subdirectory): strings.EqualFold of the trimmed value's name before its "@" and repo.
-//
-// Most values are ASCII with no blanks around them, and are decided in one pass that compares
-// letters in either case: an ASCII byte that differs is a difference for strings.EqualFold too
-// (only characters beyond ASCII fold onto ASCII letters: "K" onto k, "ſ" onto s). Any other
-// value is left to the trim, cut and strings.EqualFold.
-func artipIs(uses, repo string) bool {
-	if len(uses) >= len(repo) && uses[0] > ' ' && uses[0] < utf8.RuneSelf {
-		i := 0
-		for ; i < len(repo); i++ {
-			c, r := uses[i], repo[i]
-			if c >= utf8.RuneSelf {
-				break // the slow path decides
-			}
-			if c != r && (c|0x20 != r || r < 'a' || r > 'z') {
-				return false
-			}
-		}
-		if i == len(repo) && (i == len(uses) || uses[i] == '@') {
-			return true
-		}
-	}
-	name, _, _ := strings.Cut(strings.TrimSpace(uses), "@")
-	return strings.EqualFold(name, repo)
 }
 
 func artipInput(st *actionlint.Step, name string) *actionlint.String {

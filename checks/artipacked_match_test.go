@@ -40,26 +40,60 @@ func TestArtipMatchers(t *testing.T) {
 			t.Errorf("artipIsSHA(%q) = %v", s, !shaRe.MatchString(s))
 		}
 	}
-}
-
-// TestArtipIs holds artipIs, which decides most values in one pass, to the trim, cut and
-// strings.EqualFold that it stands for, on random values around the two names it is asked about
-// (blanks, refs, case, characters that fold onto ASCII letters) and on the corpus' uses: values.
-func TestArtipIs(t *testing.T) {
-	repos := []string{"actions/checkout", "actions/upload-artifact"}
-	check := func(v string) {
-		t.Helper()
-		for _, repo := range repos {
-			name, _, _ := strings.Cut(strings.TrimSpace(v), "@")
-			if got, want := artipIs(v, repo), strings.EqualFold(name, repo); got != want {
-				t.Fatalf("artipIs(%q, %q) = %v, want %v", v, repo, got, want)
+	// Every byte in each place of a SHA.
+	sha := []byte("0123456789abcdef0123456789ABCDEF01234567")
+	for i := range sha {
+		for c := range 256 {
+			s := string(sha[:i]) + string(byte(c)) + string(sha[i+1:])
+			if shaRe.MatchString(s) != artipIsSHA(s) {
+				t.Fatalf("artipIsSHA(%q) = %v", s, !shaRe.MatchString(s))
 			}
 		}
 	}
-	check("")
+}
+
+// TestArtipKindOf holds artipKindOf, which decides most values eight bytes at a time, to the
+// trim, cut and strings.EqualFold that it stands for, on random values around the two names it
+// tells (blanks, refs, case, characters that fold onto ASCII letters, near misses at each byte),
+// cut at every length, and on the corpus' uses: values.
+func TestArtipKindOf(t *testing.T) {
+	repos := map[artipKind]string{artipCheckout: "actions/checkout", artipUpload: "actions/upload-artifact"}
+	check := func(v string) {
+		t.Helper()
+		name, _, _ := strings.Cut(strings.TrimSpace(v), "@")
+		want := artipOther
+		for k, repo := range repos {
+			if strings.EqualFold(name, repo) {
+				want = k
+			}
+		}
+		if got := artipKindOf(v); got != want {
+			t.Fatalf("artipKindOf(%q) = %d, want %d", v, got, want)
+		}
+	}
+	for _, repo := range repos {
+		for _, v := range []string{repo, strings.ToUpper(repo), repo + "@v4", " " + repo + "@v4 ", repo + "/x@v1", repo + "x"} {
+			for n := range len(v) + 1 {
+				check(v[:n])
+			}
+			// A near miss at each byte: the byte's other case bit, a byte beyond ASCII, a control
+			// byte; and the characters beyond ASCII that fold onto k and s in their place.
+			for i := range len(v) {
+				for _, c := range []byte{v[i] ^ 0x20, v[i] | 0x80, v[i] &^ 0x60, '@', 'K', 'k'} {
+					check(v[:i] + string(c) + v[i+1:])
+				}
+				switch v[i] | 0x20 {
+				case 'k':
+					check(v[:i] + "\u212a" + v[i+1:])
+				case 's':
+					check(v[:i] + "\u017f" + v[i+1:])
+				}
+			}
+		}
+	}
 	pieces := []string{"actions/checkout", "Actions/Checkout", "ACTIONS/UPLOAD-ARTIFACT", "actions/upload-artifact",
 		"actions/", "chec", "\u212a", "k", "out", "upload", "-", "\r", "artifact", "@", "v4", " ", "\t", "\u00a0", "\u017f",
-		"/", "x", "A", "é", "\xff", "@main"}
+		"/", "x", "A", "é", "\xff", "@main", "upload-a", "rtifact", "\x0f"}
 	shellRandomTexts(5, 100000, 6, pieces, check)
 	for _, tg := range corpusTargets(t) {
 		for _, f := range tg.Files {

@@ -53,13 +53,10 @@ func artipVersionOf(file *audit.File, uses *actionlint.String) artipVersion {
 	return artipVersion{}
 }
 
-// artipLeaksWorkspace reports whether a step uploads the workspace root, hidden files (.git) included,
-// as an artifact.
+// artipLeaksWorkspace reports whether an actions/upload-artifact step uploads the workspace root,
+// hidden files (.git) included.
 func artipLeaksWorkspace(file *audit.File, st *actionlint.Step) bool {
 	uses := artipUses(st)
-	if uses == nil || !artipIs(uses.Value, "actions/upload-artifact") {
-		return false
-	}
 	p := artipInput(st, "path")
 	if p == nil || !artipRootPath(p.Value) {
 		return false

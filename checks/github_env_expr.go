@@ -15,14 +15,10 @@ func (fl *ghenvFlow) expr(n actionlint.ExprNode, depth int) ghenvTaint {
 		return t
 	}
 	actionlint.VisitExprNode(n, func(n, parent actionlint.ExprNode, entering bool) {
-		if !entering || ghenvIsReceiver(n, parent) {
-			return
-		}
-		p, ok := audit.ExprPath(n)
+		p, root, rest, ok := ghenvPathOf(n, parent, entering)
 		if !ok {
 			return
 		}
-		root, rest, _ := strings.Cut(p, ".")
 		switch root {
 		case "github":
 			kind, events := classifyGitHubIn(fl.s.Ref.File, p)
@@ -48,6 +44,19 @@ func (fl *ghenvFlow) expr(n actionlint.ExprNode, depth int) ghenvTaint {
 		}
 	})
 	return t
+}
+
+// ghenvPathOf returns the path that a node of a visit reads, its root and the rest, unless it
+// is part of a longer path (a receiver) or reads none.
+func ghenvPathOf(n, parent actionlint.ExprNode, entering bool) (p, root, rest string, ok bool) {
+	if !entering || ghenvIsReceiver(n, parent) {
+		return "", "", "", false
+	}
+	if p, ok = audit.ExprPath(n); !ok {
+		return "", "", "", false
+	}
+	root, rest, _ = strings.Cut(p, ".")
+	return p, root, rest, true
 }
 
 func ghenvIsReceiver(n, parent actionlint.ExprNode) bool {

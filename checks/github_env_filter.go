@@ -97,28 +97,6 @@ func ghenvHasAt(text, needle string, key byte) bool {
 	return false
 }
 
-// ghenvMayReach reports whether a value may hold an expression that fl.expr finds attacker
-// controlled: one with a ${{ }} placeholder that names github or env (ASCII letters in any case),
-// the only roots that fl.expr follows to an attacker's value.
-func ghenvMayReach(v string) bool {
-	if !strings.Contains(v, "${{") {
-		return false
-	}
-	for i := 0; i < len(v); i++ {
-		switch v[i] | 0x20 {
-		case 'g':
-			if i+len("github") <= len(v) && strings.EqualFold(v[i:i+len("github")], "github") {
-				return true
-			}
-		case 'e':
-			if i+len("env") <= len(v) && strings.EqualFold(v[i:i+len("env")], "env") {
-				return true
-			}
-		}
-	}
-	return false
-}
-
 // ghenvMayReadFiles reports whether a script may read a file of the job's untrusted files, what
 // a write without an attacker's value needs to be reported (fl.cmd gives nothing else the level
 // ghenvFile; PowerShell and cmd scripts never get it): a command named cat, head, tail, jq or yq,
@@ -148,7 +126,8 @@ func ghenvMayReadFiles(text string) bool {
 // so that the placeholders of the scripts (most) that name neither are never parsed. It looks
 // from the first "${{" to the end of the text, for github or env as a word: not right after a
 // letter, digit, '_' or '.' (a longer name, a property) nor right before a letter, digit, '_'
-// or '-' (a longer name). $GITHUB_OUTPUT and $GITHUB_ENV are not such words.
+// or '-' (a longer name). $GITHUB_OUTPUT and $GITHUB_ENV are not such words. Nor is a github
+// that ghenvSafeGitHubAt finds to be the whole path of a property that no outsider sets.
 func ghenvMayName(text string) bool {
 	i := strings.Index(text, "${{")
 	if i < 0 {
@@ -168,9 +147,44 @@ func ghenvMayName(text string) bool {
 		start := i - (len(word) - 1)
 		end := i + 1
 		if start >= 0 && shellASCIIPrefixFold(text[start:end], word) &&
-			(start == 0 || !ghenvNameByte(text[start-1]) && text[start-1] != '.') && (end == len(text) || !ghenvNameByte(text[end]) && text[end] != '-') {
+			(start == 0 || !ghenvNameByte(text[start-1]) && text[start-1] != '.') && (end == len(text) || !ghenvNameByte(text[end]) && text[end] != '-') &&
+			(word == "env" || !ghenvSafeGitHubAt(text, end)) {
 			return true
 		}
+	}
+	return false
+}
+
+// ghenvSafeGitHubAt reports whether the github that ends at text[i] is the whole path of a
+// property that fl.expr never finds attacker controlled (ghenvSafeGitHub): ".name", then
+// blanks, then no '.' or '[' that would make the path longer. Most env: values that name github
+// read one (${{ github.token }}, ${{ github.workspace }}/out), and are then not parsed.
+func ghenvSafeGitHubAt(text string, i int) bool {
+	if i >= len(text) || text[i] != '.' {
+		return false
+	}
+	j := i + 1
+	for j < len(text) && (ghenvNameByte(text[j]) || text[j] == '-') {
+		j++
+	}
+	if !ghenvSafeGitHub(text[i+1 : j]) {
+		return false
+	}
+	for j < len(text) && (text[j] == ' ' || text[j] == '\t' || text[j] == '\n' || text[j] == '\r') {
+		j++
+	}
+	return j == len(text) || text[j] != '.' && text[j] != '['
+}
+
+// ghenvSafeGitHub reports whether github.<name> (as the source writes it, lower case) is a
+// property that no outsider sets: classifyGitHub does not find it attacker controlled
+// (TestGhenvMayName holds the list to it).
+func ghenvSafeGitHub(name string) bool {
+	switch name {
+	case "token", "repository", "repository_owner", "repository_id", "workspace", "sha", "server_url", "api_url",
+		"graphql_url", "event_name", "run_id", "run_number", "run_attempt", "ref", "ref_name", "ref_type", "job",
+		"action_path", "workflow", "workflow_ref", "actor", "actor_id", "triggering_actor", "base_ref":
+		return true
 	}
 	return false
 }
@@ -248,7 +262,7 @@ func ghenvMayAttack(fl *ghenvFlow, known map[*actionlint.String]bool) bool {
 			continue
 		}
 		for _, v := range env.Vars {
-			if v == nil || v.Value == nil || !ghenvMayReach(v.Value.Value) {
+			if v == nil || v.Value == nil || !ghenvMayName(v.Value.Value) {
 				continue
 			}
 			a, ok := known[v.Value]
