@@ -192,11 +192,11 @@ func tiEnvRef(text, name string) (string, bool) {
 			continue
 		}
 		j := i + 4
-		if j >= len(text) || !(tiLetter(text[j]) || text[j] == '_') {
+		if j >= len(text) || !tiIsNameStart(text[j]) {
 			i++
 			continue
 		}
-		for j < len(text) && (tiLetter(text[j]) || text[j] >= '0' && text[j] <= '9' || text[j] == '_' || text[j] == '-') {
+		for j < len(text) && tiIsNameByte(text[j]) {
 			j++
 		}
 		if ref := text[i+4 : j]; strings.EqualFold(ref, name) {
@@ -246,14 +246,9 @@ func tiUpperIdentTo(buf []byte, parts []string) (name []byte, ok bool) {
 			b, inRun = append(b, '_'), false
 		}
 		for i := 0; i < len(p); i++ {
-			c := p[i]
-			if c >= 'a' && c <= 'z' {
-				c -= 'a' - 'A'
-			}
-			switch {
-			case c >= 'A' && c <= 'Z' || c >= '0' && c <= '9' || c == '_':
+			if c := tiUpperByte[p[i]]; c != 0 {
 				b, inRun = append(b, c), false
-			case !inRun:
+			} else if !inRun {
 				b, inRun = append(b, '_'), true
 			}
 		}
