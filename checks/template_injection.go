@@ -325,16 +325,9 @@ func (sc tiScope) mayReadSource(text string) bool {
 // is the scanned expression, which ends with rest: a name written just before rest, as most are,
 // makes the chain a slice of it, not a joined copy.
 func (sc tiScope) safeChain(name, rest, text string) bool {
-	j := 0
-	for j < len(rest) && rest[j] == '.' {
-		if j+1 >= len(rest) || !(tiLetter(rest[j+1]) || rest[j+1] == '_') {
-			return false
-		}
-		k := j + 2
-		for k < len(rest) && obfIdentByte(rest[k]) {
-			k++
-		}
-		j = k
+	j, ok := tiPropsEnd(rest)
+	if !ok {
+		return false
 	}
 	if t := strings.TrimLeft(rest[j:], " \t\n\r"); t != "" && (t[0] == '.' || t[0] == '[' || t[0] == '(') {
 		return false

@@ -38,10 +38,7 @@ func TestTiExprEnd(t *testing.T) {
 	r := rand.New(rand.NewPCG(3, 4))
 	var b []byte
 	for range 300000 {
-		b = b[:0]
-		for n := r.IntN(12); n > 0; n-- {
-			b = append(b, words[r.IntN(len(words))]...)
-		}
+		b = tiRandomText(r, b, words, 12)
 		check(b, r.IntN(len(b)+1))
 	}
 	t.Logf("%d sources checked, %d expressions with a quote", checked, quoted)

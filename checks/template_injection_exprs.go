@@ -77,6 +77,25 @@ func (sc tiScope) sinkExprsParsed(s *actionlint.String, buf []tiSinkExpr) []tiSi
 // none of the literals true, false and null. It returns the chain, which is also the
 // placeholder's trimmed text (Expr.Text).
 func tiPlainChain(body string) (string, bool) {
+	chain := tiTrimBlanks(body)
+	// The whole chain in one loop (tiChainRun), where a loop a name mispredicts each one's end:
+	// no byte but a chain's, no name that starts with a digit or "-", no dot last (nor an
+	// empty chain, which leaves a name wanted).
+	if n, st := tiChainRun(chain, tiChainWant<<8); n < len(chain) || st&(tiChainWant<<8) != 0 {
+		return "", false
+	}
+	root := chain
+	if d := strings.IndexByte(chain, '.'); d >= 0 {
+		root = chain[:d]
+	}
+	if obfLiteralWord(root) {
+		return "", false
+	}
+	return chain, true
+}
+
+// tiTrimBlanks is body without the blanks (space, tab, line break) around it.
+func tiTrimBlanks(body string) string {
 	blank := func(c byte) bool { return c == ' ' || c == '\t' || c == '\n' || c == '\r' }
 	i, j := 0, len(body)
 	for i < j && blank(body[i]) {
@@ -85,28 +104,7 @@ func tiPlainChain(body string) (string, bool) {
 	for j > i && blank(body[j-1]) {
 		j--
 	}
-	chain := body[i:j]
-	if chain == "" {
-		return "", false
-	}
-	for k := 0; k < len(chain); {
-		if !(tiLetter(chain[k]) || chain[k] == '_') {
-			return "", false
-		}
-		start := k
-		for k++; k < len(chain) && obfIdentByte(chain[k]); k++ {
-		}
-		if start == 0 && obfLiteralWord(chain[:k]) {
-			return "", false
-		}
-		if k < len(chain) {
-			if chain[k] != '.' || k+1 == len(chain) {
-				return "", false
-			}
-			k++
-		}
-	}
-	return chain, true
+	return body[i:j]
 }
 
 // tiLocate sets the source positions of some placeholders of s as File.Exprs finds them: each is

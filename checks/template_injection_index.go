@@ -3,7 +3,6 @@ package checks
 import (
 	"bytes"
 	"math/bits"
-	"unicode/utf8"
 
 	"github.com/rampart-sec/rampart/audit"
 	"github.com/rampart-sec/rampart/internal/bytescan"
@@ -62,11 +61,10 @@ func tiScanPlaceholders(file *audit.File) *tiPlaceholders {
 		last = p
 	}
 	secret := func(p int) {
-		lineStart := bytes.LastIndexByte(src[:p], '\n') + 1
 		if ph.secrets == nil {
 			ph.secrets = make([]tiPos, 0, n)
 		}
-		ph.secrets = append(ph.secrets, tiPos{int32(line), int32(utf8.RuneCount(src[lineStart:p]) + 1)})
+		ph.secrets = append(ph.secrets, tiPos{int32(line), int32(tiColumn(src, p))})
 	}
 	secretsAt := -1      // the offset of a "secrets" (any case) found by a search from an earlier placeholder
 	secretsNone := false // no "secrets" after secretsAt's search start

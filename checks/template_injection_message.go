@@ -192,11 +192,11 @@ func tiEnvRef(text, name string) (string, bool) {
 			continue
 		}
 		j := i + 4
-		if j >= len(text) || !(tiLetter(text[j]) || text[j] == '_') {
+		if j >= len(text) || !tiIsNameStart(text[j]) {
 			i++
 			continue
 		}
-		for j < len(text) && (tiLetter(text[j]) || text[j] >= '0' && text[j] <= '9' || text[j] == '_' || text[j] == '-') {
+		for j < len(text) && tiIsNameByte(text[j]) {
 			j++
 		}
 		if ref := text[i+4 : j]; strings.EqualFold(ref, name) {
@@ -211,8 +211,16 @@ func tiLetter(c byte) bool { return c|0x20 >= 'a' && c|0x20 <= 'z' }
 
 func tiWordByte(c byte) bool { return tiLetter(c) || c >= '0' && c <= '9' || c == '_' }
 
+// tiASCII reports whether s holds only ASCII bytes, read eight at a time (lowerLoad) and then
+// one at a time.
 func tiASCII(s string) bool {
-	for i := 0; i < len(s); i++ {
+	i := 0
+	for ; i+8 <= len(s); i += 8 {
+		if lowerLoad(s[i:i+8])&0x8080808080808080 != 0 {
+			return false
+		}
+	}
+	for ; i < len(s); i++ {
 		if s[i] >= 0x80 {
 			return false
 		}
@@ -246,14 +254,9 @@ func tiUpperIdentTo(buf []byte, parts []string) (name []byte, ok bool) {
 			b, inRun = append(b, '_'), false
 		}
 		for i := 0; i < len(p); i++ {
-			c := p[i]
-			if c >= 'a' && c <= 'z' {
-				c -= 'a' - 'A'
-			}
-			switch {
-			case c >= 'A' && c <= 'Z' || c >= '0' && c <= '9' || c == '_':
+			if c := tiUpperByte[p[i]]; c != 0 {
 				b, inRun = append(b, c), false
-			case !inRun:
+			} else if !inRun {
 				b, inRun = append(b, '_'), true
 			}
 		}
@@ -301,7 +304,20 @@ func tiWriteUse(b *strings.Builder, name string, sink tiSink) {
 }
 
 // tiSpell writes a context path (kept in lower case) as the expression text spells it.
+//
+// Most texts start with the path as it is kept (a plain read's text is its chain): when the path
+// holds no byte that lower-casing may change (lowerMayChange), both searches below find it
+// there, at offset 0, and the text's start is the path's own bytes. Its other bytes are then
+// not read twice (tiASCII, then the search).
 func tiSpell(path, text string) string {
+	if strings.HasPrefix(text, path) && !lowerMayChange(path) {
+		return text[:len(path)]
+	}
+	return tiSpellSearch(path, text)
+}
+
+// tiSpellSearch is tiSpell by a search of the text.
+func tiSpellSearch(path, text string) string {
 	if tiASCII(text) {
 		if i := tiIndexFold(text, path); i >= 0 {
 			return text[i : i+len(path)]

@@ -1,6 +1,7 @@
 package checks
 
 import (
+	"math/rand/v2"
 	"strconv"
 	"strings"
 	"testing"
@@ -54,6 +55,72 @@ func TestTiUpperIdentTo(t *testing.T) {
 		got, ok := tiUpperIdentTo(nil, parts)
 		if ascii := tiASCII(strings.Join(parts, "")); ok != ascii || ok && string(got) != want {
 			t.Errorf("tiUpperIdentTo(%q) = %q, %v; want %q, %v", parts, got, ok, want, ascii)
+		}
+	}
+}
+
+// TestTiSpell checks tiSpell, whose fast path takes the text's start, against tiSpellSearch on
+// the plain reads of the corpus and the test files (the chain, lower-cased, and each of its
+// lower-cased starts, in the text as written and in other cases) and on random paths and texts
+// with upper-case, non-ASCII and lower-casing characters that change length ("İ") or not ("K").
+func TestTiSpell(t *testing.T) {
+	check := func(path, text string) {
+		t.Helper()
+		if got, want := tiSpell(path, text), tiSpellSearch(path, text); got != want {
+			t.Errorf("tiSpell(%q, %q) = %q, want %q", path, text, got, want)
+		}
+	}
+	fast := 0
+	tiEachOpening(t, func(src []byte, off int) {
+		body := string(src[off:min(len(src), off+200)])
+		end := strings.Index(body, "}}")
+		if end < 0 {
+			return
+		}
+		chain, ok := tiPlainChain(body[:end])
+		if !ok {
+			return
+		}
+		path := toLower(chain)
+		for _, text := range []string{chain, path, strings.ToUpper(chain), "x " + chain, chain + " || 'İ'"} {
+			check(path, text)
+			for i := range len(path) {
+				if path[i] == '.' {
+					check(path[:i], text)
+				}
+			}
+		}
+		if strings.HasPrefix(chain, path) {
+			fast++
+		}
+	})
+	if fast == 0 {
+		t.Error("no text spells its path as it is kept: the fast path is not tested")
+	}
+	words := []string{"a", "A", "b", ".", "İ", "K", "é", "ab", "Ab", " "}
+	r := rand.New(rand.NewPCG(11, 12))
+	var p, x []byte
+	for range 100000 {
+		p = tiRandomText(r, p, words, 4)
+		x = tiRandomText(r, x, words, 8)
+		check(string(p), string(p)+string(x))
+		check(string(p), string(x))
+	}
+}
+
+// TestTiASCII checks tiASCII against a byte loop on texts of every length up to 20 with one
+// byte beyond ASCII at every place, or none.
+func TestTiASCII(t *testing.T) {
+	for n := range 21 {
+		for at := -1; at < n; at++ {
+			b := []byte(strings.Repeat("a", n))
+			if at >= 0 {
+				b[at] = 0x80 | byte(at)
+			}
+			want := at < 0
+			if got := tiASCII(string(b)); got != want {
+				t.Errorf("tiASCII(%q) = %v, want %v", b, got, want)
+			}
 		}
 	}
 }

@@ -35,27 +35,22 @@ type tiPlain struct {
 //
 // It runs for every placeholder of the corpus, whose names vary in length: a loop per name
 // would mispredict the end of each, and a search for "secrets" in each its own. The chain of
-// names is read instead by an automaton (tiChainStep) that also looks for "secrets", in a loop
-// that ends once, after the chain; the context's name is then told by its first letter.
+// names is read instead by an automaton (tiChainStep, run by tiChainRun) that also looks for
+// "secrets", in a loop that ends once, after the chain; the context's name is then told by its
+// first letter.
 func tiPlainRead(text []byte) tiPlain {
 	root := tiBlanksEnd(text, 0)
-	i := root
-	st := uint8(tiChainWant)
-	for _, c := range text[root:] {
-		if st = tiChainStep[st&tiChainMask][c]; st >= tiChainEnd {
-			break
-		}
-		i++
-	}
-	if st < tiChainEnd || st == tiChainBad {
+	n, st := tiChainRun(text[root:], tiChainWant<<8)
+	if st < tiChainEnd<<8 || st == tiChainBad<<8 {
 		return tiPlain{} // no name, a name that starts with a digit or "-", a dot last, or no end
 	}
+	i := root + n
 	chain := text[root:i]
 	i = tiBlanksEnd(text, i)
 	if i+1 >= len(text) || text[i] != '}' || text[i+1] != '}' {
 		return tiPlain{}
 	}
-	read := tiPlain{kind: tiPlainOtherRead, secrets: st == tiChainEndSecrets}
+	read := tiPlain{kind: tiPlainOtherRead, secrets: st == tiChainEndSecrets<<8}
 	safe := false
 	switch chain[0] | 0x20 { // the first letter of the context's name, in lower case
 	case 'g':
@@ -144,6 +139,33 @@ var tiChainStep = func() (t [tiChainMask + 1][256]uint8) {
 	}
 	return t
 }()
+
+// tiChainNext is tiChainStep in one row of 256 entries a state, each state (the entry's, and the
+// one it indexes) times 256: tiPlainRead's loop finds the next entry at the state or'ed with the
+// byte, where the two indexes of tiChainStep take a mask, a shift and an add a byte, all of
+// them on the path from one byte's load to the next's.
+var tiChainNext = func() (t [(tiChainMask + 1) * 256]uint16) {
+	for st := range tiChainStep {
+		for c, next := range tiChainStep[st] {
+			t[st<<8|c] = uint16(next) << 8
+		}
+	}
+	return t
+}()
+
+// tiChainRun runs tiChainNext over b from state st (times 256, as tiChainNext holds them):
+// tiChainWant<<8 reads a chain from its start, 0 goes on after a name's byte. It returns the
+// offset of the byte at which the state reached tiChainEnd or more, and that state; len(b) and
+// the state after the last byte when it stayed below.
+func tiChainRun[T ~string | ~[]byte](b T, st uint) (int, uint) {
+	// st < tiChainEnd<<8 before each step: st|c is st*256+c, below len(tiChainNext).
+	for k := 0; k < len(b); k++ {
+		if st = uint(tiChainNext[(st|uint(b[k]))&uint(len(tiChainNext)-1)]); st >= tiChainEnd<<8 {
+			return k, st
+		}
+	}
+	return len(b), st
+}
 
 // The states of tiChainStep.
 const (

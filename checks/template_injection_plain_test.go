@@ -34,10 +34,7 @@ func TestTiPlainRead(t *testing.T) {
 	r := rand.New(rand.NewPCG(1, 2))
 	var b []byte
 	for range 200000 {
-		b = b[:0]
-		for n := r.IntN(9); n > 0; n-- {
-			b = append(b, words[r.IntN(len(words))]...)
-		}
+		b = tiRandomText(r, b, words, 9)
 		check(b)
 	}
 	t.Logf("%d texts checked", checked)
@@ -76,21 +73,21 @@ func tiPlainReadRef(text []byte) tiPlain {
 		i++
 	}
 	root := i
-	if i >= len(text) || tiRefClass[text[i]]&tiRefStart == 0 {
+	if i >= len(text) || !tiIsNameStart(text[i]) {
 		return tiPlain{}
 	}
-	for i++; i < len(text) && tiRefClass[text[i]]&tiRefIdent != 0; i++ {
+	for i++; i < len(text) && tiIsNameByte(text[i]); i++ {
 	}
 	name := text[root:i]
 	secrets := len(name) >= 7 && tiMentionsSecrets(name)
 	field, fieldEnd := -1, -1
 	for i < len(text) && text[i] == '.' {
 		i++
-		if i >= len(text) || tiRefClass[text[i]]&tiRefStart == 0 {
+		if i >= len(text) || !tiIsNameStart(text[i]) {
 			return tiPlain{}
 		}
 		seg := i
-		for i++; i < len(text) && tiRefClass[text[i]]&tiRefIdent != 0; i++ {
+		for i++; i < len(text) && tiIsNameByte(text[i]); i++ {
 		}
 		if field < 0 {
 			field, fieldEnd = seg, i
@@ -133,20 +130,11 @@ func tiPlainReadRef(text []byte) tiPlain {
 	return read
 }
 
-// tiRefClass is tiPlainReadRef's classes of bytes.
-var tiRefClass = func() (t [256]uint8) {
-	for c := range 256 {
-		if obfIdentByte(byte(c)) {
-			t[c] |= tiRefIdent
-		}
-		if tiLetter(byte(c)) || c == '_' {
-			t[c] |= tiRefStart
-		}
+// tiRandomText is fewer than max of the words, drawn at random and joined, in b's array.
+func tiRandomText(r *rand.Rand, b []byte, words []string, max int) []byte {
+	b = b[:0]
+	for n := r.IntN(max); n > 0; n-- {
+		b = append(b, words[r.IntN(len(words))]...)
 	}
-	return t
-}()
-
-const (
-	tiRefIdent = 1 << iota // a byte of a name: letter, digit, "_" or "-"
-	tiRefStart             // a name's first byte: letter or "_"
-)
+	return b
+}

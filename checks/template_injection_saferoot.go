@@ -54,7 +54,7 @@ func tiSafeGitHubField(rest string) bool {
 	}
 	rest = strings.TrimLeft(rest[1:], " \t\n\r")
 	j := 0
-	for j < len(rest) && obfIdentByte(rest[j]) {
+	for j < len(rest) && tiIsNameByte(rest[j]) {
 		j++
 	}
 	switch field := rest[:j]; len(field) {

@@ -69,40 +69,21 @@ func actionSink(u *actionlint.ExecAction) (tiSink, bool) {
 	return tiSink{value: in.Value, name: in.Name.Value, action: name, js: ci.js}, true
 }
 
-// tiActionName is the owner/repo of a uses: value in lower case, without its path and ref. The
-// common spelling, ASCII before the "@", is read in one pass and cut without a copy.
+// tiActionName is the owner/repo of a uses: value in lower case, without its path and ref: cut
+// at the "@" and the second "/" by library searches, and lower-cased without a copy when it
+// holds nothing to change (toLower), where a loop took four branches a byte. Lower-casing keeps
+// every "@" and "/" and adds none, so the name may be cut before it is lower-cased.
 func tiActionName(uses string) string {
-	cut, slashes, upper := len(uses), 0, false
-scan:
-	for i := 0; i < len(uses); i++ {
-		switch c := uses[i]; {
-		case c >= 0x80:
-			return tiActionNameFolded(uses)
-		case c == '@':
-			cut = min(cut, i)
-			break scan
-		case c == '/':
-			if slashes++; slashes == 2 {
-				cut = min(cut, i)
-			}
-		case 'A' <= c && c <= 'Z' && i < cut:
-			upper = true
+	name := uses
+	if at := strings.IndexByte(name, '@'); at >= 0 {
+		name = name[:at]
+	}
+	if i := strings.IndexByte(name, '/'); i >= 0 {
+		if j := strings.IndexByte(name[i+1:], '/'); j >= 0 {
+			name = name[:i+1+j]
 		}
 	}
-	if upper {
-		return strings.ToLower(uses[:cut])
-	}
-	return uses[:cut]
-}
-
-// tiActionNameFolded is tiActionName for a value with other than ASCII before its "@":
-// lower-cased as a whole first.
-func tiActionNameFolded(uses string) string {
-	name, _, _ := strings.Cut(strings.ToLower(uses), "@")
-	if parts := strings.Split(name, "/"); len(parts) > 2 {
-		name = parts[0] + "/" + parts[1]
-	}
-	return name
+	return toLower(name)
 }
 
 // tiTriggers are the events that start a workflow; any is true when the event is the caller's
