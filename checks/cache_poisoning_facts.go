@@ -116,18 +116,3 @@ func pcFactsOf(file *audit.File) *pcFacts {
 		return f
 	}).(*pcFacts)
 }
-
-// pcMayPublishLine reports whether a line of a script (continuations joined) may hold a command
-// that pcPublishWords recognises: each has a word of pcGateWords in any ASCII case (goreleaser's
-// name holds "release"), unless a non-ASCII letter lower-cases or folds to an ASCII one.
-func pcMayPublishLine(line string) bool {
-	if pcGate(line) != 0 {
-		return true
-	}
-	for i := 0; i < len(line); i++ {
-		if line[i] >= 0x80 {
-			return true
-		}
-	}
-	return false
-}
