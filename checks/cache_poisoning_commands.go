@@ -17,50 +17,67 @@ func pcCommandsAt(script string) []pcCmd { return pcCommandsWhere(script, nil) }
 // lines of a long script are then not split into words.
 func pcCommandsWhere(script string, keep func(line string) bool) []pcCmd {
 	var out []pcCmd
-	// The lines are those of strings.Split(strings.ReplaceAll(script, "\r\n", "\n"), "\n"),
-	// taken one by one without building either.
-	rest, last := script, false
-	nextLine := func() string {
-		i := strings.IndexByte(rest, '\n')
-		if i < 0 {
-			last = true
-			return rest
+	for i := 0; i <= len(script); {
+		var first, line string
+		first, line, i = pcJoinedLine(script, i)
+		if keep == nil || keep(line) {
+			out = pcLineCommands(out, first, line)
 		}
-		line := rest[:i]
-		rest = rest[i+1:]
-		return strings.TrimSuffix(line, "\r")
 	}
-	for !last {
-		first := nextLine()
-		line := first
-		for strings.HasSuffix(line, "\\") && !last {
-			line = strings.TrimSuffix(line, "\\") + " " + nextLine()
+	return out
+}
+
+// pcJoinedLine returns the line of script that starts at script[i], first, and the line with the
+// lines that continue it joined, line, as pcCommandsAt takes them: the lines of
+// strings.Split(strings.ReplaceAll(script, "\r\n", "\n"), "\n"), taken one by one without
+// building either, a line that ends with a backslash continued by the next (the backslash
+// replaced with a space) unless it is the last. next is where the line after it starts, past
+// len(script) after the last.
+func pcJoinedLine(script string, i int) (first, line string, next int) {
+	first, next = pcRawLine(script, i)
+	line = first
+	for strings.HasSuffix(line, "\\") && next <= len(script) {
+		var more string
+		more, next = pcRawLine(script, next)
+		line = strings.TrimSuffix(line, "\\") + " " + more
+	}
+	return first, line, next
+}
+
+// pcRawLine returns the line of script that starts at script[i], without its "\n" or "\r\n" (the
+// last line keeps a "\r" at its end), and where the next starts: len(script)+1 after the last.
+func pcRawLine(script string, i int) (string, int) {
+	j := strings.IndexByte(script[i:], '\n')
+	if j < 0 {
+		return script[i:], len(script) + 1
+	}
+	return strings.TrimSuffix(script[i:i+j], "\r"), i + j + 1
+}
+
+// pcLineCommands appends to out the simple commands of a line (continuations joined) that
+// starts with the source line first.
+func pcLineCommands(out []pcCmd, first, line string) []pcCmd {
+	if j := strings.Index(line, " #"); j >= 0 {
+		line = line[:j]
+	}
+	for tail, more := line, true; more; {
+		var cmd string
+		cmd, tail, more = pcNextCommand(tail)
+		cmd = strings.TrimSpace(strings.TrimLeft(cmd, "({ "))
+		for n := pcAssignLen(cmd); n > 0; n = pcAssignLen(cmd) {
+			cmd = cmd[n:]
 		}
-		if keep != nil && !keep(line) {
+		f := strings.Fields(cmd)
+		for len(f) > 0 && (f[0] == "sudo" || f[0] == "env" || f[0] == "exec" || f[0] == "time" || f[0] == "then" || f[0] == "do" || f[0] == "else") {
+			f = f[1:]
+		}
+		if len(f) == 0 || strings.HasPrefix(f[0], "#") {
 			continue
 		}
-		if j := strings.Index(line, " #"); j >= 0 {
-			line = line[:j]
+		for k := range f {
+			f[k] = strings.Trim(f[k], `"'`)
 		}
-		for tail, more := line, true; more; {
-			var cmd string
-			cmd, tail, more = pcNextCommand(tail)
-			cmd = strings.TrimSpace(strings.TrimLeft(cmd, "({ "))
-			for n := pcAssignLen(cmd); n > 0; n = pcAssignLen(cmd) {
-				cmd = cmd[n:]
-			}
-			f := strings.Fields(cmd)
-			for len(f) > 0 && (f[0] == "sudo" || f[0] == "env" || f[0] == "exec" || f[0] == "time" || f[0] == "then" || f[0] == "do" || f[0] == "else") {
-				f = f[1:]
-			}
-			if len(f) == 0 || strings.HasPrefix(f[0], "#") {
-				continue
-			}
-			for k := range f {
-				f[k] = strings.Trim(f[k], `"'`)
-			}
-			out = append(out, pcCmd{words: f, line: strings.TrimSpace(first)})
-		}
+		out = append(out, pcCmd{words: f, line: strings.TrimSpace(first)})
 	}
 	return out
 }

@@ -40,6 +40,17 @@ func (f *pcFacts) mask(k int, s audit.StepRef) pcWords {
 	return m &^ pcwWhole
 }
 
+// registryMask is mask for utpRun, which asks of a mask only its words of pcGateWords and
+// mayPublishToRegistry: when the script holds neither push nor upload, the gate words decide that
+// (it needs publish, gem push or twine upload), and the rest of the script's pcPublishMask, which
+// two thirds of the scripts with a gate word would be scanned for, is not computed.
+func (f *pcFacts) registryMask(k int, s audit.StepRef) pcWords {
+	if m := f.steps[k].mask &^ pcwWhole; m&(pcwPush|pcwUpload) == 0 {
+		return m
+	}
+	return f.mask(k, s)
+}
+
 // pcKind says which checks' lists hold an action.
 type pcKind uint8
 
@@ -104,19 +115,4 @@ func pcFactsOf(file *audit.File) *pcFacts {
 		}
 		return f
 	}).(*pcFacts)
-}
-
-// pcMayPublishLine reports whether a line of a script (continuations joined) may hold a command
-// that pcPublishWords recognises: each has a word of pcGateWords in any ASCII case (goreleaser's
-// name holds "release"), unless a non-ASCII letter lower-cases or folds to an ASCII one.
-func pcMayPublishLine(line string) bool {
-	if pcGate(line) != 0 {
-		return true
-	}
-	for i := 0; i < len(line); i++ {
-		if line[i] >= 0x80 {
-			return true
-		}
-	}
-	return false
 }

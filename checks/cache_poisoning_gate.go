@@ -18,17 +18,36 @@ func pcPublishMaskOf(script string) pcWords {
 }
 
 // pcGate returns the words of pcGateWords that a script holds, as pcPublishMask finds them (in
-// any ASCII case, anywhere). Each of them holds, at a known place, an l after b, p or e
-// (publish, upload, deploy, release) or, for push, an h after s: such pairs are found eight
-// bytes at a time, and only there are the words compared.
+// any ASCII case, anywhere), from the places that pcGateNext finds.
 func pcGate(script string) pcWords {
+	var m pcWords
+	for k := pcGateNext(script, 0, false); k >= 0; k = pcGateNext(script, k+1, false) {
+		m |= pcGateAt(script, k)
+	}
+	return m
+}
+
+// pcGateNext returns the first place at or after script[i] that holds a byte of a word of
+// pcGateWords, as pcGateAt finds them, or (when high is true) a byte beyond ASCII; -1 when there is
+// none. Each of the words holds, at a known place, an l after b, p or e (publish, upload,
+// deploy, release) or, for push, an h after s: such pairs are found eight bytes at a time, and
+// only there are the words compared.
+func pcGateNext(script string, i int, high bool) int {
 	const (
 		lo    = 0x0101010101010101
 		lower = 0x2020202020202020 // sets the bit that makes an ASCII letter lower case
 	)
-	var m pcWords
+	if i > len(script) {
+		return -1
+	}
+	var stop uint64 // the bytes beyond ASCII, when high asks for them
+	if high {
+		stop = 0x8080808080808080
+	}
 	var carry uint64 // the previous byte, lower-cased as y has it
-	i := 0
+	if i > 0 {
+		carry = uint64(script[i-1] | 0x20)
+	}
 	for ; i+8 <= len(script); i += 8 {
 		b := script[i : i+8]
 		x := uint64(b[0]) | uint64(b[1])<<8 | uint64(b[2])<<16 | uint64(b[3])<<24 |
@@ -37,19 +56,21 @@ func pcGate(script string) pcWords {
 		prev := y<<8 | carry
 		carry = y >> 56
 		hits := pcZeroBytes(y^('l'*lo))&(pcZeroBytes(prev^('b'*lo))|pcZeroBytes(prev^('p'*lo))|pcZeroBytes(prev^('e'*lo))) |
-			pcZeroBytes(y^('h'*lo))&pcZeroBytes(prev^('s'*lo))
+			pcZeroBytes(y^('h'*lo))&pcZeroBytes(prev^('s'*lo)) | x&stop
 		for hits != 0 {
 			k := i + bits.TrailingZeros64(hits)/8
 			hits &= hits - 1
-			m |= pcGateAt(script, k)
+			if script[k] >= 0x80 || pcGateAt(script, k) != 0 {
+				return k
+			}
 		}
 	}
 	for ; i < len(script); i++ {
-		if c := script[i] | 0x20; c == 'l' || c == 'h' {
-			m |= pcGateAt(script, i)
+		if c := script[i]; c >= 0x80 && high || (c|0x20 == 'l' || c|0x20 == 'h') && pcGateAt(script, i) != 0 {
+			return i
 		}
 	}
-	return m
+	return -1
 }
 
 // pcZeroBytes has the high bit of each byte of v that is zero set, and no other bit.

@@ -53,3 +53,39 @@ func TestPCFactsWords(t *testing.T) {
 		}
 	}
 }
+
+// TestPcGateNext holds pcGateNext, which finds pairs of letters eight bytes at a time from any
+// place, to a look at each place at or after it: the l or h of a word of pcGateWords in its
+// place (pcFoldAt), or a byte beyond ASCII when asked for, on texts of the words' pieces, from
+// every place.
+func TestPcGateNext(t *testing.T) {
+	words := []struct {
+		word string
+		at   int // the place of its l or h
+	}{{"publish", 3}, {"push", 3}, {"deploy", 3}, {"upload", 2}, {"release", 2}}
+	plain := func(s string, i int, high bool) int {
+		for k := i; k < len(s); k++ {
+			if high && s[k] >= 0x80 {
+				return k
+			}
+			for _, w := range words {
+				if k >= w.at && pcFoldAt(s, k-w.at, w.word) {
+					return k
+				}
+			}
+		}
+		return -1
+	}
+	pieces := []string{"publish", "PUBLISH", "push", "PuSh", "upload", "UpLoad", "deploy", "DEPLOY", "release", "Release",
+		"pub", "lish", "pu", "sh", "up", "load", "dep", "loy", "re", "lease", "l", "L", "h", "H", "p", "u", " ", "\n",
+		"\xcc", "\x6c", "é", "xxxxxxx", "\x80"}
+	shellRandomTexts(3, 20000, 16, pieces, func(s string) {
+		for i := 0; i <= len(s)+1; i++ {
+			for _, high := range []bool{false, true} {
+				if got, want := pcGateNext(s, i, high), plain(s, i, high); got != want {
+					t.Fatalf("pcGateNext(%q, %d, %v) = %d, want %d", s, i, high, got, want)
+				}
+			}
+		}
+	})
+}

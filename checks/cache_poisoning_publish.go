@@ -13,7 +13,7 @@ func pcPublishCommand(script string, m pcWords) (cmd, registry string, words []s
 	if !m.mayPublish() {
 		return "", "", nil
 	}
-	for _, pc := range pcCommandsWhere(script, pcMayPublishLine) {
+	for _, pc := range pcPublishCommands(script) {
 		if c, r := pcPublishWords(pc.words); c != "" {
 			return c, r, pc.words
 		}

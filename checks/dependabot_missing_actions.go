@@ -171,20 +171,24 @@ func dbmaFirstPins(t *audit.Target) (pins []actionUse, slugs []string) {
 				return // the rest of the file's uses: (arEachUse cannot stop) without a look
 			}
 			v := strings.TrimSpace(s.Value)
-			if !isFullSHA(v[strings.LastIndexByte(v, '@')+1:]) {
+			at, sha := uuSplitSHA(v)
+			if !sha {
 				return
 			}
-			owner, name, path, ref, ok := arParseUse(v)
+			// arUseSlug takes what arParseUse takes, and its slug is ASCII (arUseClass), so
+			// toLower of it is arParseUse's lower-cased owner + "/" + name: a target with fewer
+			// than four actions pinned comes here for each of its pins, and arParseUse's strings
+			// are built for the first five only.
+			slug, _, ok := arUseSlug(v, at, true)
 			if !ok {
 				return
 			}
 			if len(pins) < 5 {
+				owner, name, path, ref, _ := arParseUse(v)
 				pins = append(pins, actionUse{File: file, Uses: s, Owner: owner, Name: name, Path: path, Ref: ref, Reusable: st == nil, job: j, step: st, index: i})
 			}
-			// A target with fewer than four actions pinned comes here for each of its pins:
-			// the slug is built only when it is new.
-			if len(slugs) <= 3 && !slices.ContainsFunc(slugs, func(slug string) bool { return dbmaIsSlug(slug, owner, name) }) {
-				slugs = append(slugs, owner+"/"+name)
+			if len(slugs) <= 3 && !slices.ContainsFunc(slugs, func(s string) bool { return strings.EqualFold(s, slug) }) {
+				slugs = append(slugs, toLower(slug))
 			}
 		})
 		if len(pins) >= 5 && len(slugs) > 3 {
@@ -192,9 +196,4 @@ func dbmaFirstPins(t *audit.Target) (pins []actionUse, slugs []string) {
 		}
 	}
 	return pins, slugs
-}
-
-// dbmaIsSlug reports whether slug is owner + "/" + name (an owner holds no "/").
-func dbmaIsSlug(slug, owner, name string) bool {
-	return len(slug) == len(owner)+1+len(name) && slug[len(owner)] == '/' && slug[:len(owner)] == owner && slug[len(owner)+1:] == name
 }

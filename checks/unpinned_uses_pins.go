@@ -49,10 +49,11 @@ func (p *uuPins) note(v string, at int, sha bool) {
 	if !sha && !bot {
 		return
 	}
-	owner, ok := arUseOwner(v, at)
+	slug, n, ok := arUseSlug(v, at, sha)
 	if !ok {
 		return
 	}
+	owner := slug[:n]
 	// arParseUse lower-cases the owner; it is ASCII, where strings.EqualFold is that.
 	p.renovate = p.renovate || len(owner) == len("renovatebot") && strings.EqualFold(owner, "renovatebot")
 	if sha {
@@ -72,32 +73,39 @@ func uuSplitSHA(v string) (at int, sha bool) {
 	return at, isFullSHA(v[at+1:])
 }
 
-// arUseOwner returns the owner of a trimmed value as written, and whether arParseUse takes the
-// value: its checks without the strings it builds. at is the index of v's last "@" (-1 for none).
+// arUseSlug returns the owner and name of a trimmed value as written (owner + "/" + name, slug,
+// and the length of the owner, n), and whether arParseUse takes the value: its checks without the
+// strings it builds. at is the index of v's last "@" (-1 for none), sha whether what follows it is
+// a full commit SHA.
 //
 // One walk over owner and name (arUseClass) does what arParseUse's prefix tests, cuts and
 // validity loops do: a value that starts with "." or "docker://" has no valid owner, and a
 // "${{" cannot stand in a valid owner or name (nor run across their end, a name byte), so only
-// the rest of the value is searched for one.
-func arUseOwner(v string, at int) (owner string, ok bool) {
+// the rest of the value is searched for one: the path, and the ref unless it is a SHA (hex
+// digits, none of "${"), which most values' rest is alone.
+func arUseSlug(v string, at int, sha bool) (slug string, n int, ok bool) {
 	if at <= 0 || at == len(v)-1 {
-		return "", false
+		return "", 0, false
 	}
 	i := 0
 	for i < at && arUseClass[v[i]]&(arAlnum|arHyphen) != 0 {
 		i++
 	}
 	if i == 0 || i == at || v[i] != '/' || arUseClass[v[0]]&arAlnum == 0 || arUseClass[v[i-1]]&arAlnum == 0 {
-		return "", false
+		return "", 0, false
 	}
 	j := i + 1
 	for j < at && arUseClass[v[j]] != 0 {
 		j++
 	}
-	if j == i+1 || j < at && v[j] != '/' || strings.Contains(v[j:], "${{") {
-		return "", false
+	rest := v[j:]
+	if sha {
+		rest = v[j:at]
 	}
-	return v[:i], true
+	if j == i+1 || j < at && v[j] != '/' || strings.Contains(rest, "${{") {
+		return "", 0, false
+	}
+	return v[:j], i, true
 }
 
 // The classes of arUseClass: arValidOwner's bytes are arAlnum and inner arHyphen, arValidName's

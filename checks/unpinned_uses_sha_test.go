@@ -21,7 +21,7 @@ func isFullSHAPlain(s string) bool {
 	return true
 }
 
-// arUseOwnerPlain is arUseOwner as first written: arParseUse's tests, cut by cut.
+// arUseOwnerPlain is arUseSlug's owner as first written: arParseUse's tests, cut by cut.
 func arUseOwnerPlain(v string, at int) (owner string, ok bool) {
 	if v == "" || strings.HasPrefix(v, ".") || strings.HasPrefix(v, "docker://") || strings.Contains(v, "${{") {
 		return "", false
@@ -106,7 +106,7 @@ func uuUsesValues(t *testing.T) []string {
 	return vals
 }
 
-// TestUuSplitSHA holds uuSplitSHA to strings.LastIndexByte and isFullSHA, and arUseOwner and
+// TestUuSplitSHA holds uuSplitSHA to strings.LastIndexByte and isFullSHA, and arUseSlug and
 // uuPins.note to arUseOwnerPlain and arParseUse, on the values of uuUsesValues.
 func TestUuSplitSHA(t *testing.T) {
 	for _, v := range uuUsesValues(t) {
@@ -115,13 +115,14 @@ func TestUuSplitSHA(t *testing.T) {
 		if wantSHA := isFullSHA(v[wantAt+1:]); at != wantAt || sha != wantSHA {
 			t.Fatalf("uuSplitSHA(%q) = %d, %v, want %d, %v", v, at, sha, wantAt, wantSHA)
 		}
-		owner, ok := arUseOwner(v, at)
+		slug, n, ok := arUseSlug(v, at, sha)
+		owner := slug[:n]
 		wantOwner, wantOK := arUseOwnerPlain(v, at)
 		if owner != wantOwner || ok != wantOK {
-			t.Fatalf("arUseOwner(%q) = %q, %v, want %q, %v", v, owner, ok, wantOwner, wantOK)
+			t.Fatalf("arUseSlug(%q) = %q, %d, %v, want owner %q, %v", v, slug, n, ok, wantOwner, wantOK)
 		}
-		if parsed, _, _, _, pok := arParseUse(v); pok != ok || ok && parsed != strings.ToLower(owner) {
-			t.Fatalf("arUseOwner(%q) = %q, %v; arParseUse's owner %q, %v", v, owner, ok, parsed, pok)
+		if parsed, name, _, _, pok := arParseUse(v); pok != ok || ok && (parsed != strings.ToLower(owner) || parsed+"/"+name != strings.ToLower(slug)) {
+			t.Fatalf("arUseSlug(%q) = %q, %d, %v; arParseUse's owner and name %q, %q, %v", v, slug, n, ok, parsed, name, pok)
 		}
 		var p uuPins
 		p.note(v, at, sha)

@@ -91,7 +91,7 @@ func runUseTrustedPublishing(pass *audit.Pass) error {
 				name, _, _, _ := pcUses(s)
 				utpAction(pass, file, s, name, s.Uses())
 			} else if facts.steps[k].mask&pcGateWords != 0 && s.Job != nil {
-				utpRun(pass, file, s, s.Run(), facts.mask(k, s))
+				utpRun(pass, file, s, s.Run(), facts.registryMask(k, s))
 			}
 		}
 	}

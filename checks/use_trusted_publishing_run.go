@@ -18,16 +18,12 @@ func utpRun(pass *audit.Pass, file *audit.File, s audit.StepRef, r *actionlint.E
 		utpTokenOnly(pass, file, s, r, m) // no command here has a registry
 		return
 	}
-	var cmd, registry, line string
-	var words []string
-	cmds := pcCommandsWhere(r.Run.Value, utpMayMatter)
-	for _, pc := range cmds {
-		c, reg := pcPublishWords(pc.words)
-		if reg != "" && !strings.HasPrefix(c, "semantic-release") && !strings.HasPrefix(c, "changeset") && !strings.HasPrefix(c, "lerna") {
-			cmd, registry, words, line = c, reg, pc.words, pc.line
-			break
-		}
-	}
+	// The commands of the lines with a word of pcGateWords (or a byte beyond ASCII): each command
+	// that pcPublishWords gives a registry has publish, push or upload, and each dry run that
+	// utpDryRunOnly finds is a command of pcPublishWords with its dry-run flags, which has one
+	// too. The lines with only "-n" or "--dry" that were split for it matter to neither.
+	cmds := pcPublishCommands(r.Run.Value)
+	cmd, registry, words, line := utpRegistryCommand(cmds)
 	if cmd == "" {
 		if !utpDryRunOnly(cmds) {
 			utpTokenOnly(pass, file, s, r, m)
@@ -99,6 +95,18 @@ func utpRun(pass *audit.Pass, file *audit.File, s audit.StepRef, r *actionlint.E
 	}
 }
 
+// utpRegistryCommand returns the first of a script's commands that publishes to a registry (other
+// than through semantic-release, changeset or lerna), with its registry, words and line.
+func utpRegistryCommand(cmds []pcCmd) (cmd, registry string, words []string, line string) {
+	for _, pc := range cmds {
+		c, reg := pcPublishWords(pc.words)
+		if reg != "" && !strings.HasPrefix(c, "semantic-release") && !strings.HasPrefix(c, "changeset") && !strings.HasPrefix(c, "lerna") {
+			return c, reg, pc.words, pc.line
+		}
+	}
+	return "", "", nil, ""
+}
+
 var utpRegistryNames = map[string]string{"npm": "npm", "pypi": "PyPI", "rubygems": "RubyGems", "crates": "crates.io", "nuget": "NuGet"}
 
 // utpTokenOnly reports a step that is given a registry's publish token from a secret and runs
@@ -142,25 +150,9 @@ func utpLowerHas(script string) bool {
 	return false
 }
 
-// utpMayMatter reports whether a line of a script (continuations joined) may hold a command that
-// utpRun or utpDryRunOnly looks at: one that pcPublishWords gives a registry has "publish", "push"
-// or "upload" as a word, in any ASCII case (or, with strings.EqualFold, a non-ASCII letter that
-// folds to an ASCII one), and a dry run has "-n" or "--dry...". Other lines are not split.
-func utpMayMatter(line string) bool {
-	if pcGate(line)&(pcwPublish|pcwPush|pcwUpload) != 0 || strings.Contains(line, "-n") || strings.Contains(line, "--dry") {
-		return true
-	}
-	for i := 0; i < len(line); i++ {
-		if line[i] >= 0x80 {
-			return true
-		}
-	}
-	return false
-}
-
-// utpDryRunOnly reports whether a script's publishing commands (those of pcCommandsWhere with
-// utpMayMatter) are dry runs ("cargo publish --dry-run", "npm publish -n"): it publishes
-// nothing, whatever token its step is given.
+// utpDryRunOnly reports whether a script's publishing commands (those of pcPublishCommands) are
+// dry runs ("cargo publish --dry-run", "npm publish -n"): it publishes nothing, whatever token
+// its step is given.
 func utpDryRunOnly(cmds []pcCmd) bool {
 	dry := false
 	for _, pc := range cmds {
