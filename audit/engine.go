@@ -110,8 +110,10 @@ func (e *Engine) audit(loaders []TargetLoader, opts AuditOptions, release bool) 
 		go func() {
 			defer wg.Done()
 			cache := exprCache{}
-			// The rest of a target's last block of findings serves the next target (see Pass.Reportf).
+			// The rest of a target's last block of findings serves the next target (see Pass.Reportf),
+			// and so does the rest of the block its list of findings was in (see findingList).
 			var slab []Finding
+			var list findingList
 			for {
 				i := int(next.Add(1) - 1)
 				if i >= len(loaders) {
@@ -125,7 +127,7 @@ func (e *Engine) audit(loaders []TargetLoader, opts AuditOptions, release bool) 
 				for _, f := range t.Files {
 					f.exprCache = cache
 				}
-				results[i] = e.auditTarget(t, opts, zizmor, texts, &slab)
+				results[i] = e.auditTarget(t, opts, zizmor, texts, &slab, &list)
 				for _, f := range t.Files {
 					f.exprCache = nil
 				}
@@ -326,7 +328,7 @@ func unauditedFiles(t *Target) int {
 	return n
 }
 
-func (e *Engine) auditTarget(t *Target, opts AuditOptions, zizmor map[string]bool, texts [][2]string, slab *[]Finding) targetResult {
+func (e *Engine) auditTarget(t *Target, opts AuditOptions, zizmor map[string]bool, texts [][2]string, slab *[]Finding, list *findingList) targetResult {
 	r := targetResult{checks: make([]checkOutcome, len(e.Checks)),
 		info: TargetInfo{Kind: t.Kind, Name: t.Name, Ref: t.Ref}, stats: targetStats(t)}
 	cfg := opts.Config
@@ -335,7 +337,7 @@ func (e *Engine) auditTarget(t *Target, opts AuditOptions, zizmor map[string]boo
 	}
 	r.errors = append(r.errors, t.Errors...)
 	// The passes share one slice of findings and the worker's supply of Finding blocks (see Pass.Reportf).
-	var raw []*Finding
+	raw := list.take()
 	// One Pass serves each check in turn (a check keeps none after its Run): ~2,800 allocations
 	// of 160 bytes a corpus pass were one a check and target.
 	pass := new(Pass)
@@ -381,6 +383,7 @@ func (e *Engine) auditTarget(t *Target, opts AuditOptions, zizmor map[string]boo
 		}
 		r.checks[i].ran = true
 	}
+	raw = list.keep(raw)
 	r.findings, r.exceptions = process(t, raw, ProcessOptions{Config: cfg, MinSeverity: opts.MinSeverity,
 		MinConfidence: opts.MinConfidence, Now: opts.Now, ZizmorIDs: zizmor})
 	return r

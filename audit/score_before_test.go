@@ -27,6 +27,24 @@ func TestPrefixKeyOrder(t *testing.T) {
 	}
 }
 
+// TestPrefixKeyIsBytewise holds prefixKey's one load for eight bytes or more to the byte loop,
+// on strings of every length up to twelve and of every byte at each place.
+func TestPrefixKeyIsBytewise(t *testing.T) {
+	r := rand.New(rand.NewSource(11))
+	for range 20000 {
+		b := make([]byte, r.Intn(13))
+		for i := range b {
+			b[i] = byte(r.Intn(256))
+		}
+		if got, want := prefixKey(string(b)), prefixKeyBytewise(string(b)); got != want {
+			t.Fatalf("prefixKey(%q) = %#x, want %#x", b, got, want)
+		}
+	}
+}
+
+// ScoreBefore is scoreBefore for the corpus test, which is outside the package (it runs the checks).
+var ScoreBefore = scoreBefore
+
 // scoreBefore is Score as it was written first, with a map of slices per category and check
 // (visited in order of check, where the map left it to chance): the reference for Score.
 func scoreBefore(findings []Finding, known map[Category]bool) ScoreResult {
@@ -113,16 +131,26 @@ func scoreBefore(findings []Finding, known map[Category]bool) ScoreResult {
 func TestScoreIsScoreBefore(t *testing.T) {
 	r := rand.New(rand.NewSource(5))
 	for i := range 3000 {
-		fs := randomFindings(r, r.Intn(60))
+		n := r.Intn(60)
+		if i%4 == 1 {
+			n = 40 + r.Intn(120)
+		}
+		fs := randomFindings(r, n)
 		for j := range fs {
 			fs[j].Suppressed = r.Intn(8) == 0
 			if r.Intn(10) == 0 && j > 0 {
 				fs[j].Fingerprint = fs[j-1].Fingerprint
 			}
+			if i%4 == 1 { // many groups: checks in every category
+				fs[j].Check = fmt.Sprintf("c%d", r.Intn(20))
+			}
 		}
 		known := offlineKnown
-		if i%3 == 0 {
+		switch i % 5 {
+		case 0:
 			known = map[Category]bool{CategoryInjection: true}
+		case 2:
+			known = map[Category]bool{} // no weight: every finding's points are zero
 		}
 		got, want := Score(fs, known), scoreBefore(fs, known)
 		if fmt.Sprint(got) != fmt.Sprint(want) {
@@ -173,6 +201,15 @@ func TestScoreIsScoreBeforeOddValues(t *testing.T) {
 		delete(Penalties, Severity(6))
 		delete(ConfidenceFactors, Confidence(4))
 	}()
+	testScoreOddValues(t)
+	// A table cost that is not a number (a NaN ranks below every cost in the order of cmp.Compare).
+	low := Penalties[Low]
+	Penalties[Low] = math.NaN()
+	defer func() { Penalties[Low] = low }()
+	testScoreOddValues(t)
+}
+
+func testScoreOddValues(t *testing.T) {
 	r := rand.New(rand.NewSource(9))
 	cats := []Category{CategoryInjection, CategoryTriggers, CategoryHygiene, Category("other")}
 	for range 3000 {
@@ -180,6 +217,30 @@ func TestScoreIsScoreBeforeOddValues(t *testing.T) {
 		for j := range fs {
 			fs[j] = mk(fmt.Sprintf("c%d", r.Intn(2)), cats[r.Intn(len(cats))], Severity(r.Intn(8)-1), Confidence(r.Intn(6)-1), fmt.Sprint(r.Intn(20)))
 			fs[j].Suppressed = r.Intn(10) == 0
+		}
+		got, want := Score(fs, offlineKnown), scoreBefore(fs, offlineKnown)
+		if fmt.Sprint(got) != fmt.Sprint(want) {
+			t.Fatalf("Score differs from before:\n got %v\nwant %v", got, want)
+		}
+	}
+}
+
+// TestScoreIsScoreBeforeAnyBytes: fingerprints of any bytes (high ones, zeros, short ones) that
+// share long prefixes, at every cost of the table, where the key's parts must not run into each other.
+func TestScoreIsScoreBeforeAnyBytes(t *testing.T) {
+	r := rand.New(rand.NewSource(12))
+	for range 3000 {
+		fs := make([]Finding, r.Intn(60))
+		for j := range fs {
+			b := make([]byte, r.Intn(12))
+			for i := range b {
+				b[i] = "\x00\x01\x7f\x80\xfeaf"[r.Intn(7)]
+			}
+			if j > 0 && r.Intn(3) == 0 {
+				prev := fs[r.Intn(j)].Fingerprint
+				b = append([]byte(prev[:r.Intn(len(prev)+1)]), b[:r.Intn(len(b)+1)]...)
+			}
+			fs[j] = mk(fmt.Sprintf("c%d", r.Intn(2)), CategoryInjection, Severity(r.Intn(5)), Confidence(r.Intn(3)), string(b))
 		}
 		got, want := Score(fs, offlineKnown), scoreBefore(fs, offlineKnown)
 		if fmt.Sprint(got) != fmt.Sprint(want) {

@@ -7,10 +7,11 @@ import (
 )
 
 // TestFindingBlocksAcrossTargets: the blocks findings are carved from pass from target to target
-// within a worker (the rest of one target's last block serves the next): each target's findings,
-// from none to a few blocks' worth, come out whole and its own, with one worker and with several.
+// within a worker (the rest of one target's last block serves the next), and so do the blocks
+// their lists are in (findingList): each target's findings, from none to a few blocks' worth,
+// come out whole and its own, with one worker and with several.
 func TestFindingBlocksAcrossTargets(t *testing.T) {
-	counts := []int{0, 1, 3, 70, 1, 0, 129, 2, 64, 65, 5, 300, 0, 1}
+	counts := []int{0, 1, 3, 70, 1, 0, 129, 2, 64, 65, 5, 300, 0, 1, 400, 300, 127, 2, 1100, 1024, 0, 3, 897, 128, 1}
 	many := &Check{ID: "many", Title: "t", Severity: Low, Confidence: HighConfidence, Category: CategoryHygiene,
 		Run: func(p *Pass) error {
 			var n int

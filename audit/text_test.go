@@ -3,6 +3,7 @@ package audit
 import (
 	"bytes"
 	"io/fs"
+	"math/rand"
 	"os"
 	"path/filepath"
 	"slices"
@@ -64,5 +65,37 @@ func BenchmarkLineStarts(b *testing.B) {
 		for _, src := range srcs {
 			(&File{Source: src}).lineStarts()
 		}
+	}
+}
+
+// TestContainsIgnoreMarker compares the search from '[' with bytes.Contains on the corpus files,
+// on their pieces (cut at every '[', where the marker may begin or end the piece), and on random
+// bytes made of the marker's letters.
+func TestContainsIgnoreMarker(t *testing.T) {
+	check := func(src []byte) {
+		if got, want := containsIgnoreMarker(src), bytes.Contains(src, ignoreMarker); got != want {
+			t.Fatalf("containsIgnoreMarker(%q) = %v, want %v", src, got, want)
+		}
+	}
+	for _, src := range corpusSourcesIfAny(t) {
+		check(src)
+		for i, c := range src {
+			if c == '[' {
+				check(src[:i+1])
+				check(src[max(0, i-6):])
+			}
+		}
+	}
+	r := rand.New(rand.NewSource(3))
+	for range 100000 {
+		b := make([]byte, r.Intn(20))
+		for i := range b {
+			b[i] = "ignore[ #"[r.Intn(9)]
+		}
+		if r.Intn(4) == 0 {
+			i := r.Intn(len(b) + 1)
+			b = append(b[:i], append([]byte("ignore["), b[i:]...)...)
+		}
+		check(b)
 	}
 }
