@@ -88,41 +88,58 @@ keeps it away from the others.`,
 func runArtipacked(pass *audit.Pass) error {
 	var buf []byte // where the findings' texts are built, one after the other
 	for _, file := range pass.Target.Files {
+		sc := artipScripts{file: file}
 		switch {
 		case file.Workflow != nil:
 			for _, j := range file.Jobs() {
-				artipSteps(pass, file, j, j.Steps, &buf)
+				artipSteps(pass, &sc, j, j.Steps, &buf)
 			}
 		case file.Action != nil && file.Action.Runs != nil:
-			artipSteps(pass, file, nil, file.Action.Runs.Steps, &buf)
+			artipSteps(pass, &sc, nil, file.Action.Runs.Steps, &buf)
 		}
 	}
 	return nil
 }
 
-// artipSteps audits one job's (or, with a nil job, a composite action's) steps.
-func artipSteps(pass *audit.Pass, file *audit.File, job *actionlint.Job, steps []*actionlint.Step, buf *[]byte) {
-	// lastAuth is the last step that needs the credential (-1 for none), looked for when first
-	// asked, from the end down to the step after the checkout that asks: later checkouts stand
-	// after that one, and a step at or before it cannot count for them.
-	lastAuth, authKnown := -1, false
-	// Each step's action is told once (artipKindOf): a checkout then looks for an upload among
-	// the kinds of the steps after it, not among their uses: values.
-	var kindBuf [32]artipKind
-	kinds, last := kindBuf[:0], -1 // last is the last checkout's index
-	if len(steps) > len(kindBuf) {
+// artipKinds tells each step's action once (artipKindOf), or artipRun for a run: script, in
+// kinds (buf when it is long enough): a checkout then looks for an upload among the kinds of
+// the steps after it, not among their uses: values. last is the last checkout's index (-1 for
+// none), runs the number of scripts.
+func artipKinds(steps []*actionlint.Step, buf []artipKind) (kinds []artipKind, last, runs int) {
+	kinds, last = buf[:0], -1
+	if len(steps) > cap(buf) {
 		kinds = make([]artipKind, 0, len(steps))
 	}
 	for i, st := range steps {
 		k := artipOther
-		if uses := artipUses(st); uses != nil {
-			k = artipKindOf(uses.Value)
+		switch x := st.Exec.(type) {
+		case *actionlint.ExecAction:
+			if x.Uses != nil {
+				k = artipKindOf(x.Uses.Value)
+			}
+		case *actionlint.ExecRun:
+			if x.Run != nil {
+				k = artipRun
+				runs++
+			}
 		}
 		kinds = append(kinds, k)
 		if k == artipCheckout {
 			last = i // a conditional move, no branch: kinds come in no order a branch could learn
 		}
 	}
+	return kinds, last, runs
+}
+
+// artipSteps audits one job's (or, with a nil job, a composite action's) steps.
+func artipSteps(pass *audit.Pass, sc *artipScripts, job *actionlint.Job, steps []*actionlint.Step, buf *[]byte) {
+	file := sc.file
+	// lastAuth is the last step that needs the credential (-1 for none), looked for when first
+	// asked, from the end down to the step after the checkout that asks: later checkouts stand
+	// after that one, and a step at or before it cannot count for them.
+	lastAuth, authKnown := -1, false
+	var kindBuf [32]artipKind
+	kinds, last, runs := artipKinds(steps, kindBuf[:])
 	for i, st := range steps[:last+1] {
 		if kinds[i] != artipCheckout {
 			continue
@@ -142,12 +159,7 @@ func artipSteps(pass *audit.Pass, file *audit.File, job *actionlint.Job, steps [
 			}
 		}
 		if !explicit && !authKnown {
-			authKnown = true
-			for k := len(steps) - 1; k > i && lastAuth < 0; k-- {
-				if artipUsesGitAuth(steps[k : k+1]) {
-					lastAuth = k
-				}
-			}
+			authKnown, lastAuth = true, sc.lastAuth(steps, kinds, runs, i)
 		}
 		if (leak == nil || newStorage) && (explicit || lastAuth > i) {
 			// The job means to keep the credential; only an upload makes it a leak.
@@ -193,6 +205,7 @@ func artipSteps(pass *audit.Pass, file *audit.File, job *actionlint.Job, steps [
 			f.Severity = audit.Low
 		}
 	}
+	sc.next(runs) // artipSteps returns only here
 }
 
 func artipUses(st *actionlint.Step) *actionlint.String {

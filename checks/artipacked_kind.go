@@ -2,13 +2,15 @@ package checks
 
 import "strings"
 
-// artipKind is what a uses: value names, as far as artipacked cares.
+// artipKind is what a uses: value names, as far as artipacked cares, or (artipRun, which
+// artipKinds sets) that a step runs a script.
 type artipKind uint8
 
 const (
 	artipOther    artipKind = iota
 	artipCheckout           // actions/checkout
 	artipUpload             // actions/upload-artifact
+	artipRun                // a run: script (shellScriptsOf has it)
 )
 
 // The eight-byte pieces of the two names (artipFoldWord), the first byte lowest.

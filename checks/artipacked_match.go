@@ -13,7 +13,9 @@ func artipSpace(c byte) bool { return c == ' ' || c == '\t' || c == '\n' || c ==
 
 // artipUsesGitCommand reports whether a script matches
 // \bgit\s+(?:-C\s+\S+\s+)?(?:push|fetch|pull|ls-remote)\b|\bgit\s+submodule\s+update\b:
-// a git command that needs the persisted credential.
+// a git command that needs the persisted credential. artipacked reads the answer from the
+// shared word scan (shellWords.GitAuth, which calls artipGitCommandAt at each "gi"); this
+// search is the plain form that the tests hold both to.
 func artipUsesGitCommand(script string) bool {
 	for off := 0; ; {
 		i := strings.Index(script[off:], "git")
@@ -22,39 +24,46 @@ func artipUsesGitCommand(script string) bool {
 		}
 		i += off
 		off = i + 1
-		if i > 0 && artipWordByte(script[i-1]) {
-			continue
-		}
-		j := artipSpaces(script, i+3)
-		if j == i+3 {
-			continue
-		}
-		if artipWordAt(script, j, "push", "fetch", "pull", "ls-remote") {
+		if artipGitCommandAt(script, i) {
 			return true
 		}
-		if strings.HasPrefix(script[j:], "submodule") {
-			if k := artipSpaces(script, j+len("submodule")); k > j+len("submodule") && artipWordAt(script, k, "update") {
-				return true
-			}
-		}
-		// -C DIR: \S+ then \s+ take the whole of the next field.
-		if strings.HasPrefix(script[j:], "-C") {
-			k := artipSpaces(script, j+2)
-			if k == j+2 {
-				continue
-			}
-			e := k
-			for e < len(script) && !artipSpace(script[e]) {
-				e++
-			}
-			if e == k {
-				continue
-			}
-			if f := artipSpaces(script, e); f > e && artipWordAt(script, f, "push", "fetch", "pull", "ls-remote") {
-				return true
-			}
+	}
+}
+
+// artipGitCommandAt reports whether artipUsesGitCommand's pattern matches at script[i].
+func artipGitCommandAt(script string, i int) bool {
+	if !strings.HasPrefix(script[i:], "git") || i > 0 && artipWordByte(script[i-1]) {
+		return false
+	}
+	j := artipSpaces(script, i+3)
+	if j == i+3 {
+		return false
+	}
+	if artipWordAt(script, j, "push", "fetch", "pull", "ls-remote") {
+		return true
+	}
+	if strings.HasPrefix(script[j:], "submodule") {
+		if k := artipSpaces(script, j+len("submodule")); k > j+len("submodule") && artipWordAt(script, k, "update") {
+			return true
 		}
 	}
+	// -C DIR: \S+ then \s+ take the whole of the next field.
+	if !strings.HasPrefix(script[j:], "-C") {
+		return false
+	}
+	k := artipSpaces(script, j+2)
+	if k == j+2 {
+		return false
+	}
+	e := k
+	for e < len(script) && !artipSpace(script[e]) {
+		e++
+	}
+	if e == k {
+		return false
+	}
+	f := artipSpaces(script, e)
+	return f > e && artipWordAt(script, f, "push", "fetch", "pull", "ls-remote")
 }
 
 // artipSpaces returns the end of the run of \s that starts at s[i].

@@ -5,6 +5,8 @@ import (
 	"regexp"
 	"strings"
 	"testing"
+
+	"github.com/rhysd/actionlint"
 )
 
 // TestArtipMatchers compares the hand-written matchers with the regular expressions they stand
@@ -103,5 +105,75 @@ func TestArtipKindOf(t *testing.T) {
 				}
 			}
 		}
+	}
+}
+
+// TestArtipLastAuth holds artipScripts.lastAuth, which reads the scripts' answers off the word
+// scan beside the steps, to the plain walk it replaced (the last step after the given one for
+// which artipUsesGitAuth holds), for every step of every job and composite action of the
+// corpus, walked as runArtipacked walks them.
+func TestArtipLastAuth(t *testing.T) {
+	n := 0
+	for _, tg := range corpusTargets(t) {
+		for _, f := range tg.Files {
+			sc := artipScripts{file: f}
+			check := func(steps []*actionlint.Step) {
+				kinds, _, runs := artipKinds(steps, nil)
+				for after := -1; after < len(steps); after++ {
+					want := -1
+					for k := len(steps) - 1; k > after && want < 0; k-- {
+						if artipUsesGitAuth(steps[k : k+1]) {
+							want = k
+						}
+					}
+					if got := sc.lastAuth(steps, kinds, runs, after); got != want {
+						t.Fatalf("%s: lastAuth after step %d = %d, the plain walk %d", f.Path, after, got, want)
+					}
+					if want >= 0 {
+						n++
+					}
+				}
+				sc.next(runs)
+			}
+			switch {
+			case f.Workflow != nil:
+				for _, j := range f.Jobs() {
+					check(j.Steps)
+				}
+			case f.Action != nil && f.Action.Runs != nil:
+				check(f.Action.Runs.Steps)
+			}
+		}
+	}
+	if n < 100 {
+		t.Fatalf("only %d steps are followed by a git command that needs the credential", n)
+	}
+}
+
+// TestArtipPushes holds artipPushes to the cut at '@' and lower-casing that it stands for, on
+// the two names with refs, in other cases, cut short, run on, and with '@' and non-ASCII
+// letters in other places.
+func TestArtipPushes(t *testing.T) {
+	plain := func(v string) bool {
+		name, _, _ := strings.Cut(v, "@")
+		name = strings.ToLower(name)
+		return name == "stefanzweifel/git-auto-commit-action" || name == "endbug/add-and-commit"
+	}
+	found := 0
+	for _, w := range []string{"stefanzweifel/git-auto-commit-action", "EndBug/add-and-commit"} {
+		for n := 0; n <= len(w); n++ {
+			for _, v := range []string{w[:n], w[:n] + "@v4", w[:n] + "x", w[:n] + "x@v4", w[:n] + "@", "@" + w[:n], w[:n] + "\u212a",
+				strings.ToUpper(w[:n]) + "@main", w[:n] + "@" + w[n:], w[:n] + "\u017f" + w[n:]} {
+				st := &actionlint.Step{Exec: &actionlint.ExecAction{Uses: &actionlint.String{Value: v}}}
+				if got, want := artipPushes(st), plain(v); got != want {
+					t.Fatalf("artipPushes(%q) = %v, the cut and lower-casing say %v", v, got, want)
+				} else if want {
+					found++
+				}
+			}
+		}
+	}
+	if found < 8 {
+		t.Fatalf("only %d values name a pushing action", found)
 	}
 }

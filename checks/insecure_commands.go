@@ -71,14 +71,26 @@ func runInsecureCommands(pass *audit.Pass) error {
 				if j.Env != nil {
 					icEnv(pass, file, j.Env, &odd, func() string { return "job " + j.ID.Value + " env" })
 				}
-				icJobSteps(pass, file, j, j.Steps, &odd)
+				icStepsEnv(pass, file, j, j.Steps, &odd)
 			}
 		}
 		if a := file.Action; a != nil && a.Runs != nil {
 			if a.Runs.Env != nil {
 				icEnv(pass, file, a.Runs.Env, &odd, func() string { return "action env" })
 			}
-			icJobSteps(pass, file, nil, a.Runs.Steps, &odd)
+			icStepsEnv(pass, file, nil, a.Runs.Steps, &odd)
+		}
+		// The scripts, whose Words().Unsecure is strings.Contains(s.Text, icName), read off the
+		// shared word scan (a search of every script before).
+		for _, s := range shellScriptsOf(file) {
+			if !s.Words().Unsecure {
+				continue
+			}
+			if loc := icScriptRe.FindStringIndex(s.Text); loc != nil {
+				label := s.Ref.Label()
+				f := pass.Reportf(file, s.Pos(loc[0]), "%s writes %s=true to the job's environment, re-enabling the set-env and add-path commands", label, icName)
+				f.Key = label + " script"
+			}
 		}
 	}
 	return nil
@@ -160,42 +172,12 @@ func icIsName(name string) bool {
 	return len(name) >= len(icName) && len(name) <= 2*len(icName) && strings.EqualFold(name, icName)
 }
 
-// icJobSteps checks the env: blocks and the run: scripts of steps.
-func icJobSteps(pass *audit.Pass, file *audit.File, job *actionlint.Job, steps []*actionlint.Step, odd *int8) {
+// icStepsEnv checks the env: blocks of steps.
+func icStepsEnv(pass *audit.Pass, file *audit.File, job *actionlint.Job, steps []*actionlint.Step, odd *int8) {
 	for i, st := range steps {
-		if st == nil {
+		if st == nil || st.Env == nil {
 			continue
 		}
-		ref := audit.StepRef{File: file, Job: job, Index: i, Step: st}
-		if st.Env != nil {
-			icEnv(pass, file, st.Env, odd, func() string { return ref.Label() + " env" })
-		}
-		if r := ref.Run(); r == nil || r.Run == nil || !icInScript(r.Run.Value) {
-			continue
-		}
-		s := shellScriptOf(ref)
-		if loc := icScriptRe.FindStringIndex(s.Text); loc != nil {
-			f := pass.Reportf(file, s.Pos(loc[0]), "%s writes %s=true to the job's environment, re-enabling the set-env and add-path commands", ref.Label(), icName)
-			f.Key = ref.Label() + " script"
-		}
+		icEnv(pass, file, st.Env, odd, func() string { return audit.StepRef{File: file, Job: job, Index: i, Step: st}.Label() + " env" })
 	}
-}
-
-// icInScript is strings.Contains(v, icName), searched from the W of its "W_UNSECURE_COMMANDS"
-// (a rare byte in scripts, where the A that strings.Contains starts from is common).
-func icInScript(v string) bool {
-	const tail = "W_UNSECURE_COMMANDS"
-	const head = len(icName) - len(tail)
-	for off := head; off < len(v); {
-		i := strings.Index(v[off:], tail)
-		if i < 0 {
-			return false
-		}
-		i += off
-		if v[i-head:i] == icName[:head] {
-			return true
-		}
-		off = i + 1
-	}
-	return false
 }

@@ -15,14 +15,3 @@ func TestIcIsName(t *testing.T) {
 		}
 	}
 }
-
-// TestIcInScript checks the search from the W against strings.Contains.
-func TestIcInScript(t *testing.T) {
-	for _, s := range []string{"", icName, "x" + icName, icName + "=true", "echo ALLOW_UNSECURE_COMMANDS", "W_UNSECURE_COMMANDS",
-		"XW_UNSECURE_COMMANDS " + icName, "ACTIONS_ALLOW_UNSECURE_COMMAND", strings.ToLower(icName), "ACTIONS_ALLOW_ALLOW_UNSECURE_COMMANDS",
-		"ACTIONS_ALLOW_UNSECURE_COMMANDS"[1:], "AW_UNSECURE_COMMANDS_ACTIONS_ALLOW_UNSECURE_COMMANDS"} {
-		if got, want := icInScript(s), strings.Contains(s, icName); got != want {
-			t.Errorf("icInScript(%q) = %v, strings.Contains says %v", s, got, want)
-		}
-	}
-}

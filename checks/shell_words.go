@@ -37,6 +37,13 @@ type shellWords struct {
 	// Publish holds the words of pcGateWords that the text holds, as pcGate finds them (in any
 	// ASCII case, anywhere); each is found by a pair of its letters (see shellPublishAt).
 	Publish pcWords
+	// The answers, read at pairs the scan stops at anyway or at rare ones, of three searches
+	// that each read the whole of every script before: GitAuth, artipacked's git command that
+	// needs the persisted credential (artipUsesGitCommand, found by its "gi"); GitHubName,
+	// "GITHUB_" or "github." (github-env's first filter, found by "GI" and "gi"); Unsecure,
+	// insecure-commands' ACTIONS_ALLOW_UNSECURE_COMMANDS (icName, found by its "W_" after a
+	// byte of shellJoinTable).
+	GitAuth, GitHubName, Unsecure bool
 }
 
 type shellAnchor struct {
@@ -116,7 +123,8 @@ const (
 // next makes shellScanWords look closer: where a word starts, the first two bytes of the
 // anchors and i before a byte that may end a word; after e or E, x and X before a byte that is
 // not regexp's \w (iex) or before p or P (invoke-expression); after a byte that is not shellWordByte, do and po (docker, podman);
-// ']' before ':' (scriptblock]::); the first two bytes of K (Kelvin) and
+// ']' before ':' (scriptblock]::); gi, GI and, after a byte of shellJoinTable, W_ (see
+// shellWords.GitAuth); the first two bytes of K (Kelvin) and
 // ſ; \v and \f, and the first two bytes of the Unicode spaces (FieldsSpace); after a byte of shellJoinTable, a quote before a byte that a word may go on with, and '$'
 // before a quote ($' and $" openers); and shellScanPub at the pairs that shellPublishAt starts
 // from (pu, oa, oy and el, in any ASCII case); and shellScanMaskWord at the pairs that
@@ -149,6 +157,9 @@ var shellScanPair = func() *[1 << 16]uint8 {
 	pair('d', 'o', shellAfterBound|shellAfterOther)
 	pair('p', 'o', shellAfterBound|shellAfterOther)
 	pair(']', ':', shellAfterAny)
+	pair('g', 'i', shellAfterAny)
+	pair('G', 'I', shellAfterAny)
+	pair('W', '_', shellAfterJoin)
 	pair(0xe2, 0x84, shellAfterAny)
 	pair(0xc5, 0xbf, shellAfterAny)
 	for next := range 256 {
@@ -310,6 +321,26 @@ func (w *shellWords) hit(text string, i int, start bool) {
 		if i+1 < len(text) && shellJoinsAt(text, i+1) {
 			w.join(text, i+1)
 		}
+		return
+	case 'g':
+		if i+1 == len(text) || text[i+1] != 'i' {
+			break // a word of shellAnchorAt (global)
+		}
+		// Most are github's (in expressions and URLs): artipGitCommandAt is asked only after
+		// "git" and a byte of regexp's \s, as its pattern wants.
+		if i+3 < len(text) && text[i+2] == 't' {
+			if c := text[i+3]; c == 'h' {
+				w.GitHubName = w.GitHubName || strings.HasPrefix(text[i+4:], "ub.")
+			} else if !w.GitAuth && artipSpace(c) {
+				w.GitAuth = artipGitCommandAt(text, i)
+			}
+		}
+		return
+	case 'G':
+		w.GitHubName = w.GitHubName || strings.HasPrefix(text[i:], "GITHUB_")
+		return
+	case 'W':
+		w.Unsecure = w.Unsecure || i >= 12 && strings.HasPrefix(text[i-12:], icName)
 		return
 	case 'd': // before o (see shellScanPair)
 		w.Images = w.Images || shellImagesAt(text, i, "docker")

@@ -80,7 +80,8 @@ func TestShellScanPairs(t *testing.T) {
 		"run", "add", "i", "iex", "IEX", "invoke-expression", "[scriptblock]::", "\u212a", "\u017f", "publish", "push",
 		"upload", "deploy", "release", "PUSH", "c\"url\"", "it's", "$'x'", "$\"y\"", "\\\n", "/", " ", "\n", "\t", ";",
 		"|", "&", "(", ")", "\"", "'", "$", "e", "E", "x", "X", "]", ":", "a", "-", ".", "_", "J", "\xe2", "\x84", "\xc5", "\xbf",
-		"docker", "podman", "do", "po", "=", "pu", "\v", "\f", "\u00a0", "\u2003", "\u3000", "\u205f", "\u2019", "\xc2", "\xe3"}
+		"docker", "podman", "do", "po", "=", "pu", "\v", "\f", "\u00a0", "\u2003", "\u3000", "\u205f", "\u2019", "\xc2", "\xe3",
+		"git", "gi", "GI", "github.", "GITHUB_", "W_", "W", "ACTIONS_ALLO", "W_UNSECURE_COMMANDS", "g", "G"}
 	shellRandomTexts(2, 5000, 16, pieces, func(text string) {
 		for n := range len(text) + 1 {
 			check(text[:n])
