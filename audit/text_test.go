@@ -38,6 +38,21 @@ func TestLineStarts(t *testing.T) {
 		}
 		srcs = append(srcs, b, bytes.Repeat([]byte{'\n'}, n))
 	}
+	// Blocks with from none to many line breaks (more than bytescan.Fill writes at once), at the
+	// ends of blocks too.
+	r := rand.New(rand.NewSource(8))
+	for range 2000 {
+		b := make([]byte, r.Intn(300))
+		gap := 1 + r.Intn(40)
+		for i := range b {
+			if r.Intn(gap) == 0 {
+				b[i] = '\n'
+			} else {
+				b[i] = 'x'
+			}
+		}
+		srcs = append(srcs, b)
+	}
 	srcs = append(srcs, corpusSourcesIfAny(t)...)
 	for _, src := range srcs {
 		want := []int{0}
