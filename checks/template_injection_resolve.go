@@ -195,6 +195,45 @@ var tiOutputSources = map[string]func(output string, with map[string]*actionlint
 	},
 }
 
+// tiOutputSourceLens has bit n set when a name of tiOutputSources is n bytes long.
+var tiOutputSourceLens = func() (m uint64) {
+	for name := range tiOutputSources {
+		m |= 1 << len(name)
+	}
+	return m
+}()
+
+// tiOutputSource returns the entry of tiOutputSources for the action a step uses, nil when it
+// uses none of them. The length of an ASCII name rules out most actions without the lower-case
+// copy and the map lookup.
+func tiOutputSource(st *actionlint.Step) (func(string, map[string]*actionlint.Input) bool, *actionlint.ExecAction) {
+	u, ok := st.Exec.(*actionlint.ExecAction)
+	if !ok || u.Uses == nil {
+		return nil, nil
+	}
+	v := u.Uses.Value
+	if at := strings.IndexByte(v, '@'); at >= 0 {
+		v = v[:at]
+	}
+	if len(v) < 64 && tiOutputSourceLens&(1<<len(v)) == 0 && tiASCII(v) {
+		return nil, nil
+	}
+	name, _, _ := strings.Cut(strings.ToLower(u.Uses.Value), "@")
+	return tiOutputSources[name], u
+}
+
+// tiOutputSteps appends to buf the indexes of the steps that use an action of tiOutputSources.
+func tiOutputSteps(buf []int32, steps []*actionlint.Step) []int32 {
+	for i, st := range steps {
+		if st != nil && st.ID != nil {
+			if src, _ := tiOutputSource(st); src != nil {
+				buf = append(buf, int32(i))
+			}
+		}
+	}
+	return buf
+}
+
 func tiOutputs(names ...string) func(string, map[string]*actionlint.Input) bool {
 	return func(output string, _ map[string]*actionlint.Input) bool { return slices.Contains(names, output) }
 }
@@ -209,6 +248,12 @@ func (sc tiScope) stepOutputIsAttackers(id, output string) bool {
 	case sc.file.Action != nil && sc.file.Action.Runs != nil:
 		steps = sc.file.Action.Runs.Steps
 	}
+	if r := sc.resolved; r != nil && len(steps) > 0 {
+		if r.outputsOf != &steps[0] {
+			r.outputsOf, r.outputs = &steps[0], tiOutputSteps(r.outputs[:0], steps)
+		}
+		return tiStepOutputAmong(steps, r.outputs, id, output)
+	}
 	for _, st := range steps {
 		if st == nil || st.ID == nil || !strings.EqualFold(st.ID.Value, id) {
 			continue
@@ -220,6 +265,26 @@ func (sc tiScope) stepOutputIsAttackers(id, output string) bool {
 		name, _, _ := strings.Cut(strings.ToLower(u.Uses.Value), "@")
 		src := tiOutputSources[name]
 		return src != nil && src(output, u.Inputs)
+	}
+	return false
+}
+
+// tiStepOutputAmong is stepOutputIsAttackers' walk through the steps, from the indexes of those
+// that use an action of tiOutputSources (tiOutputSteps): most jobs have none, and the ids of
+// the others are compared only when one of those has the id, to find whether it is the first.
+func tiStepOutputAmong(steps []*actionlint.Step, sources []int32, id, output string) bool {
+	for _, i := range sources {
+		st := steps[i]
+		if !strings.EqualFold(st.ID.Value, id) {
+			continue
+		}
+		for _, e := range steps[:i] {
+			if e != nil && e.ID != nil && strings.EqualFold(e.ID.Value, id) {
+				return false // the first step of the id uses none of them
+			}
+		}
+		src, u := tiOutputSource(st)
+		return src(output, u.Inputs)
 	}
 	return false
 }

@@ -9,6 +9,20 @@ import (
 	"github.com/rhysd/actionlint"
 )
 
+// tiTestFiles returns the files given, the fixtures (secwTestFiles) and the workflows and actions
+// of the corpus, in turn.
+func tiTestFiles(t *testing.T, files []*audit.File) []*audit.File {
+	files = append(files, secwTestFiles(t)...)
+	for _, tg := range corpusTargets(t) {
+		for _, f := range tg.Files {
+			if f.Workflow != nil || f.Action != nil {
+				files = append(files, f)
+			}
+		}
+	}
+	return files
+}
+
 // TestTiResolvedShared checks that resolve, whose answers the steps of a file or a job share
 // (tiResolved), gives at each step what resolveOnce gives there, on the corpus and the fixtures: every step of
 // every file is entered in turn as runTemplateInjection does, and resolves every path the file's
@@ -17,14 +31,7 @@ func TestTiResolvedShared(t *testing.T) {
 	checked, levels := 0, [3]int{}
 	tg := &audit.Target{Kind: "dir", Name: "t"}
 	tg.AddSource(".github/workflows/jobs.yml", []byte(tiResolvedTwoJobs))
-	files := append(tg.Files, secwTestFiles(t)...)
-	for _, tg := range corpusTargets(t) {
-		for _, f := range tg.Files {
-			if f.Workflow != nil || f.Action != nil {
-				files = append(files, f)
-			}
-		}
-	}
+	files := tiTestFiles(t, tg.Files)
 	var resolved tiResolved // kept from file to file, as runTemplateInjection keeps it
 	for _, f := range files {
 		paths := tiResolvedTestPaths(f)

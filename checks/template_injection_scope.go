@@ -52,6 +52,11 @@ type tiResolved struct {
 	file                  *audit.File
 	job                   *actionlint.Job
 	inFile, inJob, inStep tiResolvedList
+	// outputs are the indexes of the steps that use an action of tiOutputSources among the
+	// steps whose first is outputsOf (tiOutputSteps): stepOutputIsAttackers compares the ids of
+	// a job's steps only when one of those has the id asked for, where most jobs have none.
+	outputsOf **actionlint.Step
+	outputs   []int32
 }
 
 // tiResolvedList is a few resolved paths, in the order first asked for.
