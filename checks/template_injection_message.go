@@ -2,6 +2,7 @@ package checks
 
 import (
 	"regexp"
+	"slices"
 	"strconv"
 	"strings"
 
@@ -241,27 +242,36 @@ func tiUpperIdent(s string) string {
 
 // tiUpperIdentTo is tiUpperIdent of the parts joined by "_", appended to buf; ok is false, and
 // nothing appended, when a part holds other than ASCII.
+//
+// The buffer grows once, to the parts' length, and each byte is written without a branch: its
+// upper case, or "_" for a byte of no name, which the next byte overwrites while a run of such
+// bytes lasts (a branch a byte mispredicted at each change between name bytes and others). The
+// bytes are checked for ASCII in the same loop, and the name dropped at the end when one is not.
 func tiUpperIdentTo(buf []byte, parts []string) (name []byte, ok bool) {
+	n := len(parts)
 	for _, p := range parts {
-		if !tiASCII(p) {
-			return buf, false
-		}
+		n += len(p)
 	}
-	b := buf
-	inRun := false
+	b := slices.Grow(buf, n)[len(buf) : len(buf)+n]
+	w, run := 0, 0 // run is 1 while b[w-1] is the "_" of a run of other bytes
+	var all byte   // the bytes ORed: not ASCII when its top bit is set
 	for k, p := range parts {
 		if k > 0 {
-			b, inRun = append(b, '_'), false
+			b[w], w, run = '_', w+1, 0
 		}
 		for i := 0; i < len(p); i++ {
-			if c := tiUpperByte[p[i]]; c != 0 {
-				b, inRun = append(b, c), false
-			} else if !inRun {
-				b, inRun = append(b, '_'), true
-			}
+			all |= p[i]
+			c := tiUpperByte[p[i]]
+			keep := int(uint(c)+0xff) >> 8 // 1 for a name byte, 0 for another
+			b[w] = c | '_'&byte(keep-1)
+			w += keep | (run ^ 1)
+			run = keep ^ 1
 		}
 	}
-	b = b[len(buf):]
+	if all >= 0x80 {
+		return buf, false
+	}
+	b = b[:w]
 	i, j := 0, len(b)
 	for i < j && b[i] == '_' {
 		i++

@@ -46,15 +46,41 @@ func TestTiWhere(t *testing.T) {
 	}
 }
 
-// TestTiUpperIdentTo checks that the name is tiUpperIdent's of the parts joined by "_".
+// tiUpperIdentPlain is tiUpperIdent by its regular expression, which it takes for non-ASCII text.
+func tiUpperIdentPlain(s string) string {
+	return strings.Trim(nonIdent.ReplaceAllString(strings.ToUpper(s), "_"), "_")
+}
+
+// TestTiUpperIdentTo checks that the name is tiUpperIdentPlain's of the parts joined by "_".
 func TestTiUpperIdentTo(t *testing.T) {
 	cases := [][]string{{}, {"title"}, {"pr", "title"}, {"head-ref", "x.y"}, {"_a_", "-"}, {"--", "__"}, {"a-_b", "C9"},
 		{"é", "x"}, {strings.Repeat("long", 20), "name"}}
 	for _, parts := range cases {
-		want := tiUpperIdent(strings.Join(parts, "_"))
+		want := tiUpperIdentPlain(strings.Join(parts, "_"))
 		got, ok := tiUpperIdentTo(nil, parts)
 		if ascii := tiASCII(strings.Join(parts, "")); ok != ascii || ok && string(got) != want {
 			t.Errorf("tiUpperIdentTo(%q) = %q, %v; want %q, %v", parts, got, ok, want, ascii)
+		}
+	}
+	// Random parts of name bytes and runs of others (now and then a byte of no ASCII, which
+	// fails), appended after a prefix that must stay.
+	const alphabet = "aZ9_-. /x_aZ9_-. /x_\xe9"
+	rng := rand.New(rand.NewPCG(5, 9))
+	for range 20000 {
+		parts := make([]string, rng.IntN(4))
+		for k := range parts {
+			p := make([]byte, rng.IntN(9))
+			for i := range p {
+				p[i] = alphabet[rng.IntN(len(alphabet))]
+			}
+			parts[k] = string(p)
+		}
+		prefix := []byte("KEEP")[:rng.IntN(5)]
+		want := tiUpperIdentPlain(strings.Join(parts, "_"))
+		got, ok := tiUpperIdentTo(prefix, parts)
+		ascii := tiASCII(strings.Join(parts, ""))
+		if ok != ascii || ok && string(got) != want || !ok && len(got) != len(prefix) || string(prefix) != "KEEP"[:len(prefix)] {
+			t.Fatalf("tiUpperIdentTo(%q, %q) = %q, %v; want %q", prefix, parts, got, ok, want)
 		}
 	}
 }
