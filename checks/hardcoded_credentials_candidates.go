@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"slices"
 	"strings"
+	"unsafe"
 
 	"github.com/rampart-sec/rampart/internal/bytescan"
 )
@@ -225,7 +226,10 @@ func hcCandidates(src []byte, action bool) (formats, urls []int, names bool) {
 // of the corpus's), in order, and returns their number: with no branch per hit, as a branch on
 // that look mispredicted about once in nine hits. Each hit is read through a window of the 16
 // bytes around it; the hits too near either end of the source for one are all kept (hits
-// ascend: they are the first and the last).
+// ascend: they are the first and the last). The window is read through unsafe.Add, with no
+// bounds check: the trimming of those hits keeps every other window inside src, and a slice
+// expression's checks and the mask that guards an empty slice's pointer were a third of the loop
+// (callgrind, one corpus pass: 18.5 M instructions -> 14.6 M).
 func hcSift(src []byte, hits []int32) int {
 	lo, hi := 0, len(hits)
 	for lo < hi && int(hits[lo]) < hcPreReach {
@@ -235,8 +239,9 @@ func hcSift(src []byte, hits []int32) int {
 		hi--
 	}
 	n := lo
+	base := unsafe.Pointer(unsafe.SliceData(src))
 	for _, h := range hits[lo:hi] {
-		w := (*[hcWindow]byte)(src[int(h)-hcPreReach:])
+		w := (*[hcWindow]byte)(unsafe.Add(base, int(h)-hcPreReach))
 		p := &hcPre[hcTriggerOf[w[hcPreReach]]%hcMaxTriggers]
 		v := p.t1[w[p.w1%hcWindow]]&hcClassBit[w[p.w2%hcWindow]] | p.t3[w[p.w3%hcWindow]]&hcClassBit[w[p.w4%hcWindow]]
 		hits[n] = h
@@ -340,8 +345,9 @@ var hcClassBit = func() (t [256]uint64) {
 	return t
 }()
 
-// hcPre holds the hcPrefilter of each trigger, by its index in hcTriggers.
-var hcPre = func() *[hcMaxTriggers]hcPrefilter {
+// hcPre holds the hcPrefilter of each trigger, by its index in hcTriggers: an array, not a
+// pointer to one, so that hcSift finds it at a fixed address with no load and nil check per hit.
+var hcPre = *func() *[hcMaxTriggers]hcPrefilter {
 	pre := new([hcMaxTriggers]hcPrefilter)
 	for k := range hcTriggers {
 		t, p := &hcTriggers[k], &pre[k]
