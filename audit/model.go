@@ -82,10 +82,14 @@ type File struct {
 	// files have fewer keys than that, and a look through them compares a type word each,
 	// where a look in the map hashes the interface key (~300 instructions, paid by every
 	// Memo call of every check; the few keys of the checks' per-file data come first).
-	memoFew [8]memoEntry
+	memoFew [memoFewN]memoEntry
 	memoN   uint8
 	derived derived // what File.Jobs, Steps, Strings and ExprsOf computed
 }
+
+// memoFewN is the number of Memo values a file holds without a map. Over the corpus's 1,213 files
+// a full audit makes a map for 108 of them at eight, 22 at ten, 10 at twelve, 4 at sixteen.
+const memoFewN = 12
 
 type memoEntry struct{ key, val any }
 
@@ -366,7 +370,7 @@ func (t *Target) Clone() *Target {
 	c.Files = make([]*File, len(t.Files))
 	for i, f := range t.Files {
 		nf := *f
-		nf.memo, nf.memoFew, nf.memoN, nf.lines, nf.ignores, nf.derived, nf.exprCache = nil, [8]memoEntry{}, 0, nil, 0, derived{}, nil // anchors stays: it depends on the source only
+		nf.memo, nf.memoFew, nf.memoN, nf.lines, nf.ignores, nf.derived, nf.exprCache = nil, [memoFewN]memoEntry{}, 0, nil, 0, derived{}, nil // anchors stays: it depends on the source only
 		c.Files[i] = &nf
 	}
 	return &c
