@@ -100,10 +100,29 @@ func runInsecureCommands(pass *audit.Pass) error {
 const icKey = "actions_allow_unsecure_commands"
 
 // icOddSource reports whether a name in src may fold to icName without lower-casing to icKey:
-// one with "ſ" (which folds to S but is its own lower case), or any in a source the YAML
-// parser decodes from UTF-16 (after a byte order mark), where "ſ" has other bytes.
+// one with "ſ" (which folds to S but is its own lower case), written as itself or as a YAML
+// escape (icLongSEscape), or any in a source the YAML parser decodes from UTF-16 (after a byte
+// order mark), where "ſ" has other bytes.
 func icOddSource(src []byte) bool {
-	return bytes.HasPrefix(src, []byte("\xff\xfe")) || bytes.HasPrefix(src, []byte("\xfe\xff")) || bytes.Contains(src, []byte("ſ"))
+	return bytes.HasPrefix(src, []byte("\xff\xfe")) || bytes.HasPrefix(src, []byte("\xfe\xff")) || bytes.Contains(src, []byte("ſ")) ||
+		icLongSEscape(src)
+}
+
+// icLongSEscape reports whether src holds "ſ" as a double-quoted YAML escape, \u017f or
+// \U0000017f (hex digits in either case); \x escapes stop at U+00FF.
+func icLongSEscape(src []byte) bool {
+	for i := 0; ; {
+		j := bytes.Index(src[i:], []byte("017"))
+		if j < 0 {
+			return false
+		}
+		j += i
+		if j+3 < len(src) && src[j+3]|0x20 == 'f' &&
+			(j >= 2 && src[j-2] == '\\' && src[j-1] == 'u' || j >= 6 && string(src[j-6:j]) == "\\U0000") {
+			return true
+		}
+		i = j + 1
+	}
 }
 
 // icEnv reports an env: block that sets ACTIONS_ALLOW_UNSECURE_COMMANDS; where names the block
