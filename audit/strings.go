@@ -187,7 +187,7 @@ func sortByPos(rs []StringRef) {
 // the jobs in it follow each other in source order (jobs is sorted by position).
 func (w *stringWalker) workflow(wf *actionlint.Workflow, jobs []*actionlint.Job) {
 	top := w.keep == nil || len(jobs) == 0 || jobs[0].Pos == nil || w.keep(1, jobs[0].Pos.Line)
-	if !top {
+	if !top && !workflowKeysBefore(wf, jobs[0].Pos.Line) {
 		top = w.keep(jobTailLine(jobs[len(jobs)-1]), -1)
 	}
 	if top {
@@ -293,7 +293,8 @@ func (w *stringWalker) event(ev actionlint.Event) {
 func (w *stringWalker) jobStrings(j *actionlint.Job, end int) {
 	w.job, w.step = j, nil
 	defer func() { w.job = nil }()
-	if w.keep == nil || j.Pos == nil || w.keep(j.Pos.Line, jobHeadLine(j, end)) || w.keep(jobTailLine(j), end) {
+	head := jobHeadLine(j, end)
+	if w.keep == nil || j.Pos == nil || w.keep(j.Pos.Line, head) || !jobKeysBefore(j, head) && w.keep(jobTailLine(j), end) {
 		w.jobLevel(j)
 	}
 	for i, st := range j.Steps {

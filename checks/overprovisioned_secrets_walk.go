@@ -67,13 +67,15 @@ func secwCompute(file *audit.File, prune bool) []secwExpr {
 	// for them, the two lists grow without a copy in nearly every file.
 	out := make([]secwExpr, 0, len(ph.secrets))
 	names := make([]string, 0, len(ph.secrets)) // secwString's
+	var cur secwCursor
+	cur.reset(file.Source)
 	for _, r := range refs {
 		v := r.S.Value
 		i := strings.Index(v, "${{")
 		if i < 0 || !secwMentions(v[i:]) {
 			continue
 		}
-		out = secwString(file, r, out, &names)
+		out = secwString(file, r, out, &names, &cur)
 	}
 	if len(out) == 0 {
 		return nil // as when nothing was made: the index of a file without one is nil
@@ -156,11 +158,15 @@ func secwMentions(s string) bool {
 // shared parse (File.ExprsOf) is used. Positions are found as File.Exprs finds them.
 //
 // The Names of the simple placeholders are cut from names, one growing array for the file's
-// (each keeps its own, full: an append to it copies).
-func secwString(file *audit.File, r audit.StringRef, out []secwExpr, names *[]string) []secwExpr {
+// (each keeps its own, full: an append to it copies). Positions are converted by cur, which the
+// file's strings share in source order.
+func secwString(file *audit.File, r audit.StringRef, out []secwExpr, names *[]string, cur *secwCursor) []secwExpr {
 	s := r.S
 	v := s.Value
-	type seg struct{ start, end int }
+	type seg struct {
+		start, end int
+		name       string // secwSimpleName's
+	}
 	var segs []seg
 	simple := true
 	for off := 0; simple; {
@@ -178,10 +184,13 @@ func secwString(file *audit.File, r audit.StringRef, out []secwExpr, names *[]st
 		} else if strings.IndexByte(v[start+3:], '\'') >= 0 {
 			simple = false
 		}
-		if simple && secwMentions(v[start:end]) && secwSimpleName(v, start, end) == "" {
-			simple = false
+		name := ""
+		if simple && secwMentions(v[start:end]) {
+			if name = secwSimpleName(v, start, end); name == "" {
+				simple = false
+			}
 		}
-		segs = append(segs, seg{start, end})
+		segs = append(segs, seg{start, end, name})
 		off = end
 	}
 	if !simple {
@@ -201,7 +210,7 @@ func secwString(file *audit.File, r audit.StringRef, out []secwExpr, names *[]st
 	var start, limit, from int
 	located := s.Pos != nil
 	if located {
-		start = file.Offset(s.Pos.Line, s.Pos.Col)
+		start = cur.offset(s.Pos.Line, s.Pos.Col)
 		limit = min(len(file.Source), start+len(v)+(strings.Count(v, "\n")+2)*256)
 		from = start
 	}
@@ -209,8 +218,8 @@ func secwString(file *audit.File, r audit.StringRef, out []secwExpr, names *[]st
 		raw := v[sg.start:sg.end]
 		var line, col int
 		if located && start >= 0 {
-			if j := bytes.Index(file.Source[from:limit], []byte(raw)); j >= 0 {
-				line, col = file.PosAt(from + j)
+			if j := secwFind(file.Source[from:limit], raw); j >= 0 {
+				line, col = cur.pos(from + j)
 				from += j + len(raw)
 			} else {
 				line, col = s.Pos.Line, s.Pos.Col
@@ -225,7 +234,7 @@ func secwString(file *audit.File, r audit.StringRef, out []secwExpr, names *[]st
 		} else if located {
 			line, col = s.Pos.Line, s.Pos.Col
 		}
-		if name := secwSimpleName(v, sg.start, sg.end); name != "" {
+		if name := sg.name; name != "" {
 			*names = append(*names, strings.ToUpper(name))
 			n := len(*names)
 			out = append(out, secwExpr{Raw: raw, Line: line, Col: col, In: s, Job: r.Job, Names: (*names)[n-1 : n : n]})
@@ -234,26 +243,70 @@ func secwString(file *audit.File, r audit.StringRef, out []secwExpr, names *[]st
 	return out
 }
 
+// secwFind is bytes.Index(src, []byte(raw)) for a raw placeholder (it starts with "${{"),
+// without the copy of raw that the conversion makes (on the heap past 32 bytes): each "${{" of
+// src is compared with it.
+func secwFind(src []byte, raw string) int {
+	for off := 0; len(src)-off >= len(raw); off++ {
+		i := bytes.Index(src[off:], []byte("${{"))
+		if i < 0 {
+			return -1
+		}
+		off += i
+		if len(src)-off >= len(raw) && string(src[off:off+len(raw)]) == raw {
+			return off
+		}
+	}
+	return -1
+}
+
 // secwSimpleName returns NAME when v[start:end] is "${{ secrets.NAME }}" (any spacing, any case of
-// secrets), which parses to secrets.NAME and nothing else; "" otherwise.
+// secrets), which parses to secrets.NAME and nothing else; "" otherwise. The blanks are trimmed
+// and the bytes classed by hand: strings.Trim builds its set of four bytes at each call, and
+// a branch per class of byte mispredicted about once a name.
 func secwSimpleName(v string, start, end int) string {
 	if end-start < 5 || v[end-2:end] != "}}" {
 		return ""
 	}
-	body := strings.Trim(v[start+3:end-2], " \t\r\n")
-	if len(body) < 9 || !strings.EqualFold(body[:8], "secrets.") {
+	body := v[start+3 : end-2]
+	for len(body) > 0 && secwBlank(body[0]) {
+		body = body[1:]
+	}
+	for len(body) > 0 && secwBlank(body[len(body)-1]) {
+		body = body[:len(body)-1]
+	}
+	// "secrets." in any case: a byte folds to a lower-case letter by |0x20 only from its two
+	// cases; the dot is compared as is.
+	if len(body) < 9 || body[7] != '.' || body[0]|0x20 != 's' || body[1]|0x20 != 'e' || body[2]|0x20 != 'c' ||
+		body[3]|0x20 != 'r' || body[4]|0x20 != 'e' || body[5]|0x20 != 't' || body[6]|0x20 != 's' {
 		return ""
 	}
 	name := body[8:]
-	for i := 0; i < len(name); i++ {
-		c := name[i]
-		alpha := 'a' <= c && c <= 'z' || 'A' <= c && c <= 'Z' || c == '_'
-		if !alpha && (i == 0 || c != '-' && (c < '0' || c > '9')) {
-			return ""
-		}
+	ok := secwNameClass[name[0]] >> 1 // 1 when it may start a name
+	for i := 1; i < len(name); i++ {
+		ok &= secwNameClass[name[i]] // 1 when it may follow
+	}
+	if ok == 0 {
+		return ""
 	}
 	return name
 }
+
+func secwBlank(c byte) bool { return c == ' ' || c == '\t' || c == '\r' || c == '\n' }
+
+// secwNameClass classes the bytes of a secret's name: 3 for a letter or "_", which may start it
+// or follow, 1 for a digit or "-", which may follow, 0 for the others.
+var secwNameClass = func() (t [256]uint8) {
+	for c := range 256 {
+		switch {
+		case 'a' <= c && c <= 'z' || 'A' <= c && c <= 'Z' || c == '_':
+			t[c] = 3
+		case '0' <= c && c <= '9' || c == '-':
+			t[c] = 1
+		}
+	}
+	return t
+}()
 
 // secwSecretNames returns the names of the secrets an expression reads as secrets.NAME or
 // secrets['NAME'], upper-cased, in order of appearance.
