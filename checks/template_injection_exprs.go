@@ -21,7 +21,8 @@ type tiSinkExpr struct {
 // (mayHaveSource's test, placeholder by placeholder), as File.ExprsOf gives them: the same text,
 // node and position, in order, appended to buf[:0]. The others yield no finding, and most
 // placeholders of a script are such (secrets, matrix values, step outputs): they are neither
-// parsed nor located. A plain read of a context is not parsed either: its path is its text.
+// parsed nor located. A plain read of a context is not parsed either: its path is its text, and
+// chainMayReadSource tests it without mayReadSource's scan.
 //
 // When no placeholder of the value holds a quote, each ends at its first "}}" (the lexer stops
 // there, or fails and File.Exprs cuts there), so the placeholders are known without a parse.
@@ -30,25 +31,28 @@ func (sc tiScope) sinkExprs(s *actionlint.String, buf []tiSinkExpr) []tiSinkExpr
 	v := s.Value
 	out := buf[:0]
 	for off := 0; ; {
-		i := strings.Index(v[off:], "${{")
-		if i < 0 {
+		start, end, ok := tiNextPlaceholder(v, off)
+		if start < 0 {
 			break
 		}
-		start := off + i
-		j := strings.Index(v[start+3:], "}}")
-		if j < 0 || strings.IndexByte(v[start+3:start+3+j], '\'') >= 0 {
+		if !ok {
 			return sc.sinkExprsParsed(s, buf)
 		}
-		off = start + 3 + j + 2
+		off = end + 2
+		if chain, ok := tiPlainChain(v[start+3 : end]); ok {
+			if path, may := sc.chainMayReadSource(chain); may {
+				out = append(out, tiSinkExpr{Expr: audit.Expr{Raw: v[start:off], Offset: start, Text: chain}, path: path})
+			}
+			continue
+		}
 		if sc.mayReadSource(v[start+3:]) {
 			out = append(out, tiSinkExpr{Expr: audit.Expr{Raw: v[start:off], Offset: start}})
 		}
 	}
 	for i := range out {
 		e := &out[i]
-		if text, ok := tiPlainChain(e.Raw[3 : len(e.Raw)-2]); ok {
-			e.Text, e.path = text, toLower(text)
-			continue
+		if e.path != "" {
+			continue // a plain chain: its text and path are set
 		}
 		if es := sc.file.Exprs(&actionlint.String{Value: e.Raw}); len(es) == 1 {
 			e.Text, e.Node = es[0].Text, es[0].Node
@@ -56,6 +60,46 @@ func (sc tiScope) sinkExprs(s *actionlint.String, buf []tiSinkExpr) []tiSinkExpr
 	}
 	tiLocate(sc.file, s, out)
 	return out
+}
+
+// tiNextPlaceholder finds the first "${{" of v at or after off, at start (-1: none), and the
+// first "}}" after it, at end. ok is false when there is no "}}" or the text between holds a
+// quote: a string literal may then hold "}}", and the placeholder's end is the parse's.
+func tiNextPlaceholder(v string, off int) (start, end int, ok bool) {
+	i := strings.Index(v[off:], "${{")
+	if i < 0 {
+		return -1, -1, false
+	}
+	start = off + i
+	j := strings.Index(v[start+3:], "}}")
+	if j < 0 {
+		return start, -1, false
+	}
+	end = start + 3 + j
+	return start, end, strings.IndexByte(v[start+3:end], '\'') < 0
+}
+
+// chainMayReadSource is mayReadSource for a placeholder whose body is a plain chain (tiPlainChain
+// gives it): the scan would read its root alone (the names after it follow dots), hand it to
+// tiSafeRoot then safeChain, and close at the "}}" with no dereference. It returns the chain's
+// path (lower case) when it may read a source. Most placeholders of a script are such chains:
+// this spares them the token scan, safeChain's walk of the properties, and sinkExprs' second
+// look at the chain and its lower-case copy.
+func (sc tiScope) chainMayReadSource(chain string) (path string, may bool) {
+	root := chain
+	if d := strings.IndexByte(chain, '.'); d >= 0 {
+		root = chain[:d]
+	}
+	if tiSafeRoot(root, chain[len(root):]) {
+		return "", false
+	}
+	path = toLower(chain)
+	for _, s := range sc.resolve(path) {
+		if s.kind != tiSafe {
+			return path, true
+		}
+	}
+	return "", false
 }
 
 // sinkExprsParsed is sinkExprs for a value whose placeholders hold quotes: the shared parse,

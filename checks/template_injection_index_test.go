@@ -125,37 +125,45 @@ func tiAliases(src []byte) bool {
 // position that File.ExprsOf gives them (tiLocate finds each among the file's "${{" offsets).
 func TestTiSinkExprsLocated(t *testing.T) {
 	checked := 0
-	for _, f := range secwTestFiles(t) {
+	tiEachSink(secwTestFiles(t), func(sc tiScope, sink tiSink) {
+		f := sc.file
+		all := f.ExprsOf(sink.value)
+		for _, e := range sc.sinkExprs(sink.value, nil) {
+			k := 0
+			for k < len(all) && all[k].Offset != e.Offset {
+				k++
+			}
+			if k == len(all) {
+				t.Errorf("%s:%d: placeholder at offset %d not found by ExprsOf", f.Path, e.Line, e.Offset)
+				continue
+			}
+			w := all[k]
+			if e.Raw != w.Raw || e.Text != w.Text || e.Line != w.Line || e.Col != w.Col || (e.Node == nil && e.path == "") != (w.Node == nil) {
+				t.Errorf("%s: sinkExprs gives %q %q at %d:%d, ExprsOf %q %q at %d:%d", f.Path, e.Raw, e.Text, e.Line, e.Col, w.Raw, w.Text, w.Line, w.Col)
+			}
+			checked++
+		}
+	})
+	t.Logf("%d placeholders checked", checked)
+	if checked < 50 {
+		t.Errorf("only %d placeholders checked", checked)
+	}
+}
+
+// tiEachSink calls visit with the scope of each step of the files that has a sink, and the sink,
+// in turn, as runTemplateInjection enters them (tiResolved kept from step to step).
+func tiEachSink(files []*audit.File, visit func(sc tiScope, sink tiSink)) {
+	var resolved tiResolved
+	for _, f := range files {
 		ph := tiPlaceholdersOf(f)
-		var resolved tiResolved
 		for _, ref := range f.Steps() {
 			sink, ok := stepSink(ref)
 			if !ok {
 				continue
 			}
 			resolved.enter(f, ref.Job)
-			sc := tiScope{file: f, wf: f.Workflow, job: ref.Job, step: ref.Step, ph: ph, jobEnd: -1, resolved: &resolved}
-			all := f.ExprsOf(sink.value)
-			for _, e := range sc.sinkExprs(sink.value, nil) {
-				k := 0
-				for k < len(all) && all[k].Offset != e.Offset {
-					k++
-				}
-				if k == len(all) {
-					t.Errorf("%s:%d: placeholder at offset %d not found by ExprsOf", f.Path, e.Line, e.Offset)
-					continue
-				}
-				w := all[k]
-				if e.Raw != w.Raw || e.Text != w.Text || e.Line != w.Line || e.Col != w.Col || (e.Node == nil && e.path == "") != (w.Node == nil) {
-					t.Errorf("%s: sinkExprs gives %q %q at %d:%d, ExprsOf %q %q at %d:%d", f.Path, e.Raw, e.Text, e.Line, e.Col, w.Raw, w.Text, w.Line, w.Col)
-				}
-				checked++
-			}
+			visit(tiScope{file: f, wf: f.Workflow, job: ref.Job, step: ref.Step, ph: ph, jobEnd: -1, resolved: &resolved}, sink)
 		}
-	}
-	t.Logf("%d placeholders checked", checked)
-	if checked < 50 {
-		t.Errorf("only %d placeholders checked", checked)
 	}
 }
 
