@@ -80,6 +80,11 @@ func hcAssignAt(src []byte, r int, action bool) bool {
 		// Most credential names of a workflow are given an expression: the name is not read.
 		return false
 	}
+	if yaml && hcShortPlainAt(src, r+1) && !hcMayBePassword(name) {
+		// Most others a short word ("persist-credentials: false", "id-token: write"), which
+		// only a password's name may be given: the name is not read either.
+		return false
+	}
 	cred, password, _ := hcCredentialNameASCII(name)
 	if escaped {
 		c2, p2, _ := hcCredentialNameASCII(name[1:])
@@ -110,13 +115,55 @@ func hcValueReadsVar(src []byte, v int, yaml bool) bool {
 	return v+3 <= len(src) && string(src[v:v+3]) == "${{"
 }
 
+// hcShortPlainAt reports whether the YAML value that starts at src[v] is one that hcYAMLLiteralAt
+// dismisses unless the name is a password's: a plain scalar that starts with an ASCII letter or
+// digit, holds no ",", "]" or "}", and ends (its line or a comment does) before hcRandomMin bytes,
+// which hcRandom needs. It reads at most hcRandomMin bytes, where hcYAMLLiteralAt finds the
+// line's end and a comment with three searches and copies the value.
+func hcShortPlainAt(src []byte, v int) bool {
+	for v < len(src) && (src[v] == ' ' || src[v] == '\t' || src[v] == '\f' || src[v] == '\r') {
+		v++
+	}
+	if v >= len(src) || !(src[v]|0x20 >= 'a' && src[v]|0x20 <= 'z' || src[v] >= '0' && src[v] <= '9') {
+		return false
+	}
+	end := min(len(src), v+hcRandomMin)
+	for k := v + 1; k < end; k++ {
+		switch src[k] {
+		case '\n':
+			return true
+		case '#':
+			if src[k-1] == ' ' || src[k-1] == '\t' {
+				return true
+			}
+		case ',', ']', '}':
+			return false
+		}
+	}
+	return len(src) < v+hcRandomMin // the source ends first
+}
+
+// hcMayBePassword reports whether hcCredentialNameASCII may find name a password's: its last
+// segment ends, once trailing separators are dropped, with "D" (PWD, PASSWD, PASSWORD), "E"
+// (PASSPHRASE) or "PASS", in any case.
+func hcMayBePassword(name []byte) bool {
+	end := hcSepsTrimmed(name)
+	if end == 0 {
+		return false
+	}
+	switch name[end-1] | 0x20 {
+	case 'd', 'e':
+		return true
+	case 's':
+		return end >= 4 && hcUpperIs(name[end-4:end], "PASS")
+	}
+	return false
+}
+
 // hcMayEndCredential is a quick look at the end of a name before hcCredentialNameASCII: every
 // name it accepts ends, once trailing separators are dropped, with a word of hcAssignEnds.
 func hcMayEndCredential(b []byte) bool {
-	end := len(b)
-	for end > 0 && (b[end-1] == '_' || b[end-1] == '-' || b[end-1] == '.') {
-		end--
-	}
+	end := hcSepsTrimmed(b)
 	if end == 0 {
 		return false
 	}
@@ -126,6 +173,15 @@ func hcMayEndCredential(b []byte) bool {
 		}
 	}
 	return false
+}
+
+// hcSepsTrimmed is the length of b once the separators that end it ("_", "-", ".") are dropped.
+func hcSepsTrimmed(b []byte) int {
+	end := len(b)
+	for end > 0 && (b[end-1] == '_' || b[end-1] == '-' || b[end-1] == '.') {
+		end--
+	}
+	return end
 }
 
 // hcEndsByLast holds the words of hcAssignEnds by their last letter, in lower case.
