@@ -2,6 +2,8 @@ package checks
 
 import (
 	"bytes"
+	"encoding/binary"
+	"math/bits"
 	"strings"
 	"unicode"
 	"unicode/utf8"
@@ -11,10 +13,20 @@ import (
 // file's source, whether a credential's name may be given a literal there that the walk of the
 // file's env vars, inputs, containers and scripts would report.
 
-// hcNameByte reports whether c may be part of a name as hcCredentialNameASCII reads it.
+// hcNameByte reports whether c may be part of a name as hcCredentialNameASCII reads it: a look
+// in hcNameByteTable, where the six ranges compared in turn mispredicted once every three names
+// read back from their ":" or "=".
 func hcNameByte(c byte) bool {
-	return c >= 'a' && c <= 'z' || c >= 'A' && c <= 'Z' || c >= '0' && c <= '9' || c == '_' || c == '-' || c == '.'
+	return hcNameByteTable[c]
 }
+
+// hcNameByteTable holds the bytes of names: ASCII letters, digits, "_", "-" and ".".
+var hcNameByteTable = func() (t [256]bool) {
+	for c := range 256 {
+		t[c] = c >= 'a' && c <= 'z' || c >= 'A' && c <= 'Z' || c >= '0' && c <= '9' || c == '_' || c == '-' || c == '.'
+	}
+	return t
+}()
 
 // hcAssignAt looks at the ":" (a YAML key's) or "=" (a script's assignment) at src[r]: whether
 // the name before it may be a credential's and the value after it a literal that can be
@@ -23,7 +35,7 @@ func hcAssignAt(src []byte, r int, action bool) bool {
 	yaml := src[r] == ':'
 	q := r
 	for {
-		for q > 0 && (src[q-1] == ' ' || src[q-1] == '\t' || src[q-1] == '"' || src[q-1] == '\'' || src[q-1] == '\r' || src[q-1] == '\f' || src[q-1] == '\v') {
+		for q > 0 && hcKeyTrailTable[src[q-1]] {
 			q--
 		}
 		if q == 0 || src[q-1] < 0x80 {
@@ -99,6 +111,16 @@ func hcAssignAt(src []byte, r int, action bool) bool {
 	return hcScriptLiteralAt(src, r+1, password)
 }
 
+// hcKeyTrailTable holds the bytes hcAssignAt reads back over from a ":" or "=" to the name's
+// end: the ASCII spaces but "\n", and the quotes around a key. A look in it is one branch a byte
+// where seven comparisons in turn mispredicted about once a call.
+var hcKeyTrailTable = func() (t [256]bool) {
+	for _, c := range []byte(" \t\"'\r\f\v") {
+		t[c] = true
+	}
+	return t
+}()
+
 // hcValueReadsVar reports whether the value that starts at src[v], after a YAML key's ":" (yaml)
 // or a script's "=", is one that hcYAMLLiteralAt or hcScriptLiteralAt dismisses whatever the name:
 // an expression ("${{", quoted or not) after a key, a variable ("$") after "=".
@@ -161,9 +183,78 @@ func hcMayBePassword(name []byte) bool {
 }
 
 // hcMayEndCredential is a quick look at the end of a name before hcCredentialNameASCII: every
-// name it accepts ends, once trailing separators are dropped, with a word of hcAssignEnds.
+// name it accepts ends, once trailing separators are dropped, with a word of hcAssignEnds. It
+// compares the name's last eight bytes, read at once, with the (at most three) words that end
+// with its last letter, with no branch per word (hcEnds8), where a byte loop per word, and then a
+// branch per word, mispredicted once or twice a name; a name that starts fewer than eight bytes
+// into the source is read by hcMayEndCredentialLoop.
 func hcMayEndCredential(b []byte) bool {
 	end := hcSepsTrimmed(b)
+	if end < 8 {
+		return hcMayEndCredentialLoop(b[:end])
+	}
+	x := binary.LittleEndian.Uint64(b[end-8:end]) &^ 0x2020202020202020
+	e := &hcEnds8[b[end-1]|0x20]
+	m := hcBit(x&e.mask[0] == e.val[0]) | hcBit(x&e.mask[1] == e.val[1])<<1 | hcBit(x&e.mask[2] == e.val[2])<<2
+	if m&^e.long != 0 {
+		return true
+	}
+	if m == 0 {
+		return false
+	}
+	// The last eight bytes of a longer word: the bytes before them too.
+	w := e.words[bits.TrailingZeros8(m)]
+	return end >= len(w) && hcUpperIs(b[end-len(w):end-8], w[:len(w)-8])
+}
+
+// hcBit is 1 for true, 0 for false.
+func hcBit(v bool) uint8 {
+	if v {
+		return 1
+	}
+	return 0
+}
+
+// hcEnd8 holds the words of hcAssignEnds that end with one letter (at most three), as
+// hcMayEndCredential compares them with a name's last eight bytes, the last in the top byte: the
+// word's last bytes (at most eight) are val under mask. The words longer than eight bytes have
+// their bit in long. The unused places match nothing.
+type hcEnd8 struct {
+	mask, val [3]uint64
+	long      uint8
+	words     [3]string
+}
+
+// hcEnds8 holds the hcEnd8 of each last letter, in lower case.
+var hcEnds8 = func() (t [256]hcEnd8) {
+	for c := range t {
+		t[c].val = [3]uint64{1, 1, 1}
+	}
+	for _, w := range hcAssignEnds {
+		e := &t[w[len(w)-1]|0x20]
+		k := 0
+		for k < 3 && e.words[k] != "" {
+			k++
+		}
+		tail := w
+		if len(w) > 8 {
+			tail = w[len(w)-8:]
+			e.long |= 1 << k
+		}
+		e.words[k], e.mask[k], e.val[k] = w, 0, 0
+		for i := range len(tail) {
+			sh := 64 - 8*(len(tail)-i)
+			e.mask[k] |= 0xff << sh
+			e.val[k] |= uint64(tail[i]) << sh
+		}
+	}
+	return t
+}()
+
+// hcMayEndCredentialLoop is hcMayEndCredential on a name without trailing separators, a word at
+// a time.
+func hcMayEndCredentialLoop(b []byte) bool {
+	end := len(b)
 	if end == 0 {
 		return false
 	}

@@ -102,3 +102,34 @@ func TestHCShortPlainAt(t *testing.T) {
 		check(b, 0)
 	}
 }
+
+// TestHCMayEndCredential checks the eight-byte reading of a name's end against
+// hcMayEndCredentialLoop, a word at a time, on names built from credential words, their pieces,
+// separators and bytes that differ from letters by case's bit only, after texts of every length
+// up to ten, and at every ":" and "=" of the corpus.
+func TestHCMayEndCredential(t *testing.T) {
+	check := func(b []byte) {
+		if got, want := hcMayEndCredential(b), hcMayEndCredentialLoop(b[:hcSepsTrimmed(b)]); got != want {
+			t.Fatalf("%q: got %v, the loop says %v", b, got, want)
+		}
+	}
+	hcEachCorpusHit(t, func(src []byte, i int) {
+		if src[i] == ':' || src[i] == '=' {
+			check(src[:i])
+		}
+	})
+	parts := []string{"TOKEN", "token", "Secret", "PASSWORD", "passwd", "PWD", "pass", "APIKEY", "PassPhrase",
+		"CREDENTIAL", "credentials", "AUTH", "KEY", "key", "OKEN", "WORD", "SWD", "HRASE", "DENTIAL", "DENTIALS",
+		"EY", "S", "D", "_", "-", ".", " ", "\x00", "\x0b", "+", "@", "`", "p", "\xc5"}
+	r := rand.New(rand.NewSource(13))
+	for range 300000 {
+		b := make([]byte, r.Intn(11))
+		for k := range b {
+			b[k] = byte(r.Intn(256))
+		}
+		for range r.Intn(5) {
+			b = append(b, parts[r.Intn(len(parts))]...)
+		}
+		check(b)
+	}
+}
