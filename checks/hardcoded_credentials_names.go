@@ -2,6 +2,8 @@ package checks
 
 import (
 	"bytes"
+	"encoding/binary"
+	"math/bits"
 	"strings"
 	"unicode"
 	"unicode/utf8"
@@ -11,10 +13,20 @@ import (
 // file's source, whether a credential's name may be given a literal there that the walk of the
 // file's env vars, inputs, containers and scripts would report.
 
-// hcNameByte reports whether c may be part of a name as hcCredentialNameASCII reads it.
+// hcNameByte reports whether c may be part of a name as hcCredentialNameASCII reads it: a look
+// in hcNameByteTable, where the six ranges compared in turn mispredicted once every three names
+// read back from their ":" or "=".
 func hcNameByte(c byte) bool {
-	return c >= 'a' && c <= 'z' || c >= 'A' && c <= 'Z' || c >= '0' && c <= '9' || c == '_' || c == '-' || c == '.'
+	return hcNameByteTable[c]
 }
+
+// hcNameByteTable holds the bytes of names: ASCII letters, digits, "_", "-" and ".".
+var hcNameByteTable = func() (t [256]bool) {
+	for c := range 256 {
+		t[c] = c >= 'a' && c <= 'z' || c >= 'A' && c <= 'Z' || c >= '0' && c <= '9' || c == '_' || c == '-' || c == '.'
+	}
+	return t
+}()
 
 // hcAssignAt looks at the ":" (a YAML key's) or "=" (a script's assignment) at src[r]: whether
 // the name before it may be a credential's and the value after it a literal that can be
@@ -23,7 +35,7 @@ func hcAssignAt(src []byte, r int, action bool) bool {
 	yaml := src[r] == ':'
 	q := r
 	for {
-		for q > 0 && (src[q-1] == ' ' || src[q-1] == '\t' || src[q-1] == '"' || src[q-1] == '\'' || src[q-1] == '\r' || src[q-1] == '\f' || src[q-1] == '\v') {
+		for q > 0 && hcKeyTrailTable[src[q-1]] {
 			q--
 		}
 		if q == 0 || src[q-1] < 0x80 {
@@ -80,6 +92,11 @@ func hcAssignAt(src []byte, r int, action bool) bool {
 		// Most credential names of a workflow are given an expression: the name is not read.
 		return false
 	}
+	if yaml && hcShortPlainAt(src, r+1) && !hcMayBePassword(name) {
+		// Most others a short word ("persist-credentials: false", "id-token: write"), which
+		// only a password's name may be given: the name is not read either.
+		return false
+	}
 	cred, password, _ := hcCredentialNameASCII(name)
 	if escaped {
 		c2, p2, _ := hcCredentialNameASCII(name[1:])
@@ -93,6 +110,16 @@ func hcAssignAt(src []byte, r int, action bool) bool {
 	}
 	return hcScriptLiteralAt(src, r+1, password)
 }
+
+// hcKeyTrailTable holds the bytes hcAssignAt reads back over from a ":" or "=" to the name's
+// end: the ASCII spaces but "\n", and the quotes around a key. A look in it is one branch a byte
+// where seven comparisons in turn mispredicted about once a call.
+var hcKeyTrailTable = func() (t [256]bool) {
+	for _, c := range []byte(" \t\"'\r\f\v") {
+		t[c] = true
+	}
+	return t
+}()
 
 // hcValueReadsVar reports whether the value that starts at src[v], after a YAML key's ":" (yaml)
 // or a script's "=", is one that hcYAMLLiteralAt or hcScriptLiteralAt dismisses whatever the name:
@@ -110,13 +137,124 @@ func hcValueReadsVar(src []byte, v int, yaml bool) bool {
 	return v+3 <= len(src) && string(src[v:v+3]) == "${{"
 }
 
-// hcMayEndCredential is a quick look at the end of a name before hcCredentialNameASCII: every
-// name it accepts ends, once trailing separators are dropped, with a word of hcAssignEnds.
-func hcMayEndCredential(b []byte) bool {
-	end := len(b)
-	for end > 0 && (b[end-1] == '_' || b[end-1] == '-' || b[end-1] == '.') {
-		end--
+// hcShortPlainAt reports whether the YAML value that starts at src[v] is one that hcYAMLLiteralAt
+// dismisses unless the name is a password's: a plain scalar that starts with an ASCII letter or
+// digit, holds no ",", "]" or "}", and ends (its line or a comment does) before hcRandomMin bytes,
+// which hcRandom needs. It reads at most hcRandomMin bytes, where hcYAMLLiteralAt finds the
+// line's end and a comment with three searches and copies the value.
+func hcShortPlainAt(src []byte, v int) bool {
+	for v < len(src) && (src[v] == ' ' || src[v] == '\t' || src[v] == '\f' || src[v] == '\r') {
+		v++
 	}
+	if v >= len(src) || !(src[v]|0x20 >= 'a' && src[v]|0x20 <= 'z' || src[v] >= '0' && src[v] <= '9') {
+		return false
+	}
+	end := min(len(src), v+hcRandomMin)
+	for k := v + 1; k < end; k++ {
+		switch src[k] {
+		case '\n':
+			return true
+		case '#':
+			if src[k-1] == ' ' || src[k-1] == '\t' {
+				return true
+			}
+		case ',', ']', '}':
+			return false
+		}
+	}
+	return len(src) < v+hcRandomMin // the source ends first
+}
+
+// hcMayBePassword reports whether hcCredentialNameASCII may find name a password's: its last
+// segment ends, once trailing separators are dropped, with "D" (PWD, PASSWD, PASSWORD), "E"
+// (PASSPHRASE) or "PASS", in any case.
+func hcMayBePassword(name []byte) bool {
+	end := hcSepsTrimmed(name)
+	if end == 0 {
+		return false
+	}
+	switch name[end-1] | 0x20 {
+	case 'd', 'e':
+		return true
+	case 's':
+		return end >= 4 && hcUpperIs(name[end-4:end], "PASS")
+	}
+	return false
+}
+
+// hcMayEndCredential is a quick look at the end of a name before hcCredentialNameASCII: every
+// name it accepts ends, once trailing separators are dropped, with a word of hcAssignEnds. It
+// compares the name's last eight bytes, read at once, with the (at most three) words that end
+// with its last letter, with no branch per word (hcEnds8), where a byte loop per word, and then a
+// branch per word, mispredicted once or twice a name; a name that starts fewer than eight bytes
+// into the source is read by hcMayEndCredentialLoop.
+func hcMayEndCredential(b []byte) bool {
+	end := hcSepsTrimmed(b)
+	if end < 8 {
+		return hcMayEndCredentialLoop(b[:end])
+	}
+	x := binary.LittleEndian.Uint64(b[end-8:end]) &^ 0x2020202020202020
+	e := &hcEnds8[b[end-1]|0x20]
+	m := hcBit(x&e.mask[0] == e.val[0]) | hcBit(x&e.mask[1] == e.val[1])<<1 | hcBit(x&e.mask[2] == e.val[2])<<2
+	if m&^e.long != 0 {
+		return true
+	}
+	if m == 0 {
+		return false
+	}
+	// The last eight bytes of a longer word: the bytes before them too.
+	w := e.words[bits.TrailingZeros8(m)]
+	return end >= len(w) && hcUpperIs(b[end-len(w):end-8], w[:len(w)-8])
+}
+
+// hcBit is 1 for true, 0 for false.
+func hcBit(v bool) uint8 {
+	if v {
+		return 1
+	}
+	return 0
+}
+
+// hcEnd8 holds the words of hcAssignEnds that end with one letter (at most three), as
+// hcMayEndCredential compares them with a name's last eight bytes, the last in the top byte: the
+// word's last bytes (at most eight) are val under mask. The words longer than eight bytes have
+// their bit in long. The unused places match nothing.
+type hcEnd8 struct {
+	mask, val [3]uint64
+	long      uint8
+	words     [3]string
+}
+
+// hcEnds8 holds the hcEnd8 of each last letter, in lower case.
+var hcEnds8 = func() (t [256]hcEnd8) {
+	for c := range t {
+		t[c].val = [3]uint64{1, 1, 1}
+	}
+	for _, w := range hcAssignEnds {
+		e := &t[w[len(w)-1]|0x20]
+		k := 0
+		for k < 3 && e.words[k] != "" {
+			k++
+		}
+		tail := w
+		if len(w) > 8 {
+			tail = w[len(w)-8:]
+			e.long |= 1 << k
+		}
+		e.words[k], e.mask[k], e.val[k] = w, 0, 0
+		for i := range len(tail) {
+			sh := 64 - 8*(len(tail)-i)
+			e.mask[k] |= 0xff << sh
+			e.val[k] |= uint64(tail[i]) << sh
+		}
+	}
+	return t
+}()
+
+// hcMayEndCredentialLoop is hcMayEndCredential on a name without trailing separators, a word at
+// a time.
+func hcMayEndCredentialLoop(b []byte) bool {
+	end := len(b)
 	if end == 0 {
 		return false
 	}
@@ -126,6 +264,15 @@ func hcMayEndCredential(b []byte) bool {
 		}
 	}
 	return false
+}
+
+// hcSepsTrimmed is the length of b once the separators that end it ("_", "-", ".") are dropped.
+func hcSepsTrimmed(b []byte) int {
+	end := len(b)
+	for end > 0 && (b[end-1] == '_' || b[end-1] == '-' || b[end-1] == '.') {
+		end--
+	}
+	return end
 }
 
 // hcEndsByLast holds the words of hcAssignEnds by their last letter, in lower case.

@@ -100,10 +100,13 @@ func hcEntropy(s string) float64 {
 	return e
 }
 
+// hcRandomMin is the length of the shortest literal hcRandom accepts.
+const hcRandomMin = 16
+
 // hcRandom reports whether a literal looks machine-generated: long, one word, mixed letters and
 // digits, high entropy, and not a path, URL, version, hash of a commit or a UUID-free identifier.
 func hcRandom(v string) bool {
-	if len(v) < 16 || len(v) > 512 || strings.ContainsAny(v, " \t\n/\\:@$%{}()[],;") {
+	if len(v) < hcRandomMin || len(v) > 512 || strings.ContainsAny(v, " \t\n/\\:@$%{}()[],;") {
 		return false
 	}
 	var letters, digits int
