@@ -2,6 +2,7 @@ package checks
 
 import (
 	"path"
+	"strings"
 	"testing"
 
 	"github.com/rampart-sec/rampart/audit"
@@ -77,12 +78,54 @@ func TestTIScopedPrefilter(t *testing.T) {
 	}
 }
 
-// TestObfClean checks that the fast path only claims paths that path.Clean leaves as they are.
+// TestObfClean checks that the fast path only claims paths that path.Clean leaves as they are:
+// crafted ones, every path of up to eight bytes of "a", "." and "/", and the corpus' uses: paths
+// (of which it must claim all but a few: its point is to spare them path.Clean).
 func TestObfClean(t *testing.T) {
-	for _, p := range []string{"a", "a/b", "a/b/c", "/a", "/", "a/", "a//b", "a/./b", "a/../b", "./a", "../a", "a/.", "a/..",
-		".", "..", ".a", "a/.b", "a/b.", "a..b/c", "a/b/", "//", "a///"} {
-		if obfClean(p) && path.Clean(p) != p {
+	paths := []string{"a", "a/b", "a/b/c", "/a", "/", "a/", "a//b", "a/./b", "a/../b", "./a", "../a", "a/.", "a/..",
+		".", "..", ".a", "a/.b", "a/b.", "a..b/c", "a/b/", "//", "a///", "../../a", "../..", "../.", "..a", "../.a",
+		".github/actions/x", "src/.github/x", "/..", "/../a", "../a/../b", "a/.../b", "docker://x"}
+	var gen func(p string)
+	gen = func(p string) {
+		if p != "" {
+			paths = append(paths, p)
+		}
+		if len(p) < 8 {
+			for _, c := range []string{"a", ".", "/"} {
+				gen(p + c)
+			}
+		}
+	}
+	gen("")
+	check := func(p string) bool {
+		ok := obfClean(p)
+		if ok && path.Clean(p) != p {
 			t.Errorf("obfClean(%q) = true, but path.Clean gives %q", p, path.Clean(p))
 		}
+		return ok
+	}
+	for _, p := range paths {
+		check(p)
+	}
+	n, unsure := 0, 0
+	for _, tg := range corpusTargets(t) {
+		for _, f := range tg.Files {
+			for _, ref := range f.Steps() {
+				if a := ref.Uses(); a != nil && a.Uses != nil {
+					p, _, _ := strings.Cut(a.Uses.Value, "@")
+					p = strings.TrimSuffix(strings.TrimPrefix(p, "./"), "/")
+					if p == "" || strings.HasPrefix(p, "docker://") {
+						continue
+					}
+					n++
+					if !check(p) {
+						unsure++
+					}
+				}
+			}
+		}
+	}
+	if unsure > n/50 {
+		t.Errorf("obfClean is unsure of %d of the corpus' %d paths", unsure, n)
 	}
 }
