@@ -1,6 +1,8 @@
 package checks
 
 import (
+	"bytes"
+	"math/rand/v2"
 	"path"
 	"strings"
 	"testing"
@@ -127,5 +129,46 @@ func TestObfClean(t *testing.T) {
 	}
 	if unsure > n/50 {
 		t.Errorf("obfClean is unsure of %d of the corpus' %d paths", unsure, n)
+	}
+}
+
+// TestObfLeadingRead holds obfLeadingRead to obfScanReads, which it spares: it may only claim a
+// text whose scan finds a context read. On the corpus' placeholders (of which it must claim most),
+// the prefilter cases and random texts of name bytes, blanks, dots, parentheses and quotes.
+func TestObfLeadingRead(t *testing.T) {
+	var texts [][]byte
+	for _, c := range prefilterCases {
+		texts = append(texts, []byte(c))
+	}
+	for _, c := range []string{"", " ", "github.x", " true.x", " null.x", " false.x", " trUe.x", " truex.y", " _a.b", " -a.b",
+		" 1a.b", " a-b.c", " a_b", " a (x)", " a.", "\ta.b", "\na.b", " a .b", " a(.b", " a'.b", " {.a", " `.a", " \xe1.a"} {
+		texts = append(texts, []byte(c), []byte(c+" }}"), []byte(c+" || github.event.x }}"))
+	}
+	claimed := 0
+	for _, src := range corpusSources(t) {
+		for i := 0; ; {
+			k := bytes.Index(src[i:], []byte("${{"))
+			if k < 0 {
+				break
+			}
+			i += k + 3
+			texts = append(texts, src[i:])
+		}
+	}
+	rng := rand.New(rand.NewPCG(1, 2))
+	const alphabet = "aZ_-0. \t\n\v\x00('}{|`\xe1\xfbntrufalse"
+	for range 200000 {
+		texts = append(texts, randomText(rng, alphabet, 16))
+	}
+	for _, text := range texts {
+		if obfLeadingRead(text) {
+			claimed++
+			if obfScanReads(text, nil) != obfScanRead {
+				t.Errorf("obfLeadingRead(%q) = true, but obfScanReads finds no context read", text)
+			}
+		}
+	}
+	if claimed < 10000 {
+		t.Errorf("obfLeadingRead claims only %d texts", claimed)
 	}
 }
