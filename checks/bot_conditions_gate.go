@@ -29,10 +29,10 @@ func bcMentions(v string) bool {
 		y := x | lower
 		prev := y<<8 | carry
 		carry = y >> 56
-		hits := pcZeroBytes(y^('t'*lo))&pcZeroBytes(prev^('o'*lo)) |
+		// "ot" and "ov" at once: 't' and 'v' differ only in the bit 0x02.
+		hits := pcZeroBytes((y|2*lo)^('v'*lo))&pcZeroBytes(prev^('o'*lo)) |
 			pcZeroBytes(y^('i'*lo))&pcZeroBytes(prev^(0x7f*lo)) |
-			pcZeroBytes(y^('d'*lo))&pcZeroBytes(prev^('n'*lo)) |
-			pcZeroBytes(y^('v'*lo))&pcZeroBytes(prev^('o'*lo))
+			pcZeroBytes(y^('d'*lo))&pcZeroBytes(prev^('n'*lo))
 		for hits != 0 {
 			k := i + bits.TrailingZeros64(hits)/8
 			hits &= hits - 1
