@@ -2,6 +2,7 @@ package checks
 
 import (
 	"bytes"
+	"math/rand/v2"
 	"strings"
 	"testing"
 )
@@ -19,7 +20,7 @@ func bcMayHoldWords(v string) bool {
 }
 
 // TestBcMayHold compares the one-pass prefilter with the word searches on every condition of
-// the fixtures and corpus, and on crafted ones.
+// the fixtures and corpus, and on crafted and random ones.
 func TestBcMayHold(t *testing.T) {
 	conds := []string{
 		"github.actor == 'dependabot[bot]'", "github.actor == 'dependabot[BOT]'", "${{ github.event.sender.id == 1 }}",
@@ -28,6 +29,17 @@ func TestBcMayHold(t *testing.T) {
 		// bcMentions' words at the start and end, across its eight-byte blocks, and in its tail.
 		"[bot]==", "x==y([bot]", "1234567([bot]) ==", "12345678==([BoT]", "ACTOR_ID==", "(x)==actor_id", "== github.xactor_id",
 		"(1234sender", "(12345sender", "renovate(startsWith", "==xxxxxRENOVATE endswith", "(xxxxxxxrenovat", "a_i == (bo", "(_i", "==ot",
+	}
+	// Random conditions of the words and their pieces, so that each falls at every place of
+	// bcMentions' words and tail.
+	pieces := []string{"bot", "BoT", "[bot]", "actor_id", "sender", "renovate", "startsWith(", "endswith", "==", "(", "x", " ", "_", "o", "t", "nd"}
+	rng := rand.New(rand.NewPCG(3, 4))
+	for range 50000 {
+		var b strings.Builder
+		for range rng.IntN(7) {
+			b.WriteString(pieces[rng.IntN(len(pieces))])
+		}
+		conds = append(conds, b.String())
 	}
 	for _, f := range secwTestFiles(t) {
 		for _, c := range ucConditions(f) {

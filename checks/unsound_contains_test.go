@@ -18,10 +18,7 @@ func TestUcMayHaveLiteralContains(t *testing.T) {
 	rng := rand.New(rand.NewPCG(1, 2))
 	const alphabet = "containsCONTAINS( '\t\nx)"
 	for range 20000 {
-		b := make([]byte, rng.IntN(24))
-		for i := range b {
-			b[i] = alphabet[rng.IntN(len(alphabet))]
-		}
+		b := randomText(rng, alphabet, 24)
 		cases = append(cases, "contains"[:rng.IntN(9)]+string(b))
 	}
 	for _, c := range cases {
