@@ -152,10 +152,7 @@ func TestScoreIsScoreBefore(t *testing.T) {
 		case 2:
 			known = map[Category]bool{} // no weight: every finding's points are zero
 		}
-		got, want := Score(fs, known), scoreBefore(fs, known)
-		if fmt.Sprint(got) != fmt.Sprint(want) {
-			t.Fatalf("Score differs from before:\n got %v\nwant %v", got, want)
-		}
+		scoreAsBefore(t, fs, known)
 	}
 }
 
@@ -184,10 +181,7 @@ func TestScoreIsScoreBeforeAtOneCost(t *testing.T) {
 			fs[j] = mk(fmt.Sprintf("c%d", r.Intn(2)), CategoryInjection, High, HighConfidence, fp)
 			fs[j].Suppressed = r.Intn(10) == 0
 		}
-		got, want := Score(fs, offlineKnown), scoreBefore(fs, offlineKnown)
-		if fmt.Sprint(got) != fmt.Sprint(want) {
-			t.Fatalf("Score differs from before:\n got %v\nwant %v", got, want)
-		}
+		scoreAsBefore(t, fs, offlineKnown)
 	}
 }
 
@@ -218,10 +212,7 @@ func testScoreOddValues(t *testing.T) {
 			fs[j] = mk(fmt.Sprintf("c%d", r.Intn(2)), cats[r.Intn(len(cats))], Severity(r.Intn(8)-1), Confidence(r.Intn(6)-1), fmt.Sprint(r.Intn(20)))
 			fs[j].Suppressed = r.Intn(10) == 0
 		}
-		got, want := Score(fs, offlineKnown), scoreBefore(fs, offlineKnown)
-		if fmt.Sprint(got) != fmt.Sprint(want) {
-			t.Fatalf("Score differs from before:\n got %v\nwant %v", got, want)
-		}
+		scoreAsBefore(t, fs, offlineKnown)
 	}
 }
 
@@ -242,9 +233,14 @@ func TestScoreIsScoreBeforeAnyBytes(t *testing.T) {
 			}
 			fs[j] = mk(fmt.Sprintf("c%d", r.Intn(2)), CategoryInjection, Severity(r.Intn(5)), Confidence(r.Intn(3)), string(b))
 		}
-		got, want := Score(fs, offlineKnown), scoreBefore(fs, offlineKnown)
-		if fmt.Sprint(got) != fmt.Sprint(want) {
-			t.Fatalf("Score differs from before:\n got %v\nwant %v", got, want)
-		}
+		scoreAsBefore(t, fs, offlineKnown)
+	}
+}
+
+// scoreAsBefore fails t when Score and scoreBefore disagree on fs.
+func scoreAsBefore(t *testing.T, fs []Finding, known map[Category]bool) {
+	t.Helper()
+	if got, want := Score(fs, known), scoreBefore(fs, known); fmt.Sprint(got) != fmt.Sprint(want) {
+		t.Fatalf("Score differs from before:\n got %v\nwant %v", got, want)
 	}
 }

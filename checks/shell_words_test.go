@@ -64,6 +64,16 @@ func shellScanWordsAll(w *shellWords, text string) {
 // where hit finds something: on every script of the corpus, and on random texts made of the
 // words and the bytes around them, cut at every length (the scan reads eight places at a time).
 func TestShellScanPairs(t *testing.T) {
+	testShellScanPairs(t)
+	// The byte loop that machines without shellPairLoads run for the whole text.
+	if shellPairLoads {
+		shellPairLoads = false
+		defer func() { shellPairLoads = true }()
+		t.Run("byte loop", testShellScanPairs)
+	}
+}
+
+func testShellScanPairs(t *testing.T) {
 	check := func(text string) {
 		t.Helper()
 		var got, want shellWords
